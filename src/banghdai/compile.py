@@ -1,0 +1,540 @@
+"""Compile a :class:`~banghdai.Problem` into a frozen, index-based candidate graph.
+
+The candidate graph is a long edge table (mentor index, mentee index, integer
+value), never a dense mentors × mentees matrix unless no rule restricts the
+pairs. The first restricting rule generates candidates with an index — a pair
+table, a merge on the region column, a k-d tree radius query on unit-sphere
+vectors, or an exploded tag join — and every edge rule is then applied as a
+vectorised mask, recording a per-mentee funnel of how many mentors survive each
+rule.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "county": ["A", "B"]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "county": ["A", "A"]})
+>>> c = bd.Problem(mentors, mentees).require(bd.SameRegion("county")).compile()
+>>> c.n_edges
+2
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from .exceptions import InputError, ScalingWarning
+from .geo import chord_for_km, haversine_km, unit_vectors
+from .rules import (
+    AvoidSame,
+    Closeness,
+    DomainFit,
+    ForbiddenPairs,
+    MaxDistance,
+    PairScore,
+    Pairing,
+    SameRegion,
+    SharesDomain,
+    Stronger,
+    StrongToWeak,
+)
+from .schema import Table, degree_values, pair_table, tag_pairs
+
+if TYPE_CHECKING:
+    from .problem import Problem
+
+#: Beyond this many pairs, refuse to enumerate every mentor × mentee pair.
+MAX_DENSE_PAIRS = 60_000_000
+#: Largest absolute integer objective coefficient we aim for when scaling floats.
+TARGET_MAGNITUDE = 1_000_000
+#: Keep the largest possible objective below this (CP-SAT and flow use int64).
+MAX_TOTAL = 2**60
+
+
+def stage_name(rule: object) -> str:
+    """Readable name of an edge rule for funnels and messages."""
+    if isinstance(rule, SameRegion):
+        return f"same {rule.level}"
+    if isinstance(rule, MaxDistance):
+        return f"within {rule.km:g} km"
+    if isinstance(rule, SharesDomain):
+        return f"shares >= {rule.min_shared} domain"
+    if isinstance(rule, Stronger):
+        return f"stronger by {rule.by}"
+    if isinstance(rule, AvoidSame):
+        return f"different {rule.column}"
+    if isinstance(rule, ForbiddenPairs):
+        return "not forbidden"
+    if isinstance(rule, PairScore):
+        return f"listed in {rule.label} table"
+    return type(rule).__name__
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """The frozen candidate graph a backend solves.
+
+    Attributes
+    ----------
+    mentors, mentees
+        The checked copies of the input tables.
+    edge_mentor, edge_mentee
+        Index arrays (int64) of each candidate pair, sorted by mentee then mentor.
+    edge_value
+        Integer objective value of each pair (maximised), ``round(score * scale)``.
+    edge_fixed
+        True where the pair is fixed (must be formed).
+    edge_info
+        Per-pair DataFrame: distance_km, shared_domains and each score.
+    cap_lo, cap_hi
+        Each mentor's minimum and maximum number of pairs.
+    demand
+        Each mentee's number of mentors needed.
+    must_match
+        True when every mentee must get exactly ``demand`` mentors.
+    slot_penalty
+        Integer penalty per missing mentor slot (0 when ``must_match``).
+    scale, sense
+        ``edge_value = round(sign * score * scale)``; ``sense`` is "min" when
+        every score term is a cost (objective reported as a positive cost).
+    funnel
+        DataFrame, one row per mentee: candidates left after each rule.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> p.compile().cap_hi.tolist()
+    [1]
+    """
+
+    mentors: Table
+    mentees: Table
+    pairing: Pairing
+    edge_mentor: np.ndarray
+    edge_mentee: np.ndarray
+    edge_value: np.ndarray
+    edge_fixed: np.ndarray
+    edge_info: pd.DataFrame
+    cap_lo: np.ndarray
+    cap_hi: np.ndarray
+    demand: np.ndarray
+    must_match: bool
+    slot_penalty: int
+    scale: float
+    sense: str
+    funnel: pd.DataFrame
+    group_rules: tuple = field(default=())
+
+    @property
+    def n_mentors(self) -> int:
+        """Number of mentors."""
+        return len(self.mentors)
+
+    @property
+    def n_mentees(self) -> int:
+        """Number of mentees."""
+        return len(self.mentees)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of candidate pairs."""
+        return int(self.edge_mentor.size)
+
+    def objective_of(self, chosen: np.ndarray) -> float:
+        """Objective (in the caller's units and sense) of a boolean edge selection."""
+        total = float(self.edge_info["score"].to_numpy()[chosen].sum())
+        return -total if self.sense == "min" else total
+
+
+class _Context:
+    """Per-table arrays computed once and shared by the rule masks."""
+
+    def __init__(self, mentors: Table, mentees: Table) -> None:
+        self.mentors = mentors
+        self.mentees = mentees
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._tags: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._coords: tuple[np.ndarray, ...] | None = None
+
+    # shared categorical codes for a column present in both tables (-1 = empty)
+    def codes(self, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._codes:
+            a = self.mentors.require(column, rule)
+            b = self.mentees.require(column, rule)
+            both = pd.concat([a, b], ignore_index=True)
+            both = both.where(both.notna() & (both.astype(str).str.strip() != ""))
+            codes, _ = pd.factorize(both.astype(object).map(lambda v: v if pd.isna(v) else str(v)))
+            self._codes[column] = (codes[: len(a)], codes[len(a) :])
+        return self._codes[column]
+
+    def coords(self, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self._coords is None:
+            lat_m = self.mentors.numeric("lat", rule, allow_nan=True)
+            lon_m = self.mentors.numeric("lon", rule, allow_nan=True)
+            lat_e = self.mentees.numeric("lat", rule, allow_nan=True)
+            lon_e = self.mentees.numeric("lon", rule, allow_nan=True)
+            self._coords = (lat_m, lon_m, lat_e, lon_e)
+        return self._coords
+
+    def has_coords(self) -> bool:
+        cols_m, cols_e = self.mentors.frame.columns, self.mentees.frame.columns
+        return all(c in cols_m and c in cols_e for c in ("lat", "lon"))
+
+    def tags(self, mentor_col: str, mentee_col: str, rule: str):
+        """Bit masks of each row's tags over a shared vocabulary, and tag counts."""
+        key = (mentor_col, mentee_col)
+        if key not in self._tags:
+            rm, tm = tag_pairs(self.mentors, mentor_col, rule)
+            re_, te = tag_pairs(self.mentees, mentee_col, rule)
+            vocab, inv = np.unique(np.concatenate([tm, te]).astype(str), return_inverse=True)
+            words = max(1, math.ceil(len(vocab) / 64))
+
+            def masks(rows: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+                out = np.zeros((n, words), dtype=np.uint64)
+                bits = np.left_shift(np.uint64(1), (ids % 64).astype(np.uint64))
+                np.bitwise_or.at(out, (rows, ids // 64), bits)
+                return out
+
+            mm = masks(rm, inv[: len(tm)], len(self.mentors))
+            me = masks(re_, inv[len(tm) :], len(self.mentees))
+            count_e = np.bincount(re_, minlength=len(self.mentees))
+            self._tags[key] = (mm, me, count_e)
+        return self._tags[key]
+
+    def shared(self, mentor_col: str, mentee_col: str, rule: str, m: np.ndarray, e: np.ndarray):
+        mm, me, _ = self.tags(mentor_col, mentee_col, rule)
+        return np.bitwise_count(mm[m] & me[e]).sum(axis=1).astype(np.int64)
+
+    def strength(self, by: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.mentors.numeric(by, rule), self.mentees.numeric(by, rule)
+
+
+def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentees: int) -> np.ndarray:
+    return m.astype(np.int64) * np.int64(max(n_mentees, 1)) + e.astype(np.int64)
+
+
+def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
+    """Boolean mask: which of the pairs (m, e) the edge rule allows."""
+    name = type(rule).__name__
+    if isinstance(rule, SameRegion):
+        cm, ce = ctx.codes(rule.level, name)
+        a, b = cm[m], ce[e]
+        return (a == b) & (a >= 0)
+    if isinstance(rule, MaxDistance):
+        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+        d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+        return d <= rule.km  # NaN coordinates compare False: no pair
+    if isinstance(rule, SharesDomain):
+        return ctx.shared(rule.mentor_column, rule.mentee_column, name, m, e) >= rule.min_shared
+    if isinstance(rule, Stronger):
+        sm, se = ctx.strength(rule.by, name)
+        gap = sm[m] - se[e]
+        return gap > rule.margin if rule.strict else gap >= rule.margin
+    if isinstance(rule, AvoidSame):
+        cm, ce = ctx.codes(rule.column, name)
+        a, b = cm[m], ce[e]
+        return ~((a == b) & (a >= 0))
+    if isinstance(rule, ForbiddenPairs | PairScore):
+        keys = extra[id(rule)]
+        found = np.isin(_pair_keys(m, e, len(ctx.mentees)), keys)
+        return ~found if isinstance(rule, ForbiddenPairs) else found
+    raise InputError(f"not an edge rule: {rule!r}")
+
+
+def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs from the first restricting rule, with an index where possible."""
+    n_m, n_e = len(ctx.mentors), len(ctx.mentees)
+    name = type(first).__name__
+    if isinstance(first, PairScore):
+        keys = np.unique(extra[id(first)])
+        return keys // max(n_e, 1), keys % max(n_e, 1)
+    if isinstance(first, SameRegion):
+        cm, ce = ctx.codes(first.level, name)
+        left = pd.DataFrame({"c": cm, "m": np.arange(n_m)})
+        right = pd.DataFrame({"c": ce, "e": np.arange(n_e)})
+        left, right = left[left["c"] >= 0], right[right["c"] >= 0]
+        joined = left.merge(right, on="c", how="inner", sort=False)
+        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
+    if isinstance(first, MaxDistance):
+        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+        ok_m = np.flatnonzero(~(np.isnan(lat_m) | np.isnan(lon_m)))
+        ok_e = np.flatnonzero(~(np.isnan(lat_e) | np.isnan(lon_e)))
+        if ok_m.size == 0 or ok_e.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        tm = cKDTree(unit_vectors(lat_m[ok_m], lon_m[ok_m]))
+        te = cKDTree(unit_vectors(lat_e[ok_e], lon_e[ok_e]))
+        radius = chord_for_km(first.km) * (1 + 1e-9) + 1e-12
+        hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
+        return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
+    if isinstance(first, SharesDomain):
+        rm, tm_ = tag_pairs(ctx.mentors, first.mentor_column, name)
+        re_, te = tag_pairs(ctx.mentees, first.mentee_column, name)
+        left = pd.DataFrame({"t": tm_.astype(str), "m": rm})
+        right = pd.DataFrame({"t": te.astype(str), "e": re_})
+        joined = left.merge(right, on="t", how="inner")[["m", "e"]].drop_duplicates()
+        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
+    if n_m * n_e > MAX_DENSE_PAIRS:
+        raise InputError(
+            f"{n_m} mentors x {n_e} mentees = {n_m * n_e:,} possible pairs and no rule restricts "
+            "them; add SameRegion, MaxDistance, SharesDomain or a restricting PairScore table"
+        )
+    m = np.repeat(np.arange(n_m, dtype=np.int64), n_e)
+    e = np.tile(np.arange(n_e, dtype=np.int64), n_m)
+    return m, e
+
+
+_STAGE_ORDER = (PairScore, SameRegion, MaxDistance, SharesDomain, Stronger, AvoidSame, ForbiddenPairs)
+
+
+def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
+    finite = values[np.isfinite(values)]
+    biggest = float(np.abs(finite).max()) if finite.size else 0.0
+    if scale is not None:
+        if not scale > 0:
+            raise InputError(f"scale must be > 0, got {scale!r}", column="scale")
+        return float(scale)
+    if biggest == 0.0:
+        return 1.0
+    integral = bool(np.all(np.abs(finite - np.round(finite)) < 1e-9))
+    if integral and biggest <= TARGET_MAGNITUDE * 1000:
+        return 1.0
+    exponent = math.floor(math.log10(TARGET_MAGNITUDE / biggest))
+    return float(10.0**exponent)
+
+
+def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled:
+    """Build the candidate graph, degree bounds and integer objective of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The problem to compile.
+    scale
+        Multiplier turning float scores into integers; chosen automatically
+        (1 for integral scores, else a power of ten giving about six
+        significant digits). A :class:`ScalingWarning` says when a chosen or
+        forced scale loses precision.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.compile(p).n_edges
+    1
+    """
+    mentors, mentees = problem.mentor_table, problem.mentee_table
+    n_m, n_e = len(mentors), len(mentees)
+    ctx = _Context(mentors, mentees)
+
+    # pair tables, resolved once
+    extra: dict[int, np.ndarray] = {}
+    pair_values: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for rule in [*problem.edge_rules, *problem.scores]:
+        if isinstance(rule, ForbiddenPairs | PairScore):
+            tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
+            m, e = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
+            keys = _pair_keys(m, e, n_e)
+            if isinstance(rule, PairScore):
+                if rule.column not in rule.table.columns:
+                    raise InputError(
+                        "score column not found",
+                        table=tname,
+                        column=rule.column,
+                        choices=[str(c) for c in rule.table.columns],
+                    )
+                vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
+                bad = ~np.isfinite(vals)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputError(
+                        f"score must be a finite number, got {rule.table[rule.column].iloc[row]!r}",
+                        table=tname,
+                        row=row,
+                        column=rule.column,
+                    )
+                dup = pd.Series(keys).duplicated().to_numpy()
+                if dup.any():
+                    row = int(np.flatnonzero(dup)[0])
+                    raise InputError("pair listed twice", table=tname, row=row, column=rule.mentor)
+                order = np.argsort(keys, kind="stable")
+                pair_values[id(rule)] = (keys[order], vals[order])
+            extra[id(rule)] = keys
+
+    stages = [r for r in problem.edge_rules]
+    stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
+    stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
+    generators = (PairScore, SameRegion, MaxDistance, SharesDomain)
+    first = next((r for r in stages if isinstance(r, generators)), None)
+
+    m, e = _generate(first, ctx, extra)
+    funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
+    for rule in stages:
+        keep = _rule_mask(rule, ctx, m, e, extra)
+        m, e = m[keep], e[keep]
+        funnel[stage_name(rule)] = np.bincount(e, minlength=n_e)
+    order = np.lexsort((m, e))
+    m, e = m[order], e[order]
+
+    # degree bounds
+    pairing = problem.pairing
+    cap_hi = degree_values(mentors, pairing.capacity, "capacity")
+    cap_lo = degree_values(mentors, pairing.min_load, "min_load")
+    demand = degree_values(mentees, pairing.mentors_per_mentee, "mentors_per_mentee")
+    low_over = cap_lo > cap_hi
+    if low_over.any():
+        row = int(np.flatnonzero(low_over)[0])
+        raise InputError(
+            f"min_load {cap_lo[row]} exceeds capacity {cap_hi[row]}",
+            table="mentors",
+            row=row,
+            id=mentors.ids[row],
+            column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
+        )
+
+    # fixed pairs: must pass every hard rule, and fit the degree bounds
+    fixed = np.zeros(m.size, dtype=bool)
+    keys_edges = _pair_keys(m, e, n_e)
+    for rule in problem.fixed:
+        fm, fe = pair_table(rule.table, "fixed", mentors, mentees, rule.mentor, rule.mentee)
+        for stage in stages:
+            ok = _rule_mask(stage, ctx, fm, fe, extra)
+            if not ok.all():
+                row = int(np.flatnonzero(~ok)[0])
+                raise InputError(
+                    f"fixed pair ({mentors.ids[fm[row]]}, {mentees.ids[fe[row]]}) breaks the hard "
+                    f"rule '{stage_name(stage)}'; remove the pair or the rule",
+                    table="fixed",
+                    row=row,
+                    column=rule.mentor,
+                )
+        where = pd.Index(keys_edges).get_indexer(_pair_keys(fm, fe, n_e))
+        fixed[where] = True
+    if fixed.any():
+        over_m = np.bincount(m[fixed], minlength=n_m) > cap_hi
+        over_e = np.bincount(e[fixed], minlength=n_e) > demand
+        if over_m.any():
+            i = int(np.flatnonzero(over_m)[0])
+            raise InputError(
+                f"more fixed pairs than the mentor's capacity {cap_hi[i]}",
+                table="mentors", row=i, id=mentors.ids[i], column="capacity",
+            )
+        if over_e.any():
+            i = int(np.flatnonzero(over_e)[0])
+            raise InputError(
+                f"more fixed pairs than the {demand[i]} mentor(s) this mentee needs",
+                table="mentees", row=i, id=mentees.ids[i], column="mentors_per_mentee",
+            )
+
+    # per-edge facts and scores
+    info: dict[str, np.ndarray] = {}
+    if ctx.has_coords():
+        lat_m, lon_m, lat_e, lon_e = ctx.coords("distance")
+        info["distance_km"] = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+    if "domains" in mentors.frame.columns and "domains" in mentees.frame.columns:
+        info["shared_domains"] = ctx.shared("domains", "domains", "domains", m, e)
+    total = np.zeros(m.size, dtype=float)
+    senses = []
+    for term in problem.scores:
+        name = type(term).__name__
+        if isinstance(term, DomainFit):
+            shared = ctx.shared(term.mentor_column, term.mentee_column, name, m, e)
+            _, _, need = ctx.tags(term.mentor_column, term.mentee_column, name)
+            score = np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0)
+            label = "domain_fit"
+        elif isinstance(term, Closeness):
+            lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+            for t, arr in (("mentors", (lat_m, lon_m)), ("mentees", (lat_e, lon_e))):
+                nan = np.isnan(arr[0]) | np.isnan(arr[1])
+                if nan.any():
+                    row = int(np.flatnonzero(nan)[0])
+                    table = mentors if t == "mentors" else mentees
+                    raise InputError(
+                        "Closeness needs coordinates on every row", table=t, row=row,
+                        id=table.ids[row], column=table.shown("lat"),
+                    )
+            d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+            score = np.maximum(0.0, 1.0 - d / term.scale_km)
+            label = "closeness"
+        elif isinstance(term, StrongToWeak):
+            sm, se = ctx.strength(term.by, name)
+            lo = min(sm.min(initial=np.inf), se.min(initial=np.inf))
+            hi = max(sm.max(initial=-np.inf), se.max(initial=-np.inf))
+            span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
+            score = ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span)
+            label = "strong_to_weak"
+        elif isinstance(term, PairScore):
+            skeys, svals = pair_values[id(term)]
+            score = np.zeros(m.size)
+            if skeys.size:
+                pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
+                hit = skeys[pos] == keys_edges
+                score[hit] = svals[pos[hit]]
+            label = term.label
+        else:  # pragma: no cover - Problem.prefer refuses other objects
+            raise InputError(f"unknown score {term!r}")
+        info[label] = score
+        term_sense = term.sense if isinstance(term, PairScore) else "max"
+        sign = -1.0 if term_sense == "min" else 1.0
+        senses.append(term_sense)
+        total += sign * term.weight * score
+    sense = "min" if senses and all(s == "min" for s in senses) else "max"
+    info["score"] = total
+
+    slots = int(min(demand.sum(), cap_hi.sum()))
+    sc = _choose_scale(total, slots, scale)
+    value = np.round(total * sc)
+    if total.size:
+        err = np.abs(total * sc - value).max()
+        ref = max(np.abs(total * sc).max(), 1.0)
+        if err / ref > 1e-4:
+            warnings.warn(
+                f"scores rounded to integers with scale {sc:g} lose precision (largest relative "
+                f"error {err / ref:.1e}); pass a larger scale= to keep more digits",
+                ScalingWarning,
+                stacklevel=3,
+            )
+    value = value.astype(np.int64)
+
+    must = pairing.unmatched == "forbid"
+    if must:
+        penalty = 0
+    elif pairing.unmatched_penalty is not None:
+        penalty = int(round(pairing.unmatched_penalty * sc))
+    else:
+        vmax = int(value.max()) if value.size else 0
+        vmin = int(value.min()) if value.size else 0
+        penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
+    if (penalty + (np.abs(value).max() if value.size else 0)) * max(slots, 1) >= MAX_TOTAL:
+        raise InputError(
+            "objective too large for 64-bit integers: lower scale= or the score weights",
+            column="scale",
+        )
+
+    edge_info = pd.DataFrame(info)
+    funnel_df = pd.DataFrame(funnel)
+    funnel_df.insert(0, "mentee_id", mentees.ids)
+    return Compiled(
+        mentors=mentors,
+        mentees=mentees,
+        pairing=pairing,
+        edge_mentor=m,
+        edge_mentee=e,
+        edge_value=value,
+        edge_fixed=fixed,
+        edge_info=edge_info,
+        cap_lo=cap_lo,
+        cap_hi=cap_hi,
+        demand=demand,
+        must_match=must,
+        slot_penalty=int(penalty),
+        scale=sc,
+        sense=sense,
+        funnel=funnel_df,
+    )

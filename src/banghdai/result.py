@@ -1,0 +1,199 @@
+"""Solve status and the :class:`Result` handed back to the caller.
+
+Example
+-------
+>>> import banghdai as bd
+>>> bd.Status.OPTIMAL.has_solution
+True
+>>> bd.Status.UNKNOWN.has_solution
+False
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import StatusError
+
+
+class Status(enum.Enum):
+    """Outcome of a solve.
+
+    * ``OPTIMAL`` — the pairing is proven best;
+    * ``FEASIBLE`` — a valid pairing, not proven best (see ``gap``);
+    * ``INFEASIBLE`` — proven: no pairing satisfies the hard rules;
+    * ``UNKNOWN`` — time ran out before any pairing was found (not a proof).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.Status("OPTIMAL") is bd.Status.OPTIMAL
+    True
+    """
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+
+    @property
+    def has_solution(self) -> bool:
+        """True for OPTIMAL and FEASIBLE."""
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass(eq=False)
+class Result:
+    """Pairs keyed by the caller's ids, with proof of quality.
+
+    Attributes
+    ----------
+    status
+        :class:`Status`.
+    pairs
+        DataFrame, one row per pair: ``mentor_id``, ``mentee_id``, the names
+        when the tables have a ``name`` column, ``distance_km`` and
+        ``shared_domains`` when computable, one column per score, ``score``
+        (the pair's weighted total) and ``fixed``.
+    unmatched
+        DataFrame, one row per mentee with fewer mentors than needed:
+        ``mentee_id``, ``needed``, ``got``, ``candidates`` and ``reason``.
+    objective, bound, gap
+        Total weighted score (a cost when every term minimises), the proven
+        best possible at the same coverage, and ``|bound - objective| /
+        max(|objective|, 1e-9)``; ``None`` when there is no pairing.
+    seconds, backend, info
+        Wall time, the backend that ran, and details (seed, parameters,
+        versions, sizes).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+    >>> r.summary()["pairs"], r.gap
+    (1, 0.0)
+    """
+
+    status: Status
+    pairs: pd.DataFrame
+    unmatched: pd.DataFrame
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    seconds: float
+    backend: str
+    coverage: float
+    sense: str = "max"
+    info: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """Key figures: pairs, coverage, mean distance and fit, status, gap, seconds.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> sorted(r.summary())[:3]
+        ['backend', 'coverage', 'gap']
+        """
+        p = self.pairs
+        out: dict[str, Any] = {
+            "status": self.status.value,
+            "pairs": int(len(p)),
+            "mentees_matched": int(p["mentee_id"].nunique()) if len(p) else 0,
+            "mentees_unmatched": int(len(self.unmatched)),
+            "coverage": round(float(self.coverage), 4),
+        }
+        if "distance_km" in p.columns and len(p):
+            out["mean_distance_km"] = round(float(p["distance_km"].mean()), 3)
+        if "domain_fit" in p.columns and len(p):
+            out["mean_domain_fit"] = round(float(p["domain_fit"].mean()), 4)
+        out["objective"] = None if self.objective is None else round(self.objective, 6)
+        out["bound"] = None if self.bound is None else round(self.bound, 6)
+        out["gap"] = None if self.gap is None else round(self.gap, 6)
+        out["seconds"] = round(self.seconds, 3)
+        out["backend"] = self.backend
+        return out
+
+    def raise_for_status(self) -> Result:
+        """Raise :class:`StatusError` unless a pairing was found; returns self.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> r.raise_for_status() is r
+        True
+        """
+        if not self.status.has_solution:
+            detail = self.info.get("reason")
+            more = f": {detail}" if detail else ""
+            hint = (
+                " (proven: no pairing satisfies the hard rules)"
+                if self.status is Status.INFEASIBLE
+                else " (time ran out before any pairing was found; raise time_limit)"
+            )
+            raise StatusError(f"solve ended {self.status.value}{hint}{more}")
+        return self
+
+    def to_csv(self, path: str | Path) -> Path:
+        """Write the pairs to a UTF-8 CSV (with BOM, so Excel shows Chinese) and return the path.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd, tempfile, os
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> r.to_csv(os.path.join(tempfile.mkdtemp(), "pairs.csv")).name
+        'pairs.csv'
+        """
+        path = Path(path)
+        self.pairs.to_csv(path, index=False, encoding="utf-8-sig")
+        return path
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write pairs, unmatched and summary sheets to an .xlsx file (needs openpyxl).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd, tempfile, os
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> r.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
+        '.xlsx'
+        """
+        from .io import write_excel
+
+        return write_excel(self, path)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        return (
+            f"Result(status={s['status']}, pairs={s['pairs']}, coverage={s['coverage']:.1%}, "
+            f"objective={s['objective']}, gap={s['gap']}, seconds={s['seconds']}, "
+            f"backend={s['backend']!r})"
+        )
+
+
+def empty_pairs() -> pd.DataFrame:
+    """An empty pairs table with the two id columns."""
+    return pd.DataFrame({"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)})
+
+
+def gap_of(objective: float | None, bound: float | None) -> float | None:
+    """Relative gap ``|bound - objective| / max(|objective|, 1e-9)``; 0 when equal."""
+    if objective is None or bound is None:
+        return None
+    diff = abs(bound - objective)
+    if diff <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    return float(diff / max(abs(objective), 1e-9))
+
+
+def as_bool(values: np.ndarray | None, n: int) -> np.ndarray:
+    """A boolean selection of length ``n`` (all False for ``None``)."""
+    return np.zeros(n, dtype=bool) if values is None else np.asarray(values, dtype=bool)

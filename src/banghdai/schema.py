@@ -1,0 +1,314 @@
+"""Input checks: turn the caller's tables into checked, canonical copies.
+
+Nothing here mutates the caller's DataFrames: every function works on a copy.
+Errors are :class:`~banghdai.InputError` naming table, row (0-based position in
+the caller's table), id, column and valid choices.
+
+Example
+-------
+>>> import pandas as pd
+>>> from banghdai.schema import prepare_table
+>>> t = prepare_table(pd.DataFrame({"导师编号": ["M1", "M2"]}), "mentors",
+...                   columns={"mentor_id": "导师编号"})
+>>> list(t.ids)
+['M1', 'M2']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+
+ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
+
+# Common headers of planners' spreadsheets, used only when the canonical name is absent.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "mentor_id": ("导师编号", "导师ID", "导师id"),
+    "mentee_id": ("对象编号", "帮带对象编号", "学员编号"),
+    "name": ("姓名", "名称"),
+    "kind": ("主体类型",),
+    "province": ("省", "省份"),
+    "city": ("市", "地市"),
+    "county": ("县区", "区县", "县(市、区)"),
+    "township": ("乡镇", "乡镇(街道)", "乡镇街道"),
+    "village": ("村", "村(社区)", "村社区"),
+    "lat": ("纬度", "latitude"),
+    "lon": ("经度", "longitude", "lng"),
+    "domains": ("领域", "专长", "需求"),
+    "rating": ("评分", "等级分"),
+    "capacity": ("帮带上限", "容量"),
+    "mentors_required": ("导师人数", "需要导师数"),
+}
+
+_TAG_SPLIT = re.compile(r"\s*[;；、,，|]\s*")
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A checked copy of one side's table (mentors or mentees).
+
+    ``frame`` has a fresh RangeIndex and canonical column names; ``ids`` are
+    strings; ``source`` maps canonical names back to the caller's headers for
+    messages.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.schema import prepare_table
+    >>> prepare_table(pd.DataFrame({"mentee_id": [1, 2]}), "mentees").ids.tolist()
+    ['1', '2']
+    """
+
+    side: str
+    frame: pd.DataFrame
+    ids: np.ndarray
+    source: Mapping[str, str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def shown(self, column: str) -> str:
+        """The caller's name for canonical ``column``."""
+        return self.source.get(column, column)
+
+    def require(self, column: str, rule: str) -> pd.Series:
+        """Return ``column`` or raise an InputError naming the rule and the choices."""
+        if column not in self.frame.columns:
+            raise InputError(
+                f"rule {rule} needs column {column!r}, which the {self.side} table lacks",
+                table=self.side,
+                column=column,
+                choices=[str(c) for c in self.frame.columns],
+            )
+        return self.frame[column]
+
+    def numeric(self, column: str, rule: str, *, allow_nan: bool = False) -> np.ndarray:
+        """Column as float64, refusing text and (unless allowed) empty cells by row."""
+        series = self.require(column, rule)
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(values) & series.notna().to_numpy()
+        if not allow_nan:
+            bad |= np.isnan(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"rule {rule} needs a number here, got {series.iloc[row]!r}",
+                table=self.side,
+                row=row,
+                id=self.ids[row],
+                column=self.shown(column),
+            )
+        return values
+
+    def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
+        """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
+        keys = ids_as_str(ids)
+        pos = pd.Index(self.ids).get_indexer(keys)
+        missing = pos < 0
+        if missing.any():
+            row = int(np.flatnonzero(missing)[0])
+            raise InputError(
+                f"unknown {self.side[:-1]} id {keys[row]!r}",
+                table=table,
+                row=row,
+                column=column,
+            )
+        return pos.astype(np.int64)
+
+
+def ids_as_str(values: pd.Series | np.ndarray | list) -> np.ndarray:
+    """Ids as Python strings; whole-number floats lose their ``.0`` (1.0 → '1')."""
+    s = pd.Series(values)
+    if pd.api.types.is_float_dtype(s.dtype):
+        whole = s.dropna()
+        if len(whole) and bool((whole == np.floor(whole)).all()):
+            s = s.astype("Int64")
+    out = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).to_numpy(dtype=object)
+    return out
+
+
+def _rename(
+    df: pd.DataFrame, side: str, columns: Mapping[str, str] | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    present = [str(c) for c in df.columns]
+    mapping: dict[str, str] = {}
+    for canonical, actual in (columns or {}).items():
+        if not isinstance(canonical, str) or not isinstance(actual, str):
+            raise InputError("column mapping keys and values must be strings", table=side)
+        if actual not in present:
+            raise InputError(
+                f"column mapping {canonical!r} = {actual!r} names a column that is not there",
+                table=side,
+                column=actual,
+                choices=present,
+            )
+        mapping[actual] = canonical
+    taken = set(mapping.values()) | (set(present) - set(mapping))
+    for canonical, aliases in ALIASES.items():
+        if canonical in taken:
+            continue
+        for alias in aliases:
+            if alias in present and alias not in mapping:
+                mapping[alias] = canonical
+                taken.add(canonical)
+                break
+    out = df.rename(columns=mapping)
+    dupes = out.columns[out.columns.duplicated()].tolist()
+    if dupes:
+        raise InputError(
+            f"two columns would both be called {dupes[0]!r} after renaming",
+            table=side,
+            column=str(dupes[0]),
+        )
+    source = {canonical: actual for actual, canonical in mapping.items()}
+    return out, source
+
+
+def prepare_table(
+    df: pd.DataFrame, side: str, columns: Mapping[str, str] | None = None
+) -> Table:
+    """Check one side's table and return a canonical copy.
+
+    Parameters
+    ----------
+    df
+        The caller's table; never modified.
+    side
+        ``"mentors"`` or ``"mentees"``.
+    columns
+        Optional mapping ``{canonical name: column in df}`` such as
+        ``{"mentor_id": "导师编号", "township": "乡镇"}``. Common Chinese headers
+        (纬度, 经度, 乡镇, ...) are recognised without a mapping.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.schema import prepare_table
+    >>> prepare_table(pd.DataFrame({"mentor_id": ["A"], "纬度": [38.5]}), "mentors").frame.columns.tolist()
+    ['mentor_id', 'lat']
+    """
+    if side not in ID_COLUMN:
+        raise InputError(f"unknown side {side!r}", choices=list(ID_COLUMN))
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}", table=side)
+    frame, source = _rename(df, side, columns)
+    frame = frame.reset_index(drop=True)
+    id_col = ID_COLUMN[side]
+    if id_col not in frame.columns:
+        if "id" in frame.columns:
+            frame = frame.rename(columns={"id": id_col})
+            source[id_col] = "id"
+        else:
+            raise InputError(
+                f"no id column: name it {id_col!r}, or map yours with columns={{'{id_col}': ...}}",
+                table=side,
+                column=id_col,
+                choices=[str(c) for c in df.columns],
+            )
+    raw_ids = frame[id_col]
+    nan = raw_ids.isna().to_numpy()
+    if nan.any():
+        row = int(np.flatnonzero(nan)[0])
+        raise InputError("empty id", table=side, row=row, column=source.get(id_col, id_col))
+    ids = ids_as_str(raw_ids)
+    dup = pd.Series(ids).duplicated(keep="first").to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0])
+        first = int(np.flatnonzero(ids == ids[row])[0])
+        raise InputError(
+            f"duplicate id (first seen at row {first})",
+            table=side,
+            row=row,
+            id=ids[row],
+            column=source.get(id_col, id_col),
+        )
+    frame[id_col] = ids
+    for coord, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        if coord in frame.columns:
+            values = pd.to_numeric(frame[coord], errors="coerce").to_numpy(dtype=float)
+            text = np.isnan(values) & frame[coord].notna().to_numpy()
+            out = ~np.isnan(values) & ((values < lo) | (values > hi))
+            bad = text | out
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise InputError(
+                    f"{coord} must be a number in [{lo:g}, {hi:g}], got {frame[coord].iloc[row]!r}",
+                    table=side,
+                    row=row,
+                    id=ids[row],
+                    column=source.get(coord, coord),
+                )
+            frame[coord] = values
+    return Table(side=side, frame=frame, ids=ids, source=source)
+
+
+def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
+    """A degree bound per row from an int or a column: non-negative whole numbers."""
+    n = len(table)
+    if not isinstance(value, str):
+        return np.full(n, int(value), dtype=np.int64)
+    series = table.require(value, what)
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(numbers) | (numbers < 0) | (numbers != np.floor(numbers))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{what} must be a non-negative whole number, got {series.iloc[row]!r}",
+            table=table.side,
+            row=row,
+            id=table.ids[row],
+            column=table.shown(value),
+        )
+    return numbers.astype(np.int64)
+
+
+def tag_pairs(table: Table, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Domain tags as an exploded (row, tag) table, vectorised.
+
+    A cell may hold a list/tuple/set of tags or a string separated by ``;``
+    (also ``；``, ``、``, ``,``, ``，``, ``|``). Empty cells have no tags.
+
+    Returns
+    -------
+    rows, tags
+        Parallel arrays: row position and tag text, each (row, tag) once.
+    """
+    series = table.require(column, rule)
+    s = series.reset_index(drop=True).explode().dropna()
+    s = s.astype(str).str.split(_TAG_SPLIT).explode().str.strip()
+    s = s[s.notna() & (s != "")]
+    frame = pd.DataFrame({"row": s.index.to_numpy(dtype=np.int64), "tag": s.to_numpy(dtype=object)})
+    frame = frame.drop_duplicates()
+    return frame["row"].to_numpy(dtype=np.int64), frame["tag"].to_numpy(dtype=object)
+
+
+def pair_table(
+    df: pd.DataFrame,
+    name: str,
+    mentors: Table,
+    mentees: Table,
+    mentor_col: str = "mentor_id",
+    mentee_col: str = "mentee_id",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the mentor and mentee of each row of a pair table; unknown ids raise."""
+    for col in (mentor_col, mentee_col):
+        if col not in df.columns:
+            raise InputError(
+                f"pair table needs column {col!r}",
+                table=name,
+                column=col,
+                choices=[str(c) for c in df.columns],
+            )
+    for col in (mentor_col, mentee_col):
+        nan = df[col].isna().to_numpy()
+        if nan.any():
+            raise InputError("empty id", table=name, row=int(np.flatnonzero(nan)[0]), column=col)
+    m = mentors.index_of(df[mentor_col], table=name, column=mentor_col)
+    e = mentees.index_of(df[mentee_col], table=name, column=mentee_col)
+    return m, e

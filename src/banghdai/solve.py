@@ -1,0 +1,213 @@
+"""``solve``: compile, pick the backend, decode the answer into a :class:`Result`.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+>>> bd.solve(p, seed=0).status.name
+'OPTIMAL'
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .backends import AUTO_ORDER, BACKENDS, SolveParams, get_backend
+from .backends.base import RawSolution
+from .exceptions import InputError
+from .result import Result, Status, as_bool, gap_of
+
+if TYPE_CHECKING:
+    from .compile import Compiled
+    from .problem import Problem
+
+
+def choose_backend(compiled: Compiled, name: str) -> str:
+    """The backend to run: ``name`` itself, or for ``"auto"`` the fastest that supports it."""
+    if name == "auto":
+        for candidate in AUTO_ORDER:
+            if BACKENDS[candidate].supports(compiled):
+                return candidate
+        raise InputError("no backend supports this problem", column="backend")  # pragma: no cover
+    backend = get_backend(name)
+    if not backend.supports(compiled):
+        raise InputError(
+            f"backend {name!r} cannot solve this problem exactly", column="backend",
+            choices=[n for n, b in BACKENDS.items() if b.supports(compiled)],
+        )
+    return name
+
+
+def solve(
+    problem: Problem,
+    *,
+    backend: str = "auto",
+    time_limit: float | None = 60.0,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+    params: Mapping[str, Any] | None = None,
+    scale: float | None = None,
+) -> Result:
+    """Solve ``problem`` and return a :class:`Result`.
+
+    Parameters
+    ----------
+    backend
+        ``"auto"`` (the fastest exact backend that supports the rules) or a
+        name from :func:`banghdai.backends.available_backends`.
+    time_limit
+        Seconds; on timeout the status is FEASIBLE (with a gap) or UNKNOWN.
+    seed, workers, log
+        Solver seed, threads (default 2) and search log on stdout.
+    params
+        Extra backend parameters by name (CP-SAT ``SatParameters`` fields);
+        unknown names raise.
+    scale
+        Float-to-integer score multiplier (see :func:`banghdai.compile`).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.solve(p, backend="cpsat", time_limit=5).backend
+    'cpsat'
+    """
+    if time_limit is not None and not time_limit > 0:
+        raise InputError(f"time_limit must be > 0 seconds, got {time_limit!r}", column="time_limit")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise InputError(f"workers must be a positive integer, got {workers!r}", column="workers")
+    start = time.perf_counter()
+    compiled = problem.compile(scale=scale)
+    compile_seconds = time.perf_counter() - start
+    name = choose_backend(compiled, backend)
+    sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
+                     extra=dict(params or {}))
+    raw = BACKENDS[name].solve(compiled, sp)
+    result = decode(compiled, raw, name)
+    result.seconds = time.perf_counter() - start
+    result.info.update(
+        {
+            "compile_seconds": compile_seconds,
+            "seed": seed,
+            "time_limit": time_limit,
+            "workers": workers,
+            "params": dict(params or {}),
+            "n_edges": compiled.n_edges,
+            "scale": compiled.scale,
+            "versions": _versions(),
+        }
+    )
+    return result
+
+
+def _versions() -> dict[str, str]:
+    from . import __version__
+
+    out = {"banghdai": __version__, "python": platform.python_version(),
+           "numpy": np.__version__, "pandas": pd.__version__}
+    try:
+        import ortools
+
+        out["ortools"] = ortools.__version__
+    except Exception:  # pragma: no cover
+        pass
+    return out
+
+
+def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
+    """The pairs table for a boolean edge selection, keyed by the caller's ids."""
+    idx = np.flatnonzero(chosen)
+    m, e = compiled.edge_mentor[idx], compiled.edge_mentee[idx]
+    cols: dict[str, Any] = {
+        "mentor_id": compiled.mentors.ids[m],
+        "mentee_id": compiled.mentees.ids[e],
+    }
+    for side, table, pos in (("mentor", compiled.mentors, m), ("mentee", compiled.mentees, e)):
+        if "name" in table.frame.columns:
+            cols[f"{side}_name"] = table.frame["name"].to_numpy()[pos]
+    frame = pd.DataFrame(cols)
+    info = compiled.edge_info.iloc[idx].reset_index(drop=True)
+    frame = pd.concat([frame, info], axis=1)
+    frame["fixed"] = compiled.edge_fixed[idx]
+    return frame
+
+
+def unmatched_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
+    """Mentees with fewer mentors than needed, with a plain reason each."""
+    n_e = compiled.n_mentees
+    got = np.bincount(compiled.edge_mentee[chosen], minlength=n_e)
+    missing = np.flatnonzero(got < compiled.demand)
+    cand = np.bincount(compiled.edge_mentee, minlength=n_e)
+    load = np.bincount(compiled.edge_mentor[chosen], minlength=compiled.n_mentors)
+    full_mentor = load >= compiled.cap_hi
+    # candidates of each mentee that still have room and are not already its mentor
+    open_edge = ~full_mentor[compiled.edge_mentor] & ~chosen
+    open_cand = np.bincount(compiled.edge_mentee[open_edge], minlength=n_e)
+    funnel = compiled.funnel
+    stages = [c for c in funnel.columns if c not in ("mentee_id", "mentors")]
+    counts = funnel[stages].to_numpy() if stages else np.empty((n_e, 0))
+    reasons = []
+    for i in missing.tolist():
+        if cand[i] == 0:
+            zero = np.flatnonzero(counts[i] == 0)
+            stage = stages[int(zero[0])] if zero.size else "the rules"
+            reasons.append(f"no candidate mentor: none left after rule '{stage}'")
+        elif cand[i] <= got[i]:
+            reasons.append(f"only {cand[i]} candidate mentor(s), all already paired with it")
+        elif open_cand[i] == 0:
+            reasons.append(f"all {cand[i]} candidate mentors are at capacity")
+        else:
+            reasons.append("left unmatched: its candidates serve others for a better total")
+    out = pd.DataFrame(
+        {
+            "mentee_id": compiled.mentees.ids[missing],
+            "needed": compiled.demand[missing],
+            "got": got[missing],
+            "candidates": cand[missing],
+            "reason": reasons,
+        }
+    )
+    if "name" in compiled.mentees.frame.columns:
+        out.insert(1, "name", compiled.mentees.frame["name"].to_numpy()[missing])
+    return out
+
+
+def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
+    """Turn a backend's raw solution into a :class:`Result` in the caller's units."""
+    chosen = as_bool(raw.chosen, compiled.n_edges)
+    pairs = pairs_frame(compiled, chosen)
+    unmatched = unmatched_frame(compiled, chosen) if raw.status.has_solution else unmatched_frame(
+        compiled, np.zeros(compiled.n_edges, dtype=bool)
+    )
+    demand = int(compiled.demand.sum())
+    filled = int(chosen.sum())
+    coverage = filled / demand if demand else 1.0
+    sign = -1.0 if compiled.sense == "min" else 1.0
+    objective = bound = None
+    if raw.status.has_solution:
+        objective = sign * float(compiled.edge_info["score"].to_numpy()[chosen].sum())
+        if raw.bound is not None:
+            score_bound = (raw.bound - compiled.slot_penalty * filled) / compiled.scale
+            bound = sign * score_bound
+            if raw.status is Status.OPTIMAL:
+                bound = objective
+    return Result(
+        status=raw.status,
+        pairs=pairs,
+        unmatched=unmatched,
+        objective=objective,
+        bound=bound,
+        gap=gap_of(objective, bound),
+        seconds=raw.seconds,
+        backend=backend,
+        coverage=coverage,
+        sense=compiled.sense,
+        info=dict(raw.info),
+    )

@@ -1,0 +1,262 @@
+"""Independent validator: re-check a pairs table against the problem's input tables.
+
+It recomputes every hard rule and degree bound from the input tables with
+pandas/numpy only — it imports no solver and reads nothing a backend produced
+except the ``mentor_id``/``mentee_id`` columns of the pairs — and recomputes
+the objective, so tests can compare it with ``result.objective``.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E1", "E2"]}))
+>>> bad = pd.DataFrame({"mentor_id": ["M", "M"], "mentee_id": ["E1", "E2"]})
+>>> v = bd.validate(p, bad)
+>>> v.ok, v.violations["rule"].tolist()
+(False, ['capacity'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError, ValidationError
+from .rules import (
+    AvoidSame,
+    Closeness,
+    DomainFit,
+    ForbiddenPairs,
+    MaxDistance,
+    PairScore,
+    SameRegion,
+    SharesDomain,
+    Stronger,
+    StrongToWeak,
+)
+from .schema import ids_as_str, tag_pairs
+
+if TYPE_CHECKING:
+    from .problem import Problem
+
+_COLUMNS = ["rule", "mentor_id", "mentee_id", "detail"]
+
+
+@dataclass(frozen=True, eq=False)
+class Validation:
+    """Outcome of :func:`validate`: ``violations`` table, ``ok`` flag, recomputed ``objective``.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.validate(p, p.solve().pairs).raise_if_invalid().ok
+    True
+    """
+
+    violations: pd.DataFrame
+    objective: float
+
+    @property
+    def ok(self) -> bool:
+        """True when no hard rule or degree bound is broken."""
+        return self.violations.empty
+
+    def raise_if_invalid(self) -> Validation:
+        """Raise :class:`ValidationError` listing the first violations; returns self."""
+        if not self.ok:
+            head = self.violations.head(10).to_string(index=False)
+            raise ValidationError(
+                f"{len(self.violations)} violation(s) of the hard rules:\n{head}", self.violations
+            )
+        return self
+
+    def __repr__(self) -> str:
+        return f"Validation(ok={self.ok}, violations={len(self.violations)}, objective={self.objective:g})"
+
+
+def _numbers(frame: pd.DataFrame, column: object, default: int) -> np.ndarray:
+    if isinstance(column, str):
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return np.full(len(frame), float(column if column is not None else default))
+
+
+def _angle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km by the dot product of unit vectors (a different formula from geo)."""
+    r = 6371.0088
+    a1, b1, a2, b2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    dot = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(b1 - b2)
+    return r * np.arccos(np.clip(dot, -1.0, 1.0))
+
+
+def _shared_counts(problem: Problem, pairs: pd.DataFrame, mcol: str, ecol: str, rule: str):
+    """Shared tag count and mentee tag count per pair row, by joining exploded tags."""
+    rm, tm = tag_pairs(problem.mentor_table, mcol, rule)
+    re_, te = tag_pairs(problem.mentee_table, ecol, rule)
+    left = pd.DataFrame({"m": rm, "tag": tm.astype(str)})
+    right = pd.DataFrame({"e": re_, "tag": te.astype(str)})
+    rows = pd.DataFrame({"k": np.arange(len(pairs)), "m": pairs["_m"].to_numpy(),
+                         "e": pairs["_e"].to_numpy()})
+    joined = rows.merge(left, on="m").merge(right, on=["e", "tag"])
+    shared = np.bincount(joined["k"].to_numpy(dtype=np.int64), minlength=len(pairs))
+    need = right.groupby("e").size().reindex(pairs["_e"].to_numpy(), fill_value=0).to_numpy()
+    return shared, need
+
+
+def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
+    """Re-check ``pairs`` (columns ``mentor_id``, ``mentee_id``) against every hard rule.
+
+    Checks: known ids, no duplicate pair, mentor capacity and minimum load,
+    each mentee's number of mentors (exact when unmatched is forbidden), every
+    edge rule (region, distance, domains, strength, avoid-same, forbidden,
+    restricting pair tables) and that every fixed pair is present. Returns a
+    :class:`Validation` whose ``violations`` has columns rule, mentor_id,
+    mentee_id, detail, and whose ``objective`` is the total score recomputed
+    from the input tables.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["B"]}))
+    >>> p.require(bd.SameRegion("county"))  # doctest: +ELLIPSIS
+    Problem(...)
+    >>> bd.validate(p, pd.DataFrame({"mentor_id": ["M"], "mentee_id": ["E"]})).violations.rule.tolist()
+    ['same county']
+    """
+    if not isinstance(pairs, pd.DataFrame):
+        raise InputError(f"pairs must be a DataFrame, got {type(pairs).__name__}", table="pairs")
+    for col in ("mentor_id", "mentee_id"):
+        if col not in pairs.columns:
+            raise InputError("pairs table needs this column", table="pairs", column=col,
+                             choices=[str(c) for c in pairs.columns])
+    mt, et = problem.mentor_table, problem.mentee_table
+    mentors, mentees = mt.frame, et.frame
+    rows: list[pd.DataFrame] = []
+
+    def report(rule: str, frame: pd.DataFrame, detail) -> None:
+        if len(frame):
+            rows.append(pd.DataFrame({"rule": rule, "mentor_id": frame["mentor_id"].to_numpy(),
+                                      "mentee_id": frame["mentee_id"].to_numpy(),
+                                      "detail": detail}))
+
+    p = pd.DataFrame({"mentor_id": ids_as_str(pairs["mentor_id"]),
+                      "mentee_id": ids_as_str(pairs["mentee_id"])})
+    p["_m"] = pd.Index(mt.ids).get_indexer(p["mentor_id"])
+    p["_e"] = pd.Index(et.ids).get_indexer(p["mentee_id"])
+    report("unknown mentor", p[p["_m"] < 0], "mentor id not in the mentors table")
+    report("unknown mentee", p[p["_e"] < 0], "mentee id not in the mentees table")
+    p = p[(p["_m"] >= 0) & (p["_e"] >= 0)].reset_index(drop=True)
+    dup = p.duplicated(["_m", "_e"])
+    report("duplicate pair", p[dup], "the same pair is listed twice")
+    p = p[~dup].reset_index(drop=True)
+
+    # degree bounds, recomputed from the input columns
+    pairing = problem.pairing
+    load = p.groupby("_m").size().reindex(range(len(mentors)), fill_value=0).to_numpy()
+    hi = _numbers(mentors, pairing.capacity, 1)
+    lo = _numbers(mentors, pairing.min_load, 0)
+    for rule, bad, what in (("capacity", load > hi, hi), ("min_load", load < lo, lo)):
+        idx = np.flatnonzero(bad)
+        if idx.size:
+            rows.append(pd.DataFrame({"rule": rule, "mentor_id": mt.ids[idx], "mentee_id": None,
+                                      "detail": [f"{load[i]} pairs, bound {what[i]:g}" for i in idx]}))
+    got = p.groupby("_e").size().reindex(range(len(mentees)), fill_value=0).to_numpy()
+    need = _numbers(mentees, pairing.mentors_per_mentee, 1)
+    bad = got > need
+    if pairing.unmatched == "forbid":
+        bad |= got < need
+    idx = np.flatnonzero(bad)
+    if idx.size:
+        rows.append(pd.DataFrame({"rule": "mentors_per_mentee", "mentor_id": None,
+                                  "mentee_id": et.ids[idx],
+                                  "detail": [f"{got[i]} mentors, needs {need[i]:g}" for i in idx]}))
+
+    mrow = mentors.iloc[p["_m"].to_numpy()].reset_index(drop=True)
+    erow = mentees.iloc[p["_e"].to_numpy()].reset_index(drop=True)
+
+    def same_value(col: str) -> np.ndarray:
+        a, b = mrow[col], erow[col]
+        a_s = a.astype(object).map(lambda v: None if pd.isna(v) or str(v).strip() == "" else str(v))
+        b_s = b.astype(object).map(lambda v: None if pd.isna(v) or str(v).strip() == "" else str(v))
+        return (a_s.notna() & b_s.notna() & (a_s == b_s)).to_numpy(dtype=bool)
+
+    for rule in problem.edge_rules:
+        if isinstance(rule, SameRegion):
+            report(f"same {rule.level}", p[~same_value(rule.level)], "different region")
+        elif isinstance(rule, MaxDistance):
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            bad = ~(d <= rule.km + 1e-6)
+            report(f"within {rule.km:g} km", p[bad], [f"{x:.3f} km" for x in d[bad]])
+        elif isinstance(rule, SharesDomain):
+            shared, _ = _shared_counts(problem, p, rule.mentor_column, rule.mentee_column, "validate")
+            bad = shared < rule.min_shared
+            report(f"shares >= {rule.min_shared} domain", p[bad], [f"{s} shared" for s in shared[bad]])
+        elif isinstance(rule, Stronger):
+            gap = (pd.to_numeric(mrow[rule.by], errors="coerce")
+                   - pd.to_numeric(erow[rule.by], errors="coerce")).to_numpy(dtype=float)
+            ok = gap > rule.margin if rule.strict else gap >= rule.margin
+            report(f"stronger by {rule.by}", p[~ok], [f"gap {g:g}" for g in gap[~ok]])
+        elif isinstance(rule, AvoidSame):
+            report(f"different {rule.column}", p[same_value(rule.column)], "same value")
+        elif isinstance(rule, ForbiddenPairs):
+            f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
+            hit = p.merge(f.drop_duplicates(), on=["mentor_id", "mentee_id"])
+            report("not forbidden", hit, "pair is forbidden")
+    for term in problem.scores:
+        if isinstance(term, PairScore) and term.restrict:
+            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
+                              "mentee_id": ids_as_str(term.table[term.mentee]), "_in": True})
+            merged = p.merge(f.drop_duplicates(["mentor_id", "mentee_id"]),
+                             on=["mentor_id", "mentee_id"], how="left")
+            report(f"listed in {term.label} table", p[merged["_in"].isna().to_numpy()],
+                   "pair not in the table")
+    for rule in problem.fixed:
+        f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                          "mentee_id": ids_as_str(rule.table[rule.mentee])})
+        merged = f.merge(p[["mentor_id", "mentee_id"]].assign(_in=True),
+                         on=["mentor_id", "mentee_id"], how="left")
+        report("fixed pair", merged[merged["_in"].isna()], "fixed pair missing")
+
+    objective = _objective(problem, p, mrow, erow)
+    violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
+    return Validation(violations=violations, objective=objective)
+
+
+def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.DataFrame) -> float:
+    total = 0.0
+    senses = []
+    for term in problem.scores:
+        if isinstance(term, DomainFit):
+            shared, need = _shared_counts(problem, p, term.mentor_column, term.mentee_column, "validate")
+            score = np.where(need > 0, shared / np.maximum(need, 1), 0.0)
+            senses.append("max")
+        elif isinstance(term, Closeness):
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            score = np.maximum(0.0, 1.0 - d / term.scale_km)
+            senses.append("max")
+        elif isinstance(term, StrongToWeak):
+            a = pd.to_numeric(problem.mentors[term.by], errors="coerce")
+            b = pd.to_numeric(problem.mentees[term.by], errors="coerce")
+            lo, hi = min(a.min(), b.min()), max(a.max(), b.max())
+            span = hi - lo if hi > lo else 1.0
+            sm = (pd.to_numeric(mrow[term.by]).to_numpy(float) - lo) / span
+            se = (pd.to_numeric(erow[term.by]).to_numpy(float) - lo) / span
+            score = sm * (1 - se)
+            senses.append("max")
+        else:  # PairScore
+            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
+                              "mentee_id": ids_as_str(term.table[term.mentee]),
+                              "_v": pd.to_numeric(term.table[term.column]).to_numpy(float)})
+            merged = p[["mentor_id", "mentee_id"]].merge(f, on=["mentor_id", "mentee_id"], how="left")
+            score = merged["_v"].fillna(0.0).to_numpy(float)
+            senses.append(term.sense)
+            if term.sense == "min":
+                score = -score
+        total += term.weight * float(np.sum(score))
+    if senses and all(s == "min" for s in senses):
+        return -total
+    return total
