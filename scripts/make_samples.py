@@ -54,21 +54,38 @@ OUT = ROOT / "data" / "samples"
 # --------------------------------------------------------------------------------------
 
 TAGS = np.array(
-    ["产业发展", "基层治理", "党建", "乡村规划", "电商", "农业技术", "集体经济", "群众工作", "矛盾调解", "人居环境"]
+    [
+        "产业发展",
+        "基层治理",
+        "党建",
+        "乡村规划",
+        "电商",
+        "农业技术",
+        "集体经济",
+        "群众工作",
+        "矛盾调解",
+        "人居环境",
+    ]
 )
 TYPES = np.array(["专家型", "经验型", "群众型"])
 TIERS = ["city", "county", "township"]
 
-SURNAMES = np.array(list(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
-    "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史郝海纳武常康牛贺"
-))
+SURNAMES = np.array(
+    list(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+        "丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史郝海纳武常康牛贺"
+    )
+)
 # the ten most common surnames are drawn three times as often as the rest
 _SURNAME_W = np.where(np.arange(SURNAMES.size) < 10, 3.0, 1.0)
-GIVEN = np.array(list(dict.fromkeys(
-    "建国华明军伟强磊芳丽娟敏静秀英霞平刚勇杰涛斌辉鹏宇浩凯俊峰超波春红玉兰梅燕林文志永德富成福生学忠"
-    "新荣胜利宏亮晓雪婷琳慧佳欣悦晨阳瑞博嘉子怡萍琴丹蕾洁彬毅鑫昊航东海云庆喜顺贵宝山田翠莲凤"
-)))
+GIVEN = np.array(
+    list(
+        dict.fromkeys(
+            "建国华明军伟强磊芳丽娟敏静秀英霞平刚勇杰涛斌辉鹏宇浩凯俊峰超波春红玉兰梅燕林文志永德富成福生学忠"
+            "新荣胜利宏亮晓雪婷琳慧佳欣悦晨阳瑞博嘉子怡萍琴丹蕾洁彬毅鑫昊航东海云庆喜顺贵宝山田翠莲凤"
+        )
+    )
+)
 # well-known public figures whose names these pools could produce: never emitted
 BLOCKLIST = frozenset(
     "李强 王毅 王刚 李鹏 姚明 李宁 张杰 马云 马龙 王楠 丁宁 朱婷 刘德华 王宝强 杨利伟 雷军 刘强东 张勇 "
@@ -166,7 +183,9 @@ def make_names(rng, n: int, taken: set[str]) -> np.ndarray:
     return out
 
 
-def make_village_names(rng, n: int, places: str, surname_places: str, taken: set[str]) -> np.ndarray:
+def make_village_names(
+    rng, n: int, places: str, surname_places: str, taken: set[str]
+) -> np.ndarray:
     """``n`` distinct invented village names: prefix + place character + 村."""
     m = 4 * n + 50
     place = rng.choice(np.array(list(places)), m)
@@ -234,48 +253,105 @@ def read_back(folder: Path, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # county: (seat lat, seat lon), townships with approximate real centres.
 YC_COUNTIES = {
-    "兴庆区": ((38.474, 106.288), [("掌政镇", 38.460, 106.380), ("大新镇", 38.510, 106.330),
-                                  ("通贵乡", 38.385, 106.440), ("月牙湖乡", 38.370, 106.570)]),
+    "兴庆区": (
+        (38.474, 106.288),
+        [
+            ("掌政镇", 38.460, 106.380),
+            ("大新镇", 38.510, 106.330),
+            ("通贵乡", 38.385, 106.440),
+            ("月牙湖乡", 38.370, 106.570),
+        ],
+    ),
     "金凤区": ((38.473, 106.243), [("良田镇", 38.420, 106.230), ("丰登镇", 38.540, 106.200)]),
     "西夏区": ((38.492, 106.161), [("兴泾镇", 38.390, 106.070), ("镇北堡镇", 38.620, 106.060)]),
-    "永宁县": ((38.277, 106.253), [("杨和镇", 38.280, 106.250), ("李俊镇", 38.210, 106.200),
-                                  ("望远镇", 38.380, 106.270), ("望洪镇", 38.190, 106.270),
-                                  ("闽宁镇", 38.260, 106.030), ("胜利乡", 38.300, 106.310)]),
-    "贺兰县": ((38.554, 106.350), [("习岗镇", 38.550, 106.350), ("金贵镇", 38.560, 106.440),
-                                  ("立岗镇", 38.640, 106.380), ("洪广镇", 38.700, 106.250),
-                                  ("常信乡", 38.620, 106.460)]),
-    "灵武市": ((38.103, 106.340), [("郝家桥镇", 38.040, 106.280), ("崇兴镇", 38.160, 106.350),
-                                  ("宁东镇", 38.110, 106.600), ("马家滩镇", 37.850, 106.520),
-                                  ("临河镇", 38.300, 106.430), ("梧桐树乡", 38.020, 106.330),
-                                  ("白土岗乡", 37.950, 106.470)]),
+    "永宁县": (
+        (38.277, 106.253),
+        [
+            ("杨和镇", 38.280, 106.250),
+            ("李俊镇", 38.210, 106.200),
+            ("望远镇", 38.380, 106.270),
+            ("望洪镇", 38.190, 106.270),
+            ("闽宁镇", 38.260, 106.030),
+            ("胜利乡", 38.300, 106.310),
+        ],
+    ),
+    "贺兰县": (
+        (38.554, 106.350),
+        [
+            ("习岗镇", 38.550, 106.350),
+            ("金贵镇", 38.560, 106.440),
+            ("立岗镇", 38.640, 106.380),
+            ("洪广镇", 38.700, 106.250),
+            ("常信乡", 38.620, 106.460),
+        ],
+    ),
+    "灵武市": (
+        (38.103, 106.340),
+        [
+            ("郝家桥镇", 38.040, 106.280),
+            ("崇兴镇", 38.160, 106.350),
+            ("宁东镇", 38.110, 106.600),
+            ("马家滩镇", 37.800, 106.570),
+            ("临河镇", 38.300, 106.430),
+            ("梧桐树乡", 38.020, 106.330),
+            ("白土岗乡", 37.950, 106.470),
+        ],
+    ),
 }
 # relative mentor supply per county (1 = city average): 灵武市 is made tight on purpose
-YC_SUPPLY = {"兴庆区": 1.0, "金凤区": 1.0, "西夏区": 0.85, "永宁县": 1.0, "贺兰县": 1.0, "灵武市": 0.72}
+YC_SUPPLY = {
+    "兴庆区": 1.0,
+    "金凤区": 1.0,
+    "西夏区": 0.65,
+    "永宁县": 1.0,
+    "贺兰县": 1.0,
+    "灵武市": 0.62,
+}
 
 #          产业 治理 党建 规划 电商 农技 集体 群众 调解 人居
 YC_SOURCES = {
     # source: (counts by tier city/county/township, type probs, rating mean, tag weights)
-    "老乡镇": ((0, 35, 98), (0.15, 0.65, 0.20), 4.0, [2, 5, 3, 2, .5, 1, 1.5, 5, 4, 1.5]),
+    "老乡镇": ((0, 35, 98), (0.15, 0.65, 0.20), 4.0, [2, 5, 3, 2, 0.5, 1, 1.5, 5, 4, 1.5]),
     "优秀村书记": ((0, 15, 82), (0.20, 0.50, 0.30), 4.1, [4, 3, 3, 1.5, 1, 2, 5, 3, 2, 3]),
-    "致富能人": ((5, 15, 24), (0.70, 0.20, 0.10), 4.0, [6, .5, .5, 1, 5, 5, 3, 1, .3, .5]),
-    "劳动模范": ((10, 20, 44), (0.15, 0.25, 0.60), 4.1, [3, 1.5, 3, .5, 1, 4, 1.5, 5, 2, 2]),
+    "致富能人": ((5, 15, 24), (0.70, 0.20, 0.10), 4.0, [6, 0.5, 0.5, 1, 5, 5, 3, 1, 0.3, 0.5]),
+    "劳动模范": ((10, 20, 44), (0.15, 0.25, 0.60), 4.1, [3, 1.5, 3, 0.5, 1, 4, 1.5, 5, 2, 2]),
     "机关干部": ((25, 25, 0), (0.50, 0.35, 0.15), 4.2, [3, 4, 5, 4, 1.5, 1.5, 2, 2, 2, 3]),
     "导师党组织": ((0, 0, 85), (0.30, 0.40, 0.30), 4.2, [5, 2, 5, 2, 2, 2, 5, 2, 1, 4]),
 }
 YC_CATEGORIES = {
     # category: (count, level, rating mean, sd, priority, tag weights)
-    "新到乡镇年轻干部": (115, "township", 2.2, 0.5, 3, [1, 4, 2, 1, 1, 1, .5, 5, 3, 1]),
-    "驻村工作队员": (95, "village", 2.6, 0.5, 3, [5, 1, 1, 3, 3, 3, 3, 3, .5, 2]),
-    "软弱涣散村书记": (65, "village", 1.9, 0.5, 1, [2, 4, 6, 1, .5, 1, 4, 2, 3, 1.5]),
+    "新到乡镇年轻干部": (115, "township", 2.2, 0.5, 3, [1, 4, 2, 1, 1, 1, 0.5, 5, 3, 1]),
+    "驻村工作队员": (95, "village", 2.6, 0.5, 3, [5, 1, 1, 3, 3, 3, 3, 3, 0.5, 2]),
+    "软弱涣散村书记": (65, "village", 1.9, 0.5, 1, [2, 4, 6, 1, 0.5, 1, 4, 2, 3, 1.5]),
     "新任乡镇领导": (50, "township", 3.2, 0.4, 2, [4, 5, 2, 4, 1, 1, 2, 2, 2, 2]),
     "新任村书记": (120, "village", 2.5, 0.5, 2, [4, 2, 4, 1, 1.5, 2, 5, 2, 1.5, 3]),
     "乡镇年轻干部": (115, "township", 2.8, 0.5, 3, [2, 2, 1.5, 2, 4, 3, 1, 4, 2, 2]),
     "薄弱党组织": (40, "village", 1.7, 0.5, 1, [3, 1, 6, 0.5, 0.5, 1, 6, 1, 1, 2]),
 }
-YC_AGENCIES = np.array(["委组织部", "农业农村局", "乡村振兴局", "民政局", "委党校", "自然资源局",
-                        "商务局", "信访局", "委政法委", "住房和城乡建设局"])
-YC_INDUSTRIES = np.array(["枸杞", "葡萄", "蔬菜", "滩羊", "奶牛", "水稻", "西瓜", "菌菇", "渔业", "红枣"])
-YC_FORMS = np.array(["专业合作社", "种植基地", "养殖场", "农业有限公司", "家庭农场"])
+YC_AGENCIES = np.array(
+    [
+        "委组织部",
+        "农业农村局",
+        "乡村振兴局",
+        "民政局",
+        "委党校",
+        "自然资源局",
+        "商务局",
+        "信访局",
+        "委政法委",
+        "住房和城乡建设局",
+    ]
+)
+# enterprise/cooperative name endings for 致富能人 (industry + a form that fits it)
+YC_ENTERPRISES = np.array(
+    [
+        f"{i}{f}"
+        for i in ["枸杞", "葡萄", "蔬菜", "水稻", "西瓜", "菌菇", "红枣"]
+        for f in ["种植专业合作社", "种植基地", "家庭农场"]
+    ]
+    + [f"{i}{f}" for i in ["滩羊", "奶牛", "肉牛", "水产"] for f in ["养殖专业合作社", "养殖场"]]
+    + ["葡萄酒庄", "农产品电商服务站", "农业科技有限公司"]
+)
 YC_RULES = """\
 # 银川市 导师帮带 试点: 县内结对、60公里内、领域相近、以强带弱、同村回避；多对多，重点对象配2名导师。
 # Yinchuan city pilot: same county, <= 60 km, >= 1 shared domain, mentor rated above mentee,
@@ -325,10 +401,15 @@ weight = 1
 fixed = "fixed.csv"
 forbidden = "forbidden.csv"
 """
-YC_FORBID_REASONS = np.array([
-    "回避：亲属关系", "双向自愿：帮带对象不同意", "回避：现任直接上下级", "双向自愿：导师不同意",
-    "曾结对帮带，不重复结对",
-])
+YC_FORBID_REASONS = np.array(
+    [
+        "回避：亲属关系",
+        "双向自愿：帮带对象不同意",
+        "回避：现任直接上下级",
+        "双向自愿：导师不同意",
+        "曾结对帮带，不重复结对",
+    ]
+)
 
 
 def yc_geography(rng, taken_villages):
@@ -337,11 +418,14 @@ def yc_geography(rng, taken_villages):
         for ci, (c, (seat, towns)) in enumerate(YC_COUNTIES.items())
         for ti, (t, tlat, tlon) in enumerate(towns)
     ]
-    towns = pd.DataFrame(rows, columns=["county", "c_idx", "c_lat", "c_lon",
-                                        "township", "t_idx", "t_lat", "t_lon"])
+    towns = pd.DataFrame(
+        rows, columns=["county", "c_idx", "c_lat", "c_lon", "township", "t_idx", "t_lat", "t_lon"]
+    )
     small = towns.groupby("county")["township"].transform("size").to_numpy() <= 2
     counts = np.where(small, rng.integers(13, 16, len(towns)), rng.integers(10, 16, len(towns)))
-    villages = build_villages(rng, towns, counts, "家庄渠闸堡湖滩湾桥营园井", "家庄营", taken_villages)
+    villages = build_villages(
+        rng, towns, counts, "家庄渠闸堡湖滩湾桥营园井", "家庄营", taken_villages
+    )
     return towns, villages
 
 
@@ -360,13 +444,26 @@ def yinchuan(folder: Path) -> None:
     n_cat = {cat: alloc(spec[0], mentee_w) for cat, spec in YC_CATEGORIES.items()}
     n_src = {
         (src, tier): alloc(spec[0][t], mentor_w)
-        for src, spec in YC_SOURCES.items() for t, tier in enumerate(TIERS) if spec[0][t]
+        for src, spec in YC_SOURCES.items()
+        for t, tier in enumerate(TIERS)
+        if spec[0][t]
     }
 
     # ---- villages by role, county by county --------------------------------------
-    role_village: dict[str, list[np.ndarray]] = {k: [] for k in [
-        "软弱涣散村书记", "薄弱党组织", "新任村书记", "驻村工作队员",
-        "优秀村书记", "导师党组织", "致富能人", "劳动模范", "老乡镇"]}
+    role_village: dict[str, list[np.ndarray]] = {
+        k: []
+        for k in [
+            "软弱涣散村书记",
+            "薄弱党组织",
+            "新任村书记",
+            "驻村工作队员",
+            "优秀村书记",
+            "导师党组织",
+            "致富能人",
+            "劳动模范",
+            "老乡镇",
+        ]
+    }
     role_county: dict[str, list[np.ndarray]] = {k: [] for k in role_village}
     for ci, c in enumerate(counties):
         idx = np.flatnonzero(vil["county"].to_numpy() == c)
@@ -379,15 +476,16 @@ def yinchuan(folder: Path) -> None:
         assert w + n_new + max(n_good, n_orgm) <= idx.size, f"too few villages in {c}"
         picks = {
             "软弱涣散村书记": perm[:n_soft],
-            "薄弱党组织": perm[w - n_weak_org: w],
-            "新任村书记": perm[w: w + n_new],
+            "薄弱党组织": perm[w - n_weak_org : w],
+            "新任村书记": perm[w : w + n_new],
             "驻村工作队员": rng.choice(perm[: w + n_new], n_cat["驻村工作队员"][ci]),
-            "优秀村书记": perm[w + n_new: w + n_new + n_good],
-            "导师党组织": perm[w + n_new: w + n_new + n_orgm],
+            "优秀村书记": perm[w + n_new : w + n_new + n_good],
+            "导师党组织": perm[w + n_new : w + n_new + n_orgm],
         }
         for src in ("致富能人", "劳动模范", "老乡镇"):
-            n_here = sum(n_src[(src, t)][ci] for t in ("city", "county", "township")
-                         if (src, t) in n_src)
+            n_here = sum(
+                n_src[(src, t)][ci] for t in ("city", "county", "township") if (src, t) in n_src
+            )
             picks[src] = rng.choice(idx, n_here)
         for k, v in picks.items():
             role_village[k].append(v)
@@ -396,7 +494,7 @@ def yinchuan(folder: Path) -> None:
 
     # ---- mentors --------------------------------------------------------------------
     parts = []
-    for src, (tier_counts, type_p, r_mean, tag_w) in YC_SOURCES.items():
+    for src, (tier_counts, *_) in YC_SOURCES.items():
         for t, tier in enumerate(TIERS):
             if not tier_counts[t]:
                 continue
@@ -412,13 +510,15 @@ def yinchuan(folder: Path) -> None:
         rows = np.flatnonzero(mt["source"].to_numpy() == src)
         order = rows[np.argsort(mt["c_idx"].to_numpy()[rows], kind="stable")]
         mt.loc[order, "v_idx"] = rv[src]
-    lx = np.flatnonzero((mt["source"].to_numpy() == "老乡镇") & (mt["tier"].to_numpy() == "township"))
+    lx = np.flatnonzero(
+        (mt["source"].to_numpy() == "老乡镇") & (mt["tier"].to_numpy() == "township")
+    )
     lx_v = rv["老乡镇"]  # county-tier 老乡镇 sit at the seat; their draws are simply unused
     lx_c = np.concatenate(role_county["老乡镇"])
     for ci in range(len(counties)):
         rows = lx[mt["c_idx"].to_numpy()[lx] == ci]
         mt.loc[rows, "v_idx"] = lx_v[lx_c == ci][: rows.size]
-    at_seat = (mt["v_idx"].to_numpy() < 0)
+    at_seat = mt["v_idx"].to_numpy() < 0
     vi = np.where(at_seat, 0, mt["v_idx"].to_numpy())
     mt["kind"] = np.where(mt["source"] == "导师党组织", "org", "person")
     mt["city"] = "银川市"
@@ -430,15 +530,21 @@ def yinchuan(folder: Path) -> None:
     mt["lon"] = np.where(at_seat, seat_lon, vil["lon"].to_numpy()[vi])
     src_arr = mt["source"].to_numpy()
     agency = rng.choice(YC_AGENCIES, n_m)
-    industry = rng.choice(YC_INDUSTRIES, n_m)
-    form = rng.choice(YC_FORMS, n_m)
+    enterprise = rng.choice(YC_ENTERPRISES, n_m)
     village_stem = pd.Series(mt["village"]).str[:-1].to_numpy(dtype=object)
     unit = np.select(
-        [at_seat & (mt["tier"].to_numpy() == "city"), at_seat,
-         src_arr == "老乡镇", src_arr == "致富能人"],
-        [np.char.add("银川市", agency), np.char.add(mt["county"].to_numpy(dtype=str), agency),
-         np.char.add(mt["township"].to_numpy(dtype=str), "人民政府"),
-         village_stem + industry.astype(object) + form.astype(object)],
+        [
+            at_seat & (mt["tier"].to_numpy() == "city"),
+            at_seat,
+            src_arr == "老乡镇",
+            src_arr == "致富能人",
+        ],
+        [
+            np.char.add("银川市", agency),
+            np.char.add(mt["county"].to_numpy(dtype=str), agency),
+            np.char.add(mt["township"].to_numpy(dtype=str), "人民政府"),
+            village_stem + enterprise.astype(object),
+        ],
         default=mt["village"].to_numpy(dtype=object),
     )
     mt["unit"] = unit
@@ -450,19 +556,31 @@ def yinchuan(folder: Path) -> None:
     mt["rating"] = rating(rng, n_m, r_mean, 0.4, 3.0, 5.0)
     tag_w = np.array([YC_SOURCES[s][3] for s in src_arr], dtype=float)
     mt["domains"], m_mask = sample_tags(rng, tag_w, rng.integers(2, 5, n_m))
-    cap_town = rng.choice([1, 2], n_m, p=[0.45, 0.55])
+    cap_town = rng.choice([1, 2], n_m, p=[0.55, 0.45])
     mt["capacity"] = np.select(
-        [mt["kind"] == "org", mt["tier"] == "city", mt["tier"] == "county"], [2, 3, 2], cap_town)
+        [mt["kind"] == "org", mt["tier"] == "city", mt["tier"] == "county"], [2, 3, 2], cap_town
+    )
     person_names = make_names(rng, n_m, taken_names)
-    mt["name"] = np.where(mt["kind"] == "org", np.char.add(mt["village"].to_numpy(dtype=str), "党支部"),
-                          person_names)
+    mt["name"] = np.where(
+        mt["kind"] == "org", np.char.add(mt["village"].to_numpy(dtype=str), "党支部"), person_names
+    )
 
     # ---- mentees --------------------------------------------------------------------
     parts = []
-    for cat, (count, level, r_mu, r_sd, prio, tag_w) in YC_CATEGORIES.items():
+    for cat, (_, level, r_mu, r_sd, prio, _) in YC_CATEGORIES.items():
         cidx = np.repeat(np.arange(len(counties)), n_cat[cat])
-        parts.append(pd.DataFrame({"category": cat, "level": level, "c_idx": cidx,
-                                   "priority": prio, "r_mu": r_mu, "r_sd": r_sd}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "category": cat,
+                    "level": level,
+                    "c_idx": cidx,
+                    "priority": prio,
+                    "r_mu": r_mu,
+                    "r_sd": r_sd,
+                }
+            )
+        )
     me = pd.concat(parts, ignore_index=True)
     n_e = len(me)
     me["county"] = np.array(counties, dtype=object)[me["c_idx"]]
@@ -474,7 +592,9 @@ def yinchuan(folder: Path) -> None:
     t_nv = vil.groupby(["c_idx", "t_idx"]).size()
     t_of = np.zeros(n_e, dtype=int)
     for ci in range(len(counties)):
-        rows = np.flatnonzero((me["level"].to_numpy() == "township") & (me["c_idx"].to_numpy() == ci))
+        rows = np.flatnonzero(
+            (me["level"].to_numpy() == "township") & (me["c_idx"].to_numpy() == ci)
+        )
         w = t_nv.loc[ci].to_numpy(dtype=float)
         t_of[rows] = rng.choice(t_nv.loc[ci].index.to_numpy(), rows.size, p=w / w.sum())
     at_town = me["v_idx"].to_numpy() < 0
@@ -483,46 +603,91 @@ def yinchuan(folder: Path) -> None:
     town_row = towns.set_index(["c_idx", "t_idx"]).reindex(tkey)
     me["kind"] = np.where(me["category"] == "薄弱党组织", "org", "person")
     me["city"] = "银川市"
-    me["township"] = np.where(at_town, town_row["township"].to_numpy(), vil["township"].to_numpy()[vi])
+    me["township"] = np.where(
+        at_town, town_row["township"].to_numpy(), vil["township"].to_numpy()[vi]
+    )
     me["village"] = np.where(at_town, "", vil["village"].to_numpy()[vi])
     me["lat"] = np.where(at_town, town_row["t_lat"].to_numpy(), vil["lat"].to_numpy()[vi])
     me["lon"] = np.where(at_town, town_row["t_lon"].to_numpy(), vil["lon"].to_numpy()[vi])
     cat_arr = me["category"].to_numpy()
     me["unit"] = np.select(
         [at_town, cat_arr == "驻村工作队员"],
-        [np.char.add(me["township"].to_numpy(dtype=str), "人民政府"),
-         np.char.add(me["village"].to_numpy(dtype=str), "驻村工作队")],
+        [
+            np.char.add(me["township"].to_numpy(dtype=str), "人民政府"),
+            np.char.add(me["village"].to_numpy(dtype=str), "驻村工作队"),
+        ],
         default=me["village"].to_numpy(dtype=object),
     )
     me["rating"] = rating(rng, n_e, me["r_mu"].to_numpy(), me["r_sd"].to_numpy(), 1.0, 4.0)
     tag_w = np.array([YC_CATEGORIES[c][5] for c in cat_arr], dtype=float)
     k = rng.choice([1, 2, 3], n_e, p=[0.35, 0.45, 0.20])
     me["domains"], e_mask = sample_tags(rng, tag_w, k)
-    key_p = np.select([cat_arr == "软弱涣散村书记", cat_arr == "薄弱党组织", cat_arr == "新任乡镇领导"],
-                      [0.5, 0.3, 0.3], 0.0)
+    key_p = np.select(
+        [cat_arr == "软弱涣散村书记", cat_arr == "薄弱党组织", cat_arr == "新任乡镇领导"],
+        [0.5, 0.3, 0.3],
+        0.0,
+    )
     me["mentors_required"] = np.where(rng.random(n_e) < key_p, 2, 1)
     person_names = make_names(rng, n_e, taken_names)
-    me["name"] = np.where(me["kind"] == "org", np.char.add(me["village"].to_numpy(dtype=str), "党支部"),
-                          person_names)
+    me["name"] = np.where(
+        me["kind"] == "org", np.char.add(me["village"].to_numpy(dtype=str), "党支部"), person_names
+    )
 
     # ---- ids, order, write ------------------------------------------------------------
     tier_idx = mt["tier"].map({t: i for i, t in enumerate(TIERS)})
     src_idx = mt["source"].map({s: i for i, s in enumerate(YC_SOURCES)})
     t_order = towns.set_index("township")["t_idx"]
     mt["_t"] = mt["township"].map(t_order).fillna(-1)
-    mt = mt.assign(_tier=tier_idx, _src=src_idx).sort_values(
-        ["c_idx", "_tier", "_t", "_src", "village"], kind="stable").reset_index(drop=True)
+    mt = (
+        mt.assign(_tier=tier_idx, _src=src_idx)
+        .sort_values(["c_idx", "_tier", "_t", "_src", "village"], kind="stable")
+        .reset_index(drop=True)
+    )
     mt["mentor_id"] = [f"M{i:04d}" for i in range(1, n_m + 1)]
     cat_idx = me["category"].map({c: i for i, c in enumerate(YC_CATEGORIES)})
     me["_t"] = me["township"].map(t_order)
-    me = me.assign(_cat=cat_idx).sort_values(
-        ["c_idx", "_t", "_cat", "village"], kind="stable").reset_index(drop=True)
+    me = (
+        me.assign(_cat=cat_idx)
+        .sort_values(["c_idx", "_t", "_cat", "village"], kind="stable")
+        .reset_index(drop=True)
+    )
     me["mentee_id"] = [f"E{i:04d}" for i in range(1, n_e + 1)]
 
-    m_cols = ["mentor_id", "name", "kind", "source", "type", "tier", "city", "county", "township",
-              "village", "unit", "lat", "lon", "domains", "rating", "capacity"]
-    e_cols = ["mentee_id", "name", "kind", "category", "city", "county", "township", "village",
-              "unit", "lat", "lon", "domains", "rating", "mentors_required", "priority"]
+    m_cols = [
+        "mentor_id",
+        "name",
+        "kind",
+        "source",
+        "type",
+        "tier",
+        "city",
+        "county",
+        "township",
+        "village",
+        "unit",
+        "lat",
+        "lon",
+        "domains",
+        "rating",
+        "capacity",
+    ]
+    e_cols = [
+        "mentee_id",
+        "name",
+        "kind",
+        "category",
+        "city",
+        "county",
+        "township",
+        "village",
+        "unit",
+        "lat",
+        "lon",
+        "domains",
+        "rating",
+        "mentors_required",
+        "priority",
+    ]
     folder.mkdir(parents=True, exist_ok=True)
     write_csv(mt[m_cols], folder / "mentors.csv", {"lat": 5, "lon": 5, "rating": 1})
     write_csv(me[e_cols], folder / "mentees.csv", {"lat": 5, "lon": 5, "rating": 1})
@@ -535,8 +700,11 @@ def yinchuan(folder: Path) -> None:
     fixed = []
     used_m: set[int] = set()
     for c in ["兴庆区", "永宁县", "贺兰县", "灵武市", "金凤区"]:
-        pool = np.flatnonzero((e["county"].to_numpy() == c) & (n_cand >= 3)
-                              & np.isin(e_cat, ["软弱涣散村书记", "薄弱党组织", "新任村书记"]))
+        pool = np.flatnonzero(
+            (e["county"].to_numpy() == c)
+            & (n_cand >= 3)
+            & np.isin(e_cat, ["软弱涣散村书记", "薄弱党组织", "新任村书记"])
+        )
         j = int(rng.choice(pool))
         ms = np.flatnonzero(cand[:, j])
         ms = ms[~np.isin(ms, list(used_m))]
@@ -550,12 +718,20 @@ def yinchuan(folder: Path) -> None:
     for j in forb_e:
         ms = np.flatnonzero(cand[:, j])
         forbidden.append((int(rng.choice(ms)), int(j)))
-    fx = pd.DataFrame({"mentor_id": m["mentor_id"].to_numpy()[[i for i, _ in fixed]],
-                       "mentee_id": e["mentee_id"].to_numpy()[[j for _, j in fixed]]})
+    fx = pd.DataFrame(
+        {
+            "mentor_id": m["mentor_id"].to_numpy()[[i for i, _ in fixed]],
+            "mentee_id": e["mentee_id"].to_numpy()[[j for _, j in fixed]],
+        }
+    )
     fx = fx.sort_values(["mentor_id", "mentee_id"]).reset_index(drop=True)
-    fb = pd.DataFrame({"mentor_id": m["mentor_id"].to_numpy()[[i for i, _ in forbidden]],
-                       "mentee_id": e["mentee_id"].to_numpy()[[j for _, j in forbidden]],
-                       "reason": YC_FORBID_REASONS[np.arange(len(forbidden)) % YC_FORBID_REASONS.size]})
+    fb = pd.DataFrame(
+        {
+            "mentor_id": m["mentor_id"].to_numpy()[[i for i, _ in forbidden]],
+            "mentee_id": e["mentee_id"].to_numpy()[[j for _, j in forbidden]],
+            "reason": YC_FORBID_REASONS[np.arange(len(forbidden)) % YC_FORBID_REASONS.size],
+        }
+    )
     fb = fb.sort_values(["mentor_id", "mentee_id"]).reset_index(drop=True)
     write_csv(fx, folder / "fixed.csv", {})
     write_csv(fb, folder / "forbidden.csv", {})
@@ -566,8 +742,12 @@ def yinchuan(folder: Path) -> None:
 
 def yc_candidates(m: pd.DataFrame, e: pd.DataFrame) -> np.ndarray:
     """Hard-rule candidate matrix (mentors x mentees), recomputed from the tables."""
-    dist = haversine_km(m["lat"].to_numpy()[:, None], m["lon"].to_numpy()[:, None],
-                        e["lat"].to_numpy()[None, :], e["lon"].to_numpy()[None, :])
+    dist = haversine_km(
+        m["lat"].to_numpy()[:, None],
+        m["lon"].to_numpy()[:, None],
+        e["lat"].to_numpy()[None, :],
+        e["lon"].to_numpy()[None, :],
+    )
     same_county = m["county"].to_numpy()[:, None] == e["county"].to_numpy()[None, :]
     shared = (tag_mask(m["domains"])[:, None] & tag_mask(e["domains"])[None, :]) != 0
     stronger = m["rating"].to_numpy()[:, None] > e["rating"].to_numpy()[None, :]
@@ -577,8 +757,17 @@ def yc_candidates(m: pd.DataFrame, e: pd.DataFrame) -> np.ndarray:
     return same_county & (dist <= 60) & shared & stronger & ~same_village
 
 
-def check_common(m: pd.DataFrame, e: pd.DataFrame, mid: str, eid: str, lat: str, lon: str,
-                 rate: str, lat_box, lon_box) -> None:
+def check_common(
+    m: pd.DataFrame,
+    e: pd.DataFrame,
+    mid: str,
+    eid: str,
+    lat: str,
+    lon: str,
+    rate: str,
+    lat_box,
+    lon_box,
+) -> None:
     assert m[mid].is_unique and e[eid].is_unique, "ids not unique"
     assert m[mid].is_monotonic_increasing and e[eid].is_monotonic_increasing, "rows not sorted"
     for df in (m, e):
@@ -588,10 +777,13 @@ def check_common(m: pd.DataFrame, e: pd.DataFrame, mid: str, eid: str, lat: str,
 
 def verify_yinchuan(folder: Path) -> dict:
     m, e = read_back(folder, keep_default_na=False)
-    check_common(m, e, "mentor_id", "mentee_id", "lat", "lon", "rating", (37.7, 38.8), (105.9, 106.8))
+    check_common(
+        m, e, "mentor_id", "mentee_id", "lat", "lon", "rating", (37.7, 38.8), (105.9, 106.8)
+    )
     assert len(m) == 483 and (m["kind"] == "org").sum() == 85
-    assert (m["source"].value_counts().reindex(list(YC_SOURCES)).to_numpy()
-            == [133, 97, 44, 74, 50, 85]).all()
+    assert (
+        m["source"].value_counts().reindex(list(YC_SOURCES)).to_numpy() == [133, 97, 44, 74, 50, 85]
+    ).all()
     assert m["domains"].str.count(";").between(1, 3).all()
     assert e["domains"].str.count(";").between(0, 2).all()
     names = pd.concat([m.loc[m["kind"] == "person", "name"], e.loc[e["kind"] == "person", "name"]])
@@ -628,30 +820,51 @@ def verify_yinchuan(folder: Path) -> dict:
     filled = max_flow_filled(cand, m["capacity"].to_numpy(), e["mentors_required"].to_numpy())
     counties = list(YC_COUNTIES)
     e2 = e.assign(has=cand.sum(axis=0) >= 1, n_cand=cand.sum(axis=0), filled=filled)
-    per = pd.DataFrame({
-        "county": counties,
-        "mentors": m.groupby("county").size().reindex(counties).to_numpy(),
-        "mentees": e2.groupby("county").size().reindex(counties).to_numpy(),
-        "capacity": m.groupby("county")["capacity"].sum().reindex(counties).to_numpy(),
-        "demand": e2.groupby("county")["mentors_required"].sum().reindex(counties).to_numpy(),
-        "with_candidate": e2.groupby("county")["has"].sum().reindex(counties).to_numpy(),
-        "max_filled": e2.groupby("county")["filled"].sum().reindex(counties).to_numpy(),
-    })
+    per = pd.DataFrame(
+        {
+            "county": counties,
+            "mentors": m.groupby("county").size().reindex(counties).to_numpy(),
+            "mentees": e2.groupby("county").size().reindex(counties).to_numpy(),
+            "capacity": m.groupby("county")["capacity"].sum().reindex(counties).to_numpy(),
+            "demand": e2.groupby("county")["mentors_required"].sum().reindex(counties).to_numpy(),
+            "with_candidate": e2.groupby("county")["has"].sum().reindex(counties).to_numpy(),
+            "max_filled": e2.groupby("county")["filled"].sum().reindex(counties).to_numpy(),
+        }
+    )
     per["cap/demand"] = (per["capacity"] / per["demand"]).map(lambda x: f"{x:.2f}")
-    per["with_candidate_%"] = (100 * per["with_candidate"] / per["mentees"]).map(lambda x: f"{x:.1f}")
+    per["with_candidate_%"] = (100 * per["with_candidate"] / per["mentees"]).map(
+        lambda x: f"{x:.1f}"
+    )
     tot = per[["mentors", "mentees", "capacity", "demand", "with_candidate", "max_filled"]].sum()
+    dist = haversine_km(
+        m["lat"].to_numpy()[:, None],
+        m["lon"].to_numpy()[:, None],
+        e["lat"].to_numpy()[None, :],
+        e["lon"].to_numpy()[None, :],
+    )
+    same_county = m["county"].to_numpy()[:, None] == e["county"].to_numpy()[None, :]
+    over60 = same_county & (dist > 60)
     assert tot["with_candidate"] / tot["mentees"] >= 0.95
     assert 1.2 <= tot["capacity"] / tot["demand"] <= 1.4
-    return {"per": per, "tot": tot, "median_cand": float(np.median(e2["n_cand"])),
-            "fully_served": int((e2["filled"] == e2["mentors_required"]).sum())}
+    return {
+        "per": per,
+        "tot": tot,
+        "median_cand": float(np.median(e2["n_cand"])),
+        "fully_served": int((e2["filled"] == e2["mentors_required"]).sum()),
+        "over60_pairs": int(over60.sum()),
+        "over60_mentees": int(over60.any(axis=0).sum()),
+    }
 
 
 def yc_readme(m: pd.DataFrame, e: pd.DataFrame, stats: dict) -> str:
     per, tot = stats["per"], stats["tot"]
     src = m.groupby(["source", "tier"]).size().unstack(fill_value=0).reindex(list(YC_SOURCES))
     src = src.reindex(columns=TIERS, fill_value=0).reset_index()
-    cat = e.groupby("category").agg(n=("mentee_id", "size"), priority=("priority", "first"),
-                                    need_2=("mentors_required", lambda s: int((s == 2).sum())))
+    cat = e.groupby("category").agg(
+        n=("mentee_id", "size"),
+        priority=("priority", "first"),
+        need_2=("mentors_required", lambda s: int((s == 2).sum())),
+    )
     cat = cat.reindex(list(YC_CATEGORIES)).reset_index()
     return f"""# yinchuan — 银川市 导师帮带 city pilot (Yinchuan-like, synthetic)
 
@@ -706,13 +919,14 @@ village; plus `fixed.csv` / `forbidden.csv`. Soft: domain fit (weight 3), closen
 ## Capacity vs demand (under the hard rules, forbidden pairs removed)
 {md_table(per)}
 
-Overall: capacity {int(tot["capacity"])} for a demand of {int(tot["demand"])} mentor slots
-({tot["capacity"] / tot["demand"]:.2f}×); {int(tot["with_candidate"])} of {int(tot["mentees"])}
-mentees ({100 * tot["with_candidate"] / tot["mentees"]:.1f}%) have at least one candidate
-(median {stats["median_cand"]:.0f}). `max_filled` is the maximum-flow bound on slots that can be
-filled at once: {int(tot["max_filled"])} of {int(tot["demand"])}, so a few mentees stay
-unmatched whatever the objective — 灵武市 is deliberately tight (fewer mentors, long
-distances between 马家滩镇 and 临河镇) and 西夏区 a little.
+Overall: capacity {int(tot["capacity"])} for a demand of {int(tot["demand"])} mentor slots \
+({tot["capacity"] / tot["demand"]:.2f}×). {int(tot["with_candidate"])} of {int(tot["mentees"])} mentees \
+({100 * tot["with_candidate"] / tot["mentees"]:.1f}%) have at least one candidate (median \
+{stats["median_cand"]:.0f}). `max_filled` is the maximum-flow bound on the slots that can be filled at \
+once: {int(tot["max_filled"])} of {int(tot["demand"])}, so a few mentees stay unmatched whatever the \
+objective. 灵武市 is deliberately tight (fewer mentors per mentee) and 西夏区 a little; 灵武市 is also \
+the only county long enough for the 60 km rule to bite ({stats["over60_pairs"]} same-county pairs, \
+touching {stats["over60_mentees"]} mentees, between 马家滩镇 and 临河镇).
 """
 
 
@@ -720,8 +934,13 @@ distances between 马家滩镇 and 临河镇) and 西夏区 a little.
 # fushan (Chinese headers)
 # --------------------------------------------------------------------------------------
 
-FS_TOWNS = [("天坛镇", 35.968, 111.848), ("响水河镇", 36.030, 111.960), ("北王乡", 36.055, 111.850),
-            ("东张乡", 35.910, 111.780), ("槐埝乡", 35.900, 111.930)]
+FS_TOWNS = [
+    ("天坛镇", 35.968, 111.848),
+    ("响水河镇", 36.030, 111.960),
+    ("北王乡", 36.055, 111.850),
+    ("东张乡", 35.910, 111.780),
+    ("槐埝乡", 35.900, 111.930),
+]
 FS_RULES = """\
 # 浮山县 选派干部 实践导师: 每名选派干部从本乡镇导师库中确定1名实践导师（一对多，不许落空）。
 # Fushan county: each sent cadre gets exactly one practice mentor from their own township's
@@ -775,19 +994,29 @@ def fushan(folder: Path) -> None:
     taken_villages: set[str] = set()
     towns = pd.DataFrame(FS_TOWNS, columns=["township", "t_lat", "t_lon"])
     towns["t_idx"] = np.arange(len(towns))
-    vil = build_villages(rng, towns, rng.integers(8, 13, len(towns)), "家庄垣沟坡峪岭洼河堡",
-                         "家庄", taken_villages)
+    vil = build_villages(
+        rng, towns, rng.integers(8, 13, len(towns)), "家庄垣沟坡峪岭洼河堡", "家庄", taken_villages
+    )
     # 20 host villages (4 per township); 30 cadres: one per host village, plus 2 more per township
-    host = np.concatenate([rng.permutation(np.flatnonzero(vil["t_idx"].to_numpy() == t))[:4]
-                           for t in range(len(towns))])
-    extra = np.concatenate([rng.choice(host[4 * t: 4 * t + 4], 2, replace=False)
-                            for t in range(len(towns))])
+    host = np.concatenate(
+        [
+            rng.permutation(np.flatnonzero(vil["t_idx"].to_numpy() == t))[:4]
+            for t in range(len(towns))
+        ]
+    )
+    extra = np.concatenate(
+        [rng.choice(host[4 * t : 4 * t + 4], 2, replace=False) for t in range(len(towns))]
+    )
     ev = np.sort(np.concatenate([host, extra]), kind="stable")
     n_e = ev.size
-    e = pd.DataFrame({
-        "乡镇": vil["township"].to_numpy()[ev], "派驻村": vil["village"].to_numpy()[ev],
-        "纬度": vil["lat"].to_numpy()[ev], "经度": vil["lon"].to_numpy()[ev],
-    })
+    e = pd.DataFrame(
+        {
+            "乡镇": vil["township"].to_numpy()[ev],
+            "派驻村": vil["village"].to_numpy()[ev],
+            "纬度": vil["lat"].to_numpy()[ev],
+            "经度": vil["lon"].to_numpy()[ev],
+        }
+    )
     w_e = np.tile([3, 2, 2, 4, 1, 4, 3, 3, 1, 2], (n_e, 1)).astype(float)
     e["需求"], _ = sample_tags(rng, w_e, rng.choice([1, 2, 3], n_e, p=[0.3, 0.5, 0.2]))
     e["评分"] = rating(rng, n_e, 2.6, 0.5, 1.0, 4.0)
@@ -795,14 +1024,22 @@ def fushan(folder: Path) -> None:
     e.insert(0, "对象编号", [f"E{i:03d}" for i in range(1, n_e + 1)])
 
     n_bank = rng.integers(7, 10, len(towns))
-    mv = np.concatenate([rng.choice(np.flatnonzero(vil["t_idx"].to_numpy() == t), n, replace=True)
-                         for t, n in enumerate(n_bank)])
+    mv = np.concatenate(
+        [
+            rng.choice(np.flatnonzero(vil["t_idx"].to_numpy() == t), n, replace=True)
+            for t, n in enumerate(n_bank)
+        ]
+    )
     mv = np.sort(mv, kind="stable")
     n_m = mv.size
-    m = pd.DataFrame({
-        "乡镇": vil["township"].to_numpy()[mv], "村": vil["village"].to_numpy()[mv],
-        "纬度": vil["lat"].to_numpy()[mv], "经度": vil["lon"].to_numpy()[mv],
-    })
+    m = pd.DataFrame(
+        {
+            "乡镇": vil["township"].to_numpy()[mv],
+            "村": vil["village"].to_numpy()[mv],
+            "纬度": vil["lat"].to_numpy()[mv],
+            "经度": vil["lon"].to_numpy()[mv],
+        }
+    )
     m["类型"] = rng.choice(TYPES, n_m, p=[0.3, 0.45, 0.25])
     w_m = np.tile([4, 4, 3, 2, 1.5, 3, 3, 4, 2, 2], (n_m, 1)).astype(float)
     m["专长"], _ = sample_tags(rng, w_m, rng.integers(2, 5, n_m))
@@ -818,17 +1055,26 @@ def fushan(folder: Path) -> None:
     write_text(folder / "rules.toml", FS_RULES)
 
     m, e = read_back(folder, keep_default_na=False)
-    check_common(m, e, "导师编号", "对象编号", "纬度", "经度", "评分", (35.8, 36.15), (111.65, 112.1))
-    per = pd.DataFrame({
-        "乡镇 township": towns["township"],
-        "villages hosting cadres": e.groupby("乡镇")["派驻村"].nunique().reindex(towns["township"]).to_numpy(),
-        "cadres": e.groupby("乡镇").size().reindex(towns["township"]).to_numpy(),
-        "mentors": m.groupby("乡镇").size().reindex(towns["township"]).to_numpy(),
-        "capacity": m.groupby("乡镇")["帮带上限"].sum().reindex(towns["township"]).to_numpy(),
-    })
+    check_common(
+        m, e, "导师编号", "对象编号", "纬度", "经度", "评分", (35.8, 36.15), (111.65, 112.1)
+    )
+    per = pd.DataFrame(
+        {
+            "乡镇 township": towns["township"],
+            "villages hosting cadres": e.groupby("乡镇")["派驻村"]
+            .nunique()
+            .reindex(towns["township"])
+            .to_numpy(),
+            "cadres": e.groupby("乡镇").size().reindex(towns["township"]).to_numpy(),
+            "mentors": m.groupby("乡镇").size().reindex(towns["township"]).to_numpy(),
+            "capacity": m.groupby("乡镇")["帮带上限"].sum().reindex(towns["township"]).to_numpy(),
+        }
+    )
     assert (per["capacity"] >= per["cadres"]).all() and per["cadres"].sum() == 30
     assert e["派驻村"].nunique() == 20 and per["mentors"].between(7, 9).all()
-    write_text(folder / "README.md", f"""# fushan — 浮山县 选派干部 实践导师 (synthetic)
+    write_text(
+        folder / "README.md",
+        f"""# fushan — 浮山县 选派干部 实践导师 (synthetic)
 
 浮山县 (Linfen, Shanxi) sends county cadres to serve as 驻村第一书记 (选派干部): 30 cadres in 20
 villages. Each gets exactly **one** practice mentor (实践导师) from **their own township's**
@@ -853,17 +1099,28 @@ canonical name to the file's column in `[columns.mentors]` / `[columns.mentees]`
 One-to-many with capacity from 帮带上限; every cadre must be matched (`unmatched = "forbid"`).
 Hard: same township. Soft: domain fit (weight 2), closeness (weight 1, 15 km scale).
 Every township's bank capacity covers its cadres, so the rules are feasible.
-""")
+""",
+    )
 
 
 # --------------------------------------------------------------------------------------
 # fanxian
 # --------------------------------------------------------------------------------------
 
-FX_TOWNS = [("城关镇", 35.865, 115.495), ("濮城镇", 35.725, 115.345), ("王楼镇", 35.900, 115.430),
-            ("龙王庄镇", 35.785, 115.430), ("辛庄镇", 35.830, 115.570), ("杨集乡", 35.790, 115.500),
-            ("陈庄镇", 35.760, 115.620), ("高码头镇", 35.930, 115.540), ("白衣阁乡", 35.820, 115.360),
-            ("颜村铺乡", 35.880, 115.620), ("张庄乡", 35.760, 115.740), ("陆集乡", 35.910, 115.700)]
+FX_TOWNS = [
+    ("城关镇", 35.865, 115.495),
+    ("濮城镇", 35.725, 115.345),
+    ("王楼镇", 35.900, 115.430),
+    ("龙王庄镇", 35.785, 115.430),
+    ("辛庄镇", 35.830, 115.570),
+    ("杨集乡", 35.790, 115.500),
+    ("陈庄镇", 35.760, 115.620),
+    ("高码头镇", 35.930, 115.540),
+    ("白衣阁乡", 35.820, 115.360),
+    ("颜村铺乡", 35.880, 115.620),
+    ("张庄乡", 35.760, 115.740),
+    ("陆集乡", 35.910, 115.700),
+]
 FX_RULES = """\
 # 范县 老乡镇/老支书 帮带 村党组织书记: 一名导师带两名书记，就近结对（25公里内），不带本村。
 # Fan county: 77 veteran mentors each take up to 2 of 150 village secretaries, within 25 km,
@@ -901,17 +1158,32 @@ def fanxian(folder: Path) -> None:
     towns["t_idx"] = np.arange(len(towns))
     n_e_t = alloc(150, rng.integers(8, 16, len(towns)))
     n_m_t = alloc(77, n_e_t)
-    vil = build_villages(rng, towns, n_e_t + np.ceil(n_m_t / 2).astype(int) + 2,
-                         "家庄楼集寨屯店营口堤", "家庄楼集寨屯店营", taken_villages)
+    vil = build_villages(
+        rng,
+        towns,
+        n_e_t + np.ceil(n_m_t / 2).astype(int) + 2,
+        "家庄楼集寨屯店营口堤",
+        "家庄楼集寨屯店营",
+        taken_villages,
+    )
     ti = vil["t_idx"].to_numpy()
-    ev = np.concatenate([rng.permutation(np.flatnonzero(ti == t))[: n_e_t[t]] for t in range(len(towns))])
+    ev = np.concatenate(
+        [rng.permutation(np.flatnonzero(ti == t))[: n_e_t[t]] for t in range(len(towns))]
+    )
     mv = np.concatenate([rng.choice(np.flatnonzero(ti == t), n_m_t[t]) for t in range(len(towns))])
     ev, mv = np.sort(ev, kind="stable"), np.sort(mv, kind="stable")
     n_e, n_m = ev.size, mv.size
 
     base = {"city": "濮阳市", "county": "范县"}
-    e = pd.DataFrame({"kind": "person", "category": "村党组织书记", **base,
-                      "township": vil["township"].to_numpy()[ev], "village": vil["village"].to_numpy()[ev]})
+    e = pd.DataFrame(
+        {
+            "kind": "person",
+            "category": "村党组织书记",
+            **base,
+            "township": vil["township"].to_numpy()[ev],
+            "village": vil["village"].to_numpy()[ev],
+        }
+    )
     e["unit"] = e["village"]
     e["lat"], e["lon"] = vil["lat"].to_numpy()[ev], vil["lon"].to_numpy()[ev]
     w_e = np.tile([5, 3, 4, 1.5, 2, 3, 4, 2, 2, 2], (n_e, 1)).astype(float)
@@ -923,11 +1195,22 @@ def fanxian(folder: Path) -> None:
     e.insert(0, "mentee_id", [f"E{i:03d}" for i in range(1, n_e + 1)])
 
     src = rng.choice(np.array(["老乡镇", "老支书"]), n_m, p=[0.45, 0.55])
-    m = pd.DataFrame({"kind": "person", "source": src,
-                      "type": rng.choice(TYPES, n_m, p=[0.2, 0.55, 0.25]), "tier": "township", **base,
-                      "township": vil["township"].to_numpy()[mv], "village": vil["village"].to_numpy()[mv]})
-    m["unit"] = np.where(src == "老乡镇", np.char.add(m["township"].to_numpy(dtype=str), "人民政府"),
-                         m["village"].to_numpy(dtype=str))
+    m = pd.DataFrame(
+        {
+            "kind": "person",
+            "source": src,
+            "type": rng.choice(TYPES, n_m, p=[0.2, 0.55, 0.25]),
+            "tier": "township",
+            **base,
+            "township": vil["township"].to_numpy()[mv],
+            "village": vil["village"].to_numpy()[mv],
+        }
+    )
+    m["unit"] = np.where(
+        src == "老乡镇",
+        np.char.add(m["township"].to_numpy(dtype=str), "人民政府"),
+        m["village"].to_numpy(dtype=str),
+    )
     m["lat"], m["lon"] = vil["lat"].to_numpy()[mv], vil["lon"].to_numpy()[mv]
     w_m = np.tile([5, 4, 4, 1.5, 1, 3, 4, 4, 3, 2], (n_m, 1)).astype(float)
     m["domains"], _ = sample_tags(rng, w_m, rng.integers(2, 5, n_m))
@@ -941,19 +1224,29 @@ def fanxian(folder: Path) -> None:
     write_text(folder / "rules.toml", FX_RULES)
 
     m, e = read_back(folder, keep_default_na=False)
-    check_common(m, e, "mentor_id", "mentee_id", "lat", "lon", "rating", (35.6, 36.05), (115.2, 115.9))
+    check_common(
+        m, e, "mentor_id", "mentee_id", "lat", "lon", "rating", (35.6, 36.05), (115.2, 115.9)
+    )
     assert len(m) == 77 and len(e) == 150 and m["rating"].min() >= 3.5
-    dist = haversine_km(m["lat"].to_numpy()[:, None], m["lon"].to_numpy()[:, None],
-                        e["lat"].to_numpy()[None, :], e["lon"].to_numpy()[None, :])
+    dist = haversine_km(
+        m["lat"].to_numpy()[:, None],
+        m["lon"].to_numpy()[:, None],
+        e["lat"].to_numpy()[None, :],
+        e["lon"].to_numpy()[None, :],
+    )
     cand = (dist <= 25) & (m["village"].to_numpy()[:, None] != e["village"].to_numpy()[None, :])
     filled = max_flow_filled(cand, m["capacity"].to_numpy(), e["mentors_required"].to_numpy())
     assert cand.any(axis=0).all()
-    per = pd.DataFrame({
-        "township": towns["township"],
-        "secretaries": e.groupby("township").size().reindex(towns["township"]).to_numpy(),
-        "mentors": m.groupby("township").size().reindex(towns["township"]).to_numpy(),
-    })
-    write_text(folder / "README.md", f"""# fanxian — 范县 老乡镇/老支书 帮带 村党组织书记 (synthetic)
+    per = pd.DataFrame(
+        {
+            "township": towns["township"],
+            "secretaries": e.groupby("township").size().reindex(towns["township"]).to_numpy(),
+            "mentors": m.groupby("township").size().reindex(towns["township"]).to_numpy(),
+        }
+    )
+    write_text(
+        folder / "README.md",
+        f"""# fanxian — 范县 老乡镇/老支书 帮带 村党组织书记 (synthetic)
 
 范县 (Puyang, Henan): {len(m)} veteran mentors (老乡镇 veteran township cadres and 老支书
 veteran village secretaries) each take up to two of {len(e)} village party secretaries
@@ -977,7 +1270,8 @@ One-to-many, capacity 2 for everyone (an integer in `rules.toml`), unmatched all
 Hard: ≤ 25 km; not the same village. Soft: closeness (weight 2, 20 km scale), domain fit
 (weight 1). Every secretary has a mentor within 25 km; a maximum flow fills
 {int(filled.sum())} of {len(e)}.
-""")
+""",
+    )
 
 
 def main() -> None:
@@ -988,9 +1282,12 @@ def main() -> None:
         print(f"{name}: {', '.join(f.name for f in files)} ({size / 1024:.1f} KiB)")
     y = verify_yinchuan(OUT / "yinchuan")
     print(y["per"].to_string(index=False))
-    print(f"total: capacity {int(y['tot']['capacity'])} / demand {int(y['tot']['demand'])}; "
-          f"with candidate {int(y['tot']['with_candidate'])}/{int(y['tot']['mentees'])}; "
-          f"max-flow slots {int(y['tot']['max_filled'])}; fully served {y['fully_served']}")
+    print(
+        f"total: capacity {int(y['tot']['capacity'])} / demand {int(y['tot']['demand'])}; "
+        f"with candidate {int(y['tot']['with_candidate'])}/{int(y['tot']['mentees'])}; "
+        f"max-flow slots {int(y['tot']['max_filled'])}; fully served {y['fully_served']}; "
+        f"same-county pairs > 60 km {y['over60_pairs']} ({y['over60_mentees']} mentees)"
+    )
 
 
 if __name__ == "__main__":
