@@ -1,0 +1,183 @@
+"""Shipped samples solve to proven optimality; rosters, rules files and the CLI work."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+import banghdai as bd
+from banghdai.cli import main
+
+
+@pytest.fixture(scope="module")
+def yinchuan():
+    roster = bd.load_sample("yinchuan")
+    problem = roster.problem()
+    return roster, problem, problem.solve(time_limit=120, seed=0)
+
+
+def test_sample_names():
+    assert bd.sample_names() == ["fanxian", "fushan", "yinchuan"]
+    with pytest.raises(bd.InputError) as info:
+        bd.load_sample("beijing")
+    assert info.value.choices == ["fanxian", "fushan", "yinchuan"]
+
+
+def test_yinchuan_is_proven_optimal_and_valid(yinchuan):
+    roster, problem, result = yinchuan
+    assert len(roster.mentors) == 483 and 550 <= len(roster.mentees) <= 650
+    assert result.status is bd.Status.OPTIMAL and result.gap == 0.0
+    check = bd.validate(problem, result.pairs).raise_if_invalid()
+    assert check.objective == pytest.approx(result.objective, rel=1e-9)
+    # organisation designations are kept, vetoes respected
+    got = set(zip(result.pairs.mentor_id, result.pairs.mentee_id, strict=True))
+    assert set(zip(roster.fixed.mentor_id, roster.fixed.mentee_id, strict=True)) <= got
+    assert not set(zip(roster.forbidden.mentor_id, roster.forbidden.mentee_id, strict=True)) & got
+    assert result.pairs["fixed"].sum() == len(roster.fixed)
+
+
+def test_yinchuan_unmatched_have_reasons(yinchuan):
+    _, _, result = yinchuan
+    # demand exceeds what the rules allow in two counties: a few stay unmatched, each explained
+    assert 0 < len(result.unmatched) < 20
+    assert result.unmatched["reason"].str.len().gt(10).all()
+    assert result.coverage == pytest.approx(len(result.pairs) / (len(result.pairs) + (
+        result.unmatched["needed"] - result.unmatched["got"]).sum()))
+
+
+def test_yinchuan_people_and_organisations_on_both_sides(yinchuan):
+    roster, _, result = yinchuan
+    kinds_m = roster.mentors.set_index("mentor_id")["kind"]
+    kinds_e = roster.mentees.set_index("mentee_id")["kind"]
+    assert set(kinds_m.loc[result.pairs.mentor_id]) == {"person", "org"}
+    assert set(kinds_e.loc[result.pairs.mentee_id]) == {"person", "org"}
+
+
+def test_fushan_chinese_columns_one_mentor_from_own_township():
+    roster = bd.load_sample("fushan")
+    assert "导师编号" in roster.mentors.columns
+    problem = roster.problem()
+    result = problem.solve(time_limit=30)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+    assert result.status is bd.Status.OPTIMAL
+    assert result.pairs.mentee_id.is_unique and len(result.pairs) == len(roster.mentees)
+    town_m = roster.mentors.set_index("导师编号")["乡镇"]
+    town_e = roster.mentees.set_index("对象编号")["乡镇"]
+    assert (town_m.loc[result.pairs.mentor_id].to_numpy()
+            == town_e.loc[result.pairs.mentee_id].to_numpy()).all()
+
+
+def test_fanxian_capacity_two():
+    roster = bd.load_sample("fanxian")
+    problem = roster.problem()
+    result = problem.solve(time_limit=30)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+    assert result.status is bd.Status.OPTIMAL
+    assert result.pairs.groupby("mentor_id").size().max() <= 2
+
+
+def test_cli_match_sample_to_excel(tmp_path, capsys):
+    out = tmp_path / "pairs.xlsx"
+    assert main(["match", "sample:yinchuan", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for word in ("pairs", "coverage", "mean_distance_km", "mean_domain_fit", "status", "gap",
+                 "seconds", "OPTIMAL"):
+        assert word in printed
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert set(sheets) == {"pairs", "unmatched", "summary"}
+    roster = bd.load_sample("yinchuan")
+    assert bd.validate(roster.problem(), sheets["pairs"]).ok
+
+
+def test_cli_match_two_files_and_rules_to_csv(tmp_path, capsys):
+    folder = bd.samples.sample_path("fanxian")
+    out = tmp_path / "pairs.csv"
+    code = main(["match", str(folder / "mentors.csv"), str(folder / "mentees.csv"),
+                 "--rules", str(folder / "rules.toml"), "--out", str(out), "--time-limit", "30"])
+    assert code == 0
+    pairs = pd.read_csv(out, encoding="utf-8-sig", dtype={"mentor_id": str, "mentee_id": str})
+    roster = bd.load_sample("fanxian")
+    assert bd.validate(roster.problem(), pairs).ok and len(pairs) == 150
+
+
+def test_cli_bad_input_names_row_and_column(tmp_path, capsys):
+    folder = tmp_path / "roster"
+    shutil.copytree(bd.samples.sample_path("fanxian"), folder)
+    mentors = pd.read_csv(folder / "mentors.csv")
+    mentors.loc[4, "mentor_id"] = mentors.loc[1, "mentor_id"]
+    mentors.to_csv(folder / "mentors.csv", index=False)
+    assert main(["match", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "mentors row 4" in err and "duplicate id" in err and "'mentor_id'" in err
+
+
+def test_cli_unknown_rule_option(tmp_path, capsys):
+    folder = tmp_path / "roster"
+    shutil.copytree(bd.samples.sample_path("fanxian"), folder)
+    with (folder / "rules.toml").open("a", encoding="utf-8") as fh:
+        fh.write('\n[[require]]\nrule = "same_region"\nlevle = "county"\n')
+    assert main(["match", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "unknown option 'levle'" in err and "'level'" in err
+
+
+def test_cli_infeasible_exits_one(tmp_path, capsys):
+    folder = tmp_path / "roster"
+    shutil.copytree(bd.samples.sample_path("fanxian"), folder)
+    text = (folder / "rules.toml").read_text(encoding="utf-8")
+    text = text.replace('unmatched = "allow"', 'unmatched = "forbid"').replace("capacity = 2",
+                                                                              "capacity = 1")
+    (folder / "rules.toml").write_text(text, encoding="utf-8")
+    assert main(["match", str(folder)]) == 1
+    assert "INFEASIBLE" in capsys.readouterr().out
+
+
+def test_read_roster_from_workbook_with_chinese_sheet_names(tmp_path):
+    roster = bd.load_sample("fushan")
+    book = tmp_path / "roster.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        roster.mentors.to_excel(writer, sheet_name="导师", index=False)
+        roster.mentees.to_excel(writer, sheet_name="帮带对象", index=False)
+    again = bd.read_roster(book, rules=bd.samples.sample_path("fushan") / "rules.toml")
+    pd.testing.assert_frame_equal(again.mentors, roster.mentors, check_dtype=False)
+    problem = again.problem()
+    result = problem.solve(time_limit=30)
+    assert bd.validate(problem, result.pairs).ok and len(result.pairs) == 30
+
+
+def test_unknown_keys_in_rules_are_refused():
+    roster = bd.load_sample("fanxian")
+    with pytest.raises(bd.InputError) as info:
+        bd.problem_from_rules(roster, {"pairing": {"shape": "one_to_many", "capcity": 2}})
+    assert "capacity" in info.value.choices
+    with pytest.raises(bd.InputError) as info:
+        bd.problem_from_rules(roster, {"prefer": [{"score": "fairness"}]})
+    assert "domain_fit" in info.value.choices
+    with pytest.raises(bd.InputError):
+        bd.problem_from_rules(roster, {"pairing": {"shape": "triangle"}})
+
+
+def test_result_exports(tmp_path, yinchuan):
+    _, problem, result = yinchuan
+    path = result.to_csv(tmp_path / "p.csv")
+    back = pd.read_csv(path, encoding="utf-8-sig", dtype={"mentor_id": str, "mentee_id": str})
+    assert len(back) == len(result.pairs)
+    assert bd.validate(problem, back).ok
+    s = result.summary()
+    assert s["pairs"] == len(result.pairs) and s["status"] == "OPTIMAL"
+    assert "OPTIMAL" in repr(result)
+    assert result.raise_for_status() is result
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    assert namespace["result"].status is bd.Status.OPTIMAL
+    assert (tmp_path / "pairs.xlsx").exists()
