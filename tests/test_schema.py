@@ -188,8 +188,14 @@ def test_unknown_backend():
 
 def test_unknown_solver_parameter():
     p = bd.Problem(mentors(), mentees())
-    err = refused(lambda: p.solve(params={"max_seconds": 3}), column="params")
+    err = refused(lambda: p.solve(backend="cpsat", params={"max_seconds": 3}), column="params")
     assert "max_time_in_seconds" in err.choices
+
+
+def test_flow_backend_refuses_solver_parameters():
+    p = bd.Problem(mentors(), mentees())
+    err = refused(lambda: p.solve(params={"num_workers": 1}), column="params")
+    assert "backend='cpsat'" in str(err)
 
 
 def test_bad_time_limit():

@@ -12,10 +12,11 @@ from __future__ import annotations
 from ..exceptions import InputError
 from .base import Backend, RawSolution, SolveParams
 from .cpsat import CpSatBackend
+from .flow import FlowBackend
 
-BACKENDS: dict[str, Backend] = {"cpsat": CpSatBackend()}
+BACKENDS: dict[str, Backend] = {"flow": FlowBackend(), "cpsat": CpSatBackend()}
 #: Order in which ``backend="auto"`` tries backends (fastest exact first).
-AUTO_ORDER: tuple[str, ...] = ("cpsat",)
+AUTO_ORDER: tuple[str, ...] = ("flow", "cpsat")
 
 
 def available_backends() -> list[str]:
