@@ -44,7 +44,7 @@ from .rules import (
     Stronger,
     StrongToWeak,
 )
-from .schema import Table, degree_values, pair_table, tag_pairs
+from .schema import Table, degree_values, pair_table, tag_pairs, value_keys
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -166,11 +166,10 @@ class _Context:
     # shared categorical codes for a column present in both tables (-1 = empty)
     def codes(self, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
         if column not in self._codes:
-            a = self.mentors.require(column, rule)
-            b = self.mentees.require(column, rule)
-            both = pd.concat([a, b], ignore_index=True)
-            both = both.where(both.notna() & (both.astype(str).str.strip() != ""))
-            codes, _ = pd.factorize(both.astype(object).map(lambda v: v if pd.isna(v) else str(v)))
+            a = value_keys(self.mentors.require(column, rule))
+            b = value_keys(self.mentees.require(column, rule))
+            codes, _ = pd.factorize(pd.Series(np.concatenate([a, b]), dtype=object),
+                                    use_na_sentinel=True)
             self._codes[column] = (codes[: len(a)], codes[len(a) :])
         return self._codes[column]
 
@@ -216,8 +215,33 @@ class _Context:
         return self.mentors.numeric(by, rule), self.mentees.numeric(by, rule)
 
 
-def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentees: int) -> np.ndarray:
-    return m.astype(np.int64) * np.int64(max(n_mentees, 1)) + e.astype(np.int64)
+def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
+    """Mentee-major pair keys: sorting by key sorts edges by (mentee, mentor)."""
+    return e.astype(np.int64) * np.int64(max(n_mentors, 1)) + m.astype(np.int64)
+
+
+def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Order that sorts ``keys``, and the first duplicate's row (-1 if none).
+
+    Dense key sets (a large share of the key space) use a scatter, O(space);
+    sparse ones a sort.
+    """
+    if keys.size and keys.size * 8 >= space:
+        counts = np.bincount(keys, minlength=space)
+        if counts.max(initial=0) > 1:
+            dup_key = int(np.flatnonzero(counts > 1)[0])
+            rows = np.flatnonzero(keys == dup_key)
+            return np.empty(0, np.int64), np.empty(0, np.int64), int(rows[1])
+        slot = np.full(space, -1, dtype=np.int64)
+        slot[keys] = np.arange(keys.size, dtype=np.int64)
+        order = slot[slot >= 0]
+        return order, keys[order], -1
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    same = np.flatnonzero(sk[1:] == sk[:-1])
+    if same.size:
+        return order, sk, int(max(order[same[0]], order[same[0] + 1]))
+    return order, sk, -1
 
 
 def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
@@ -242,8 +266,13 @@ def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra:
         a, b = cm[m], ce[e]
         return ~((a == b) & (a >= 0))
     if isinstance(rule, ForbiddenPairs | PairScore):
-        keys = extra[id(rule)]
-        found = np.isin(_pair_keys(m, e, len(ctx.mentees)), keys)
+        keys = extra[id(rule)]  # sorted, unique
+        k = _pair_keys(m, e, len(ctx.mentors))
+        if keys.size == 0:
+            found = np.zeros(k.size, dtype=bool)
+        else:
+            pos = np.minimum(np.searchsorted(keys, k), keys.size - 1)
+            found = keys[pos] == k
         return ~found if isinstance(rule, ForbiddenPairs) else found
     raise InputError(f"not an edge rule: {rule!r}")
 
@@ -253,8 +282,8 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
     n_m, n_e = len(ctx.mentors), len(ctx.mentees)
     name = type(first).__name__
     if isinstance(first, PairScore):
-        keys = np.unique(extra[id(first)])
-        return keys // max(n_e, 1), keys % max(n_e, 1)
+        keys = extra[id(first)]  # sorted, unique
+        return keys % max(n_m, 1), keys // max(n_m, 1)
     if isinstance(first, SameRegion):
         cm, ce = ctx.codes(first.level, name)
         left = pd.DataFrame({"c": cm, "m": np.arange(n_m)})
@@ -340,7 +369,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         if isinstance(rule, ForbiddenPairs | PairScore):
             tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
             m, e = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
-            keys = _pair_keys(m, e, n_e)
+            keys = _pair_keys(m, e, n_m)
+            order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
             if isinstance(rule, PairScore):
                 if rule.column not in rule.table.columns:
                     raise InputError(
@@ -359,28 +389,35 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         row=row,
                         column=rule.column,
                     )
-                dup = pd.Series(keys).duplicated().to_numpy()
-                if dup.any():
-                    row = int(np.flatnonzero(dup)[0])
-                    raise InputError("pair listed twice", table=tname, row=row, column=rule.mentor)
-                order = np.argsort(keys, kind="stable")
-                pair_values[id(rule)] = (keys[order], vals[order])
-            extra[id(rule)] = keys
+                if dup_row >= 0:
+                    raise InputError("pair listed twice", table=tname, row=dup_row,
+                                     column=rule.mentor)
+                pair_values[id(rule)] = (skeys, vals[order])
+            elif dup_row >= 0:
+                skeys = np.unique(keys)
+            extra[id(rule)] = skeys
 
     stages = [r for r in problem.edge_rules]
     stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
     stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
     generators = (PairScore, SameRegion, MaxDistance, SharesDomain)
-    first = next((r for r in stages if isinstance(r, generators)), None)
+    first = next(
+        (r for r in stages
+         if isinstance(r, generators) and not (isinstance(r, SharesDomain) and r.min_shared < 1)),
+        None,
+    )
 
     m, e = _generate(first, ctx, extra)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
-        keep = _rule_mask(rule, ctx, m, e, extra)
-        m, e = m[keep], e[keep]
+        if rule is not first or not isinstance(rule, PairScore):  # the generator is exact
+            keep = _rule_mask(rule, ctx, m, e, extra)
+            m, e = m[keep], e[keep]
         funnel[stage_name(rule)] = np.bincount(e, minlength=n_e)
-    order = np.lexsort((m, e))
-    m, e = m[order], e[order]
+    keys_edges = _pair_keys(m, e, n_m)
+    if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):
+        order = np.argsort(keys_edges, kind="stable")
+        m, e, keys_edges = m[order], e[order], keys_edges[order]
 
     # degree bounds
     pairing = problem.pairing
@@ -400,7 +437,6 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     # fixed pairs: must pass every hard rule, and fit the degree bounds
     fixed = np.zeros(m.size, dtype=bool)
-    keys_edges = _pair_keys(m, e, n_e)
     for rule in problem.fixed:
         fm, fe = pair_table(rule.table, "fixed", mentors, mentees, rule.mentor, rule.mentee)
         for stage in stages:
@@ -414,7 +450,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     row=row,
                     column=rule.mentor,
                 )
-        where = pd.Index(keys_edges).get_indexer(_pair_keys(fm, fe, n_e))
+        where = np.searchsorted(keys_edges, _pair_keys(fm, fe, n_m))
         fixed[where] = True
     if fixed.any():
         over_m = np.bincount(m[fixed], minlength=n_m) > cap_hi
@@ -471,11 +507,14 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             label = "strong_to_weak"
         elif isinstance(term, PairScore):
             skeys, svals = pair_values[id(term)]
-            score = np.zeros(m.size)
-            if skeys.size:
-                pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
-                hit = skeys[pos] == keys_edges
-                score[hit] = svals[pos[hit]]
+            if skeys.size == keys_edges.size and np.array_equal(skeys, keys_edges):
+                score = svals  # the table itself generated the candidates
+            else:
+                score = np.zeros(m.size)
+                if skeys.size:
+                    pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
+                    hit = skeys[pos] == keys_edges
+                    score[hit] = svals[pos[hit]]
             label = term.label
         else:  # pragma: no cover - Problem.prefer refuses other objects
             raise InputError(f"unknown score {term!r}")

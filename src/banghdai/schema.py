@@ -108,13 +108,16 @@ class Table:
 
     def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
         """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
-        keys = ids_as_str(ids)
-        pos = pd.Index(self.ids).get_indexer(keys)
+        codes, uniques = pd.factorize(pd.Series(ids).reset_index(drop=True), use_na_sentinel=True)
+        keys = ids_as_str(pd.Series(uniques))
+        pos_u = pd.Index(self.ids).get_indexer(keys)
+        pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1)
         missing = pos < 0
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
+            shown = keys[codes[row]] if codes[row] >= 0 else None
             raise InputError(
-                f"unknown {self.side[:-1]} id {keys[row]!r}",
+                f"unknown {self.side[:-1]} id {shown!r}",
                 table=table,
                 row=row,
                 column=column,
@@ -130,6 +133,30 @@ def ids_as_str(values: pd.Series | np.ndarray | list) -> np.ndarray:
         if len(whole) and bool((whole == np.floor(whole)).all()):
             s = s.astype("Int64")
     out = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).to_numpy(dtype=object)
+    return out
+
+
+def value_keys(values: pd.Series) -> np.ndarray:
+    """Cell values as comparable text: whole floats lose ``.0``, blanks become None.
+
+    Region and unit columns are compared through these keys in the compiler and
+    the validator alike, so ``1`` (an int column) equals ``1.0`` (a float
+    column made by a blank cell).
+    """
+    s = pd.Series(values).reset_index(drop=True)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        numbers = s.to_numpy(dtype=float)
+        whole = np.isfinite(numbers) & (numbers == np.round(numbers))
+        text = np.where(
+            whole, np.round(np.where(whole, numbers, 0)).astype(np.int64).astype(str), s.astype(str)
+        ).astype(object)
+        text[np.isnan(numbers)] = None
+        return text
+    out = s.astype(object).where(s.notna(), None).to_numpy(dtype=object).copy()
+    mask = np.array([v is not None for v in out], dtype=bool)
+    stripped = pd.Series(out[mask]).astype(str).str.strip().to_numpy(dtype=object).copy()
+    stripped[stripped == ""] = None
+    out[mask] = stripped
     return out
 
 

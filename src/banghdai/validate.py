@@ -36,7 +36,7 @@ from .rules import (
     Stronger,
     StrongToWeak,
 )
-from .schema import ids_as_str, tag_pairs
+from .schema import ids_as_str, tag_pairs, value_keys
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -84,11 +84,13 @@ def _numbers(frame: pd.DataFrame, column: object, default: int) -> np.ndarray:
 
 
 def _angle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle km by the dot product of unit vectors (a different formula from geo)."""
+    """Great-circle km by Vincenty's atan2 form (a different formula from geo's haversine)."""
     r = 6371.0088
     a1, b1, a2, b2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    dot = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(b1 - b2)
-    return r * np.arccos(np.clip(dot, -1.0, 1.0))
+    dl = b2 - b1
+    y = np.hypot(np.cos(a2) * np.sin(dl), np.cos(a1) * np.sin(a2) - np.sin(a1) * np.cos(a2) * np.cos(dl))
+    x = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(dl)
+    return r * np.arctan2(y, x)
 
 
 def _shared_counts(problem: Problem, pairs: pd.DataFrame, mcol: str, ecol: str, rule: str):
@@ -178,10 +180,10 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
     erow = mentees.iloc[p["_e"].to_numpy()].reset_index(drop=True)
 
     def same_value(col: str) -> np.ndarray:
-        a, b = mrow[col], erow[col]
-        a_s = a.astype(object).map(lambda v: None if pd.isna(v) or str(v).strip() == "" else str(v))
-        b_s = b.astype(object).map(lambda v: None if pd.isna(v) or str(v).strip() == "" else str(v))
-        return (a_s.notna() & b_s.notna() & (a_s == b_s)).to_numpy(dtype=bool)
+        a = value_keys(mentors[col])[p["_m"].to_numpy()]
+        b = value_keys(mentees[col])[p["_e"].to_numpy()]
+        known = pd.notna(a) & pd.notna(b)
+        return known & (a == b)
 
     for rule in problem.edge_rules:
         if isinstance(rule, SameRegion):
