@@ -41,6 +41,7 @@ from .rules import ForbiddenPairs as ForbiddenPairs
 from .rules import ManyToMany as ManyToMany
 from .rules import ManyToOne as ManyToOne
 from .rules import MaxDistance as MaxDistance
+from .rules import Nearest as Nearest
 from .rules import OneToMany as OneToMany
 from .rules import OneToOne as OneToOne
 from .rules import Pairing as Pairing
@@ -71,6 +72,7 @@ __all__ = [
     "ManyToMany",
     "ManyToOne",
     "MaxDistance",
+    "Nearest",
     "OneToMany",
     "OneToOne",
     "PairScore",

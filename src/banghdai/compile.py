@@ -37,6 +37,7 @@ from .rules import (
     DomainFit,
     ForbiddenPairs,
     MaxDistance,
+    Nearest,
     Pairing,
     PairScore,
     SameRegion,
@@ -63,6 +64,8 @@ def stage_name(rule: object) -> str:
         return f"same {rule.level}"
     if isinstance(rule, MaxDistance):
         return f"within {rule.km:g} km"
+    if isinstance(rule, Nearest):
+        return f"{rule.k} nearest"
     if isinstance(rule, SharesDomain):
         return f"shares >= {rule.min_shared} domain"
     if isinstance(rule, Stronger):
@@ -182,6 +185,49 @@ class _Context:
             self._coords = (lat_m, lon_m, lat_e, lon_e)
         return self._coords
 
+    def points(self, rule: str):
+        """Unit-sphere points of mentors and mentees, and which rows have coordinates."""
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        ok_m = ~(np.isnan(lat_m) | np.isnan(lon_m))
+        ok_e = ~(np.isnan(lat_e) | np.isnan(lon_e))
+        pm = np.full((lat_m.size, 3), np.nan)
+        pe = np.full((lat_e.size, 3), np.nan)
+        pm[ok_m] = unit_vectors(lat_m[ok_m], lon_m[ok_m])
+        pe[ok_e] = unit_vectors(lat_e[ok_e], lon_e[ok_e])
+        return pm, pe, ok_m, ok_e
+
+    def nearest(self, k: int, rule: str):
+        """Per mentee: chord distance to its k-th nearest mentor, and a (k + slack)-NN query."""
+        key = ("nearest", k)
+        if key not in self._codes:
+            pm, pe, ok_m, ok_e = self.points(rule)
+            idx_m = np.flatnonzero(ok_m)
+            kth = np.full(len(self.mentees), -1.0)  # no coordinates: no candidate
+            hits = (np.empty(0, np.int64), np.empty(0, np.int64))
+            if idx_m.size and ok_e.any():
+                tree = cKDTree(pm[ok_m])
+                kk = min(k, idx_m.size)
+                extra = min(kk + 8, idx_m.size)
+                rows = np.flatnonzero(ok_e)
+                dist, nb = tree.query(pe[ok_e], k=extra)
+                dist, nb = dist.reshape(rows.size, extra), nb.reshape(rows.size, extra)
+                limit = dist[:, kk - 1] * (1 + 1e-12) + 1e-15
+                kth[rows] = limit
+                keep = dist <= limit[:, None]
+                e_idx = np.repeat(rows, extra).reshape(rows.size, extra)[keep]
+                m_idx = idx_m[nb[keep]]
+                more = np.flatnonzero(keep[:, -1]) if extra < idx_m.size else np.empty(0, int)
+                if more.size:  # more ties than the slack: ask the tree for the whole ball
+                    balls = tree.query_ball_point(pe[rows[more]], limit[more])
+                    sizes = np.fromiter((len(b) for b in balls), dtype=np.int64, count=more.size)
+                    drop = np.isin(e_idx, rows[more])
+                    e_idx = np.concatenate([e_idx[~drop], np.repeat(rows[more], sizes)])
+                    m_idx = np.concatenate([m_idx[~drop],
+                                            idx_m[np.concatenate(balls).astype(np.int64)]])
+                hits = (m_idx.astype(np.int64), e_idx.astype(np.int64))
+            self._codes[key] = (kth, hits)
+        return self._codes[key]
+
     def has_coords(self) -> bool:
         cols_m, cols_e = self.mentors.frame.columns, self.mentees.frame.columns
         return all(c in cols_m and c in cols_e for c in ("lat", "lon"))
@@ -255,6 +301,11 @@ def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra:
         lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
         d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
         return d <= rule.km  # NaN coordinates compare False: no pair
+    if isinstance(rule, Nearest):
+        kth, _ = ctx.nearest(rule.k, name)
+        pm, pe, _, _ = ctx.points(name)
+        chord = np.linalg.norm(pm[m] - pe[e], axis=1)
+        return chord <= kth[e]  # NaN (no coordinates) and -1 (no mentor) fail
     if isinstance(rule, SharesDomain):
         return ctx.shared(rule.mentor_column, rule.mentee_column, name, m, e) >= rule.min_shared
     if isinstance(rule, Stronger):
@@ -302,6 +353,9 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
         radius = chord_for_km(first.km) * (1 + 1e-9) + 1e-12
         hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
         return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
+    if isinstance(first, Nearest):
+        _, (m, e) = ctx.nearest(first.k, name)
+        return m, e
     if isinstance(first, SharesDomain):
         rm, tm_ = tag_pairs(ctx.mentors, first.mentor_column, name)
         re_, te = tag_pairs(ctx.mentees, first.mentee_column, name)
@@ -319,7 +373,7 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
     return m, e
 
 
-_STAGE_ORDER = (PairScore, SameRegion, MaxDistance, SharesDomain, Stronger, AvoidSame, ForbiddenPairs)
+_STAGE_ORDER = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, ForbiddenPairs)
 
 
 def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
@@ -400,7 +454,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     stages = [r for r in problem.edge_rules]
     stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
     stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
-    generators = (PairScore, SameRegion, MaxDistance, SharesDomain)
+    generators = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain)
     first = next(
         (r for r in stages
          if isinstance(r, generators) and not (isinstance(r, SharesDomain) and r.min_shared < 1)),
@@ -410,7 +464,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     m, e = _generate(first, ctx, extra)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
-        if rule is not first or not isinstance(rule, PairScore):  # the generator is exact
+        if rule is not first or not isinstance(rule, PairScore | Nearest):  # exact generators
             keep = _rule_mask(rule, ctx, m, e, extra)
             m, e = m[keep], e[keep]
         funnel[stage_name(rule)] = np.bincount(e, minlength=n_e)

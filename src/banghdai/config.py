@@ -58,6 +58,7 @@ from .rules import (
     ManyToMany,
     ManyToOne,
     MaxDistance,
+    Nearest,
     OneToMany,
     OneToOne,
     PairScore,
@@ -77,6 +78,7 @@ SHAPE_KEYS = {
 REQUIRE = {
     "same_region": (SameRegion, ("level",)),
     "max_distance": (MaxDistance, ("km",)),
+    "nearest": (Nearest, ("k",)),
     "shares_domain": (SharesDomain, ("min_shared", "mentor_column", "mentee_column")),
     "stronger": (Stronger, ("by", "margin", "strict")),
     "avoid_same": (AvoidSame, ("column",)),

@@ -14,6 +14,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -208,6 +209,8 @@ class Problem:
         log: bool = False,
         params: Mapping[str, Any] | None = None,
         scale: float | None = None,
+        split: bool | str = "auto",
+        executor: Executor | None = None,
     ) -> Result:
         """Solve and return a :class:`Result` (same as :func:`banghdai.solve`).
 
@@ -229,6 +232,8 @@ class Problem:
             log=log,
             params=params,
             scale=scale,
+            split=split,
+            executor=executor,
         )
 
     def __repr__(self) -> str:

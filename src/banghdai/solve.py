@@ -13,15 +13,17 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Mapping
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from .backends import AUTO_ORDER, BACKENDS, SolveParams, get_backend
-from .backends.base import RawSolution
+from .backends.base import RawSolution, trivially_infeasible
 from .exceptions import InputError
 from .result import Result, Status, as_bool, gap_of
+from .split import components, solve_split
 
 if TYPE_CHECKING:
     from .compile import Compiled
@@ -54,6 +56,8 @@ def solve(
     log: bool = False,
     params: Mapping[str, Any] | None = None,
     scale: float | None = None,
+    split: bool | str = "auto",
+    executor: Executor | None = None,
 ) -> Result:
     """Solve ``problem`` and return a :class:`Result`.
 
@@ -71,6 +75,13 @@ def solve(
         unknown names raise.
     scale
         Float-to-integer score multiplier (see :func:`banghdai.compile`).
+    split
+        Solve independent components of the candidate graph apart (regions
+        that share no candidate pair): ``"auto"`` splits for CP-SAT or when an
+        executor is given, ``True`` always, ``False`` never.
+    executor
+        Any ``concurrent.futures.Executor`` (a process pool, or a Dask
+        cluster's ``client.get_executor()``) to solve the components on.
 
     Example
     -------
@@ -89,7 +100,16 @@ def solve(
     name = choose_backend(compiled, backend)
     sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
                      extra=dict(params or {}))
-    raw = BACKENDS[name].solve(compiled, sp)
+    if split not in ("auto", True, False):
+        raise InputError(f"unknown split option {split!r}", column="split",
+                         choices=["auto", "True", "False"])
+    do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
+    parts = components(compiled) if do_split else []
+    reason = trivially_infeasible(compiled)
+    if do_split and len(parts) > 1 and reason is None:
+        raw = solve_split(compiled, name, sp, parts, executor)
+    else:
+        raw = BACKENDS[name].solve(compiled, sp)
     result = decode(compiled, raw, name)
     result.seconds = time.perf_counter() - start
     result.info.update(
@@ -101,6 +121,7 @@ def solve(
             "params": dict(params or {}),
             "n_edges": compiled.n_edges,
             "scale": compiled.scale,
+            "split": do_split,
             "versions": _versions(),
         }
     )

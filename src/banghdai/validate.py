@@ -30,6 +30,7 @@ from .rules import (
     DomainFit,
     ForbiddenPairs,
     MaxDistance,
+    Nearest,
     PairScore,
     SameRegion,
     SharesDomain,
@@ -91,6 +92,35 @@ def _angle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     y = np.hypot(np.cos(a2) * np.sin(dl), np.cos(a1) * np.sin(a2) - np.sin(a1) * np.cos(a2) * np.cos(dl))
     x = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(dl)
     return r * np.arctan2(y, x)
+
+
+def _kth_nearest_km(problem: Problem, k: int, mentee_rows: np.ndarray) -> np.ndarray:
+    """Great-circle km from each listed mentee to its k-th nearest mentor (NaN: none)."""
+    from scipy.spatial import cKDTree
+
+    m, e = problem.mentors, problem.mentees
+    lat_m = pd.to_numeric(m["lat"], errors="coerce").to_numpy(float)
+    lon_m = pd.to_numeric(m["lon"], errors="coerce").to_numpy(float)
+    ok = ~(np.isnan(lat_m) | np.isnan(lon_m))
+    out = np.full(mentee_rows.size, np.nan)
+    if not ok.any() or mentee_rows.size == 0:
+        return out
+    rows, inverse = np.unique(mentee_rows, return_inverse=True)
+    lat_e = pd.to_numeric(e["lat"], errors="coerce").to_numpy(float)[rows]
+    lon_e = pd.to_numeric(e["lon"], errors="coerce").to_numpy(float)[rows]
+
+    def xyz(lat, lon):
+        a, b = np.radians(lat), np.radians(lon)
+        return np.column_stack([np.cos(a) * np.cos(b), np.cos(a) * np.sin(b), np.sin(a)])
+
+    good = ~(np.isnan(lat_e) | np.isnan(lon_e))
+    kk = min(k, int(ok.sum()))
+    chord = np.full(rows.size, np.nan)
+    if good.any():
+        dist, _ = cKDTree(xyz(lat_m[ok], lon_m[ok])).query(xyz(lat_e[good], lon_e[good]), k=[kk])
+        chord[good] = dist[:, 0]
+    km = 2 * 6371.0088 * np.arcsin(np.clip(chord / 2, 0, 1))
+    return km[inverse]
 
 
 def _shared_counts(problem: Problem, pairs: pd.DataFrame, mcol: str, ecol: str, rule: str):
@@ -192,6 +222,13 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
             d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
             bad = ~(d <= rule.km + 1e-6)
             report(f"within {rule.km:g} km", p[bad], [f"{x:.3f} km" for x in d[bad]])
+        elif isinstance(rule, Nearest):
+            kth = _kth_nearest_km(problem, rule.k, p["_e"].to_numpy())
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            bad = ~(d <= kth + 1e-6)
+            report(f"{rule.k} nearest", p[bad],
+                   [f"{x:.3f} km, k-th nearest at {y:.3f} km" for x, y in zip(d[bad], kth[bad],
+                                                                           strict=True)])
         elif isinstance(rule, SharesDomain):
             shared, _ = _shared_counts(problem, p, rule.mentor_column, rule.mentee_column, "validate")
             bad = shared < rule.min_shared
