@@ -37,6 +37,7 @@ class SolveParams:
     log: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
     hint: np.ndarray | None = None
+    warm_start: bool = True
 
 
 @dataclass(frozen=True)

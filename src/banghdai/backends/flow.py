@@ -73,6 +73,15 @@ class FlowBackend:
                 "pass backend='cpsat' to tune CP-SAT",
                 column="params",
             )
+        return self.solve_relaxation(compiled)
+
+    def solve_relaxation(self, compiled: Compiled) -> RawSolution:
+        """Exact optimum of ``compiled`` ignoring any group rule (all of it when pure).
+
+        With group rules dropped the problem only gets easier, so its optimum
+        bounds the full problem's from above, and INFEASIBLE here proves the
+        full problem infeasible.
+        """
         start = time.perf_counter()
         reason = trivially_infeasible(compiled)
         if reason is not None:
