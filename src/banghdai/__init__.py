@@ -27,6 +27,10 @@ from .exceptions import InputError as InputError
 from .exceptions import ScalingWarning as ScalingWarning
 from .exceptions import StatusError as StatusError
 from .exceptions import ValidationError as ValidationError
+from .groups import DistinctTypes as DistinctTypes
+from .groups import Load as Load
+from .groups import Quota as Quota
+from .groups import RoleTemplate as RoleTemplate
 from .io import Roster as Roster
 from .io import read_roster as read_roster
 from .io import read_table as read_table
@@ -65,10 +69,12 @@ __all__ = [
     "BanghdaiError",
     "Closeness",
     "Compiled",
+    "DistinctTypes",
     "DomainFit",
     "FixedPairs",
     "ForbiddenPairs",
     "InputError",
+    "Load",
     "ManyToMany",
     "ManyToOne",
     "MaxDistance",
@@ -78,7 +84,9 @@ __all__ = [
     "PairScore",
     "Pairing",
     "Problem",
+    "Quota",
     "Result",
+    "RoleTemplate",
     "Roster",
     "SameRegion",
     "ScalingWarning",

@@ -31,6 +31,7 @@ from scipy.spatial import cKDTree
 
 from .exceptions import InputError, ScalingWarning
 from .geo import chord_for_km, haversine_km, unit_vectors
+from .groups import RoleTemplate, compile_groups
 from .rules import (
     AvoidSame,
     Closeness,
@@ -76,6 +77,8 @@ def stage_name(rule: object) -> str:
         return "not forbidden"
     if isinstance(rule, PairScore):
         return f"listed in {rule.label} table"
+    if isinstance(rule, RoleTemplate):
+        return f"{rule.column} in {'/'.join(rule.roles)}"
     return type(rule).__name__
 
 
@@ -134,6 +137,7 @@ class Compiled:
     sense: str
     funnel: pd.DataFrame
     group_rules: tuple = field(default=())
+    edge_load: np.ndarray | None = None
 
     @property
     def n_mentors(self) -> int:
@@ -316,6 +320,9 @@ def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra:
         cm, ce = ctx.codes(rule.column, name)
         a, b = cm[m], ce[e]
         return ~((a == b) & (a >= 0))
+    if isinstance(rule, RoleTemplate):
+        role = value_keys(ctx.mentors.require(rule.column, name))
+        return np.isin(role[m].astype(str), np.array(rule.roles, dtype=str)) & pd.notna(role[m])
     if isinstance(rule, ForbiddenPairs | PairScore):
         keys = extra[id(rule)]  # sorted, unique
         k = _pair_keys(m, e, len(ctx.mentors))
@@ -373,7 +380,10 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
     return m, e
 
 
-_STAGE_ORDER = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, ForbiddenPairs)
+_STAGE_ORDER = (
+    PairScore, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, RoleTemplate,
+    ForbiddenPairs,
+)
 
 
 def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
@@ -453,6 +463,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     stages = [r for r in problem.edge_rules]
     stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
+    stages += [g for g in problem.group_rules if isinstance(g, RoleTemplate)]
     stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
     generators = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain)
     first = next(
@@ -489,6 +500,17 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
         )
 
+    for rule in problem.group_rules:
+        if isinstance(rule, RoleTemplate):
+            over = demand > len(rule.roles)
+            if over.any():
+                row = int(np.flatnonzero(over)[0])
+                raise InputError(
+                    f"needs {demand[row]} mentors but the role template has {len(rule.roles)} roles",
+                    table="mentees", row=row, id=mentees.ids[row], column="mentors_per_mentee",
+                )
+    groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e})
+
     # fixed pairs: must pass every hard rule, and fit the degree bounds
     fixed = np.zeros(m.size, dtype=bool)
     for rule in problem.fixed:
@@ -507,7 +529,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         where = np.searchsorted(keys_edges, _pair_keys(fm, fe, n_m))
         fixed[where] = True
     if fixed.any():
-        over_m = np.bincount(m[fixed], minlength=n_m) > cap_hi
+        fixed_use = edge_load[fixed] if edge_load is not None else None
+        over_m = np.bincount(m[fixed], weights=fixed_use, minlength=n_m) > cap_hi
         over_e = np.bincount(e[fixed], minlength=n_e) > demand
         if over_m.any():
             i = int(np.flatnonzero(over_m)[0])
@@ -630,4 +653,6 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         scale=sc,
         sense=sense,
         funnel=funnel_df,
+        group_rules=tuple(groups),
+        edge_load=edge_load,
     )

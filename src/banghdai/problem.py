@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .exceptions import InputError
+from .groups import GROUP_RULES
 from .rules import (
     EDGE_RULES,
     SCORES,
@@ -91,6 +92,7 @@ class Problem:
             mentees, "mentees", {**(columns or {}), **(mentee_columns or {})}
         )
         self.edge_rules: list = []
+        self.group_rules: list = []
         self.scores: list = []
         self.fixed: list[FixedPairs] = []
 
@@ -106,7 +108,9 @@ class Problem:
         return self.mentee_table.frame
 
     def require(self, *rules: object) -> Problem:
-        """Add hard edge rules (SameRegion, MaxDistance, SharesDomain, Stronger, AvoidSame, ...).
+        """Add hard rules: edge rules (SameRegion, MaxDistance, Nearest, SharesDomain, Stronger,
+        AvoidSame, ForbiddenPairs, FixedPairs) and group rules (DistinctTypes, RoleTemplate,
+        Quota, Load).
 
         Returns the problem, so calls chain.
 
@@ -122,11 +126,13 @@ class Problem:
                 self.fixed.append(rule)
             elif isinstance(rule, EDGE_RULES):
                 self.edge_rules.append(rule)
+            elif isinstance(rule, GROUP_RULES):
+                self.group_rules.append(rule)
             else:
                 raise InputError(
-                    f"require() takes edge rules, got {rule!r}",
+                    f"require() takes edge and group rules, got {rule!r}",
                     column="rule",
-                    choices=[c.__name__ for c in (*EDGE_RULES, FixedPairs)],
+                    choices=[c.__name__ for c in (*EDGE_RULES, FixedPairs, *GROUP_RULES)],
                 )
         return self
 
@@ -239,6 +245,7 @@ class Problem:
     def __repr__(self) -> str:
         return (
             f"Problem({len(self.mentor_table)} mentors, {len(self.mentee_table)} mentees, "
-            f"{self.pairing.shape}, {len(self.edge_rules)} edge rules, {len(self.scores)} scores, "
+            f"{self.pairing.shape}, {len(self.edge_rules)} edge rules, "
+            f"{len(self.group_rules)} group rules, {len(self.scores)} scores, "
             f"{len(self.fixed)} fixed tables)"
         )

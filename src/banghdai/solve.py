@@ -103,7 +103,12 @@ def solve(
     if split not in ("auto", True, False):
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])
-    do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
+    coupled = [g.label for g in compiled.group_rules if g.couples_components]
+    if split is True and coupled:
+        raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
+    do_split = split is True or (
+        split == "auto" and not coupled and (name == "cpsat" or executor is not None)
+    )
     parts = components(compiled) if do_split else []
     reason = trivially_infeasible(compiled)
     if do_split and len(parts) > 1 and reason is None:

@@ -17,6 +17,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import InputError, ValidationError
+from .groups import DistinctTypes, Load, Quota, RoleTemplate
 from .rules import (
     AvoidSame,
     Closeness,
@@ -187,14 +189,17 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
 
     # degree bounds, recomputed from the input columns
     pairing = problem.pairing
-    load = p.groupby("_m").size().reindex(range(len(mentors)), fill_value=0).to_numpy()
+    pair_load = _pair_loads(problem, p)
+    load = np.bincount(p["_m"].to_numpy(dtype=np.int64), weights=pair_load,
+                       minlength=len(mentors))
     hi = _numbers(mentors, pairing.capacity, 1)
     lo = _numbers(mentors, pairing.min_load, 0)
     for rule, bad, what in (("capacity", load > hi, hi), ("min_load", load < lo, lo)):
         idx = np.flatnonzero(bad)
         if idx.size:
             rows.append(pd.DataFrame({"rule": rule, "mentor_id": mt.ids[idx], "mentee_id": None,
-                                      "detail": [f"{load[i]} pairs, bound {what[i]:g}" for i in idx]}))
+                                      "detail": [f"load {load[i]:g}, bound {what[i]:g}"
+                                                 for i in idx]}))
     got = p.groupby("_e").size().reindex(range(len(mentees)), fill_value=0).to_numpy()
     need = _numbers(mentees, pairing.mentors_per_mentee, 1)
     bad = got > need
@@ -260,9 +265,96 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
                          on=["mentor_id", "mentee_id"], how="left")
         report("fixed pair", merged[merged["_in"].isna()], "fixed pair missing")
 
+    rows.extend(_group_violations(problem, p, got, need))
     objective = _objective(problem, p, mrow, erow)
     violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
     return Validation(violations=violations, objective=objective)
+
+
+def _pair_loads(problem: Problem, p: pd.DataFrame) -> np.ndarray:
+    """Capacity units each pair uses: 1, or the Load rules' values summed."""
+    loads = [g for g in problem.group_rules if isinstance(g, Load)]
+    if not loads:
+        return np.ones(len(p))
+    total = np.zeros(len(p))
+    for rule in loads:
+        if rule.mentee_column is not None:
+            col = pd.to_numeric(problem.mentees[rule.mentee_column], errors="coerce").to_numpy(float)
+            total += col[p["_e"].to_numpy()]
+        else:
+            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee]),
+                              "_l": pd.to_numeric(rule.table[rule.column], errors="coerce")})
+            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
+                                                         how="left")
+            total += merged["_l"].to_numpy(float)  # NaN (no load given) fails every bound
+    return total
+
+
+def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
+                      need: np.ndarray) -> list[pd.DataFrame]:
+    """Re-check the group rules on the pairs, from the input columns."""
+    out: list[pd.DataFrame] = []
+    mentors, mentees = problem.mentors, problem.mentees
+    for rule in problem.group_rules:
+        if isinstance(rule, DistinctTypes | RoleTemplate):
+            per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
+            if per == "mentee":
+                kind = value_keys(mentors[rule.column])[p["_m"].to_numpy()]
+                owner, other = p["mentee_id"], p["mentor_id"]
+            else:
+                kind = value_keys(mentees[rule.column])[p["_e"].to_numpy()]
+                owner, other = p["mentor_id"], p["mentee_id"]
+            frame = pd.DataFrame({"owner": owner.to_numpy(), "other": other.to_numpy(),
+                                  "kind": kind})
+            if isinstance(rule, RoleTemplate):
+                off = ~frame["kind"].isin(rule.roles).to_numpy()
+                if off.any():
+                    bad = frame[off]
+                    out.append(pd.DataFrame({"rule": rule.label, "mentor_id": bad["other"],
+                                             "mentee_id": bad["owner"],
+                                             "detail": "mentor's role is not in the template"}))
+            known = frame[frame["kind"].notna()]
+            dup = known[known.duplicated(["owner", "kind"], keep="first")]
+            if len(dup):
+                mentor_col = dup["other"] if per == "mentee" else dup["owner"]
+                mentee_col = dup["owner"] if per == "mentee" else dup["other"]
+                out.append(pd.DataFrame({"rule": rule.label, "mentor_id": mentor_col.to_numpy(),
+                                         "mentee_id": mentee_col.to_numpy(),
+                                         "detail": [f"second {k}" for k in dup["kind"]]}))
+        elif isinstance(rule, Quota):
+            table = mentors if rule.side == "mentor" else mentees
+            keys = value_keys(table[rule.column])
+            if rule.count == "pairs":
+                pos = p["_m"] if rule.side == "mentor" else p["_e"]
+                groups = pd.Series(keys[pos.to_numpy()]).value_counts()
+            elif rule.count == "mentees":
+                served = (got >= need) & (need > 0)
+                groups = pd.Series(keys[served]).value_counts()
+            else:
+                used = np.unique(p["_m"].to_numpy())
+                groups = pd.Series(keys[used]).value_counts()
+            names = sorted({str(k) for k in keys if k is not None})
+            lo = _quota_bounds(rule.min, names)
+            hi = _quota_bounds(rule.max, names)
+            for name, a, b in zip(names, lo, hi, strict=True):
+                n = int(groups.get(name, 0))
+                if (a is not None and n < a) or (b is not None and n > b):
+                    out.append(pd.DataFrame({
+                        "rule": [rule.label], "mentor_id": [None], "mentee_id": [None],
+                        "detail": [f"{rule.column}={name}: {n} {rule.count}, bounds "
+                                   f"[{'' if a is None else a}, {'' if b is None else b}]"],
+                    }))
+    return out
+
+
+def _quota_bounds(bound, names: list[str]) -> list[int | None]:
+    if bound is None:
+        return [None] * len(names)
+    if isinstance(bound, Mapping):
+        by_name = {str(k): int(v) for k, v in bound.items()}
+        return [by_name.get(n) for n in names]
+    return [int(bound)] * len(names)
 
 
 def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.DataFrame) -> float:

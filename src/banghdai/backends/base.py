@@ -80,13 +80,14 @@ class Backend(Protocol):
 
 def trivially_infeasible(compiled: Compiled) -> str | None:
     """A reason when degree bounds cannot be met even ignoring the other mentors/mentees."""
-    deg_m = np.bincount(compiled.edge_mentor, minlength=compiled.n_mentors)
+    deg_m = np.bincount(compiled.edge_mentor, weights=compiled.edge_load,
+                        minlength=compiled.n_mentors).astype(np.int64)
     short = deg_m < compiled.cap_lo
     if short.any():
         i = int(np.flatnonzero(short)[0])
         return (
-            f"mentor {compiled.mentors.ids[i]} needs at least {compiled.cap_lo[i]} mentees "
-            f"but has {deg_m[i]} candidates"
+            f"mentor {compiled.mentors.ids[i]} needs a load of at least {compiled.cap_lo[i]} "
+            f"but its candidates add up to {deg_m[i]}"
         )
     if compiled.must_match:
         deg_e = np.bincount(compiled.edge_mentee, minlength=compiled.n_mentees)

@@ -95,10 +95,19 @@ class CpSatBackend:
         model = cp_model.CpModel()
         n_edges = compiled.n_edges
         x = [model.new_bool_var("") for _ in range(n_edges)]
+        load = compiled.edge_load
         for i, edges in enumerate(_groups(compiled.edge_mentor, compiled.n_mentors)):
             lo, hi = int(compiled.cap_lo[i]), int(compiled.cap_hi[i])
-            if edges.size and (lo > 0 or hi < edges.size):
-                model.add_linear_constraint(cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]), lo, hi)
+            if not edges.size:
+                continue
+            if load is None:
+                if lo > 0 or hi < edges.size:
+                    model.add_linear_constraint(
+                        cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]), lo, hi)
+            elif lo > 0 or hi < int(load[edges].sum()):
+                model.add_linear_constraint(
+                    cp_model.LinearExpr.weighted_sum([x[j] for j in edges.tolist()],
+                                                     load[edges].tolist()), lo, hi)
         for i, edges in enumerate(_groups(compiled.edge_mentee, compiled.n_mentees)):
             k = int(compiled.demand[i])
             if not edges.size:
@@ -109,6 +118,9 @@ class CpSatBackend:
                 model.add_linear_constraint(cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]), 0, k)
         for j in np.flatnonzero(compiled.edge_fixed).tolist():
             model.add(x[j] == 1)
+        for rule in compiled.group_rules:
+            for _, add in rule.parts(compiled):
+                add(model, x, None)
         coeffs = (compiled.edge_value + compiled.slot_penalty).tolist()
         model.maximize(cp_model.LinearExpr.weighted_sum(x, coeffs))
         return model, x

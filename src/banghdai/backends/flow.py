@@ -62,8 +62,8 @@ class FlowBackend:
     name = "flow"
 
     def supports(self, compiled: Compiled) -> bool:
-        """Pure problems only: no group rule couples edges."""
-        return not compiled.group_rules
+        """Pure problems only: no group rule couples edges, unit loads."""
+        return not compiled.group_rules and compiled.edge_load is None
 
     def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
         """Solve exactly; the status is OPTIMAL or INFEASIBLE (proven)."""

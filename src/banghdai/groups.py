@@ -1,0 +1,388 @@
+"""Group rules: constraints that tie several candidate pairs together.
+
+* :class:`DistinctTypes` — a mentee's mentors all of different types
+  (三型导师: 专家型/经验型/群众型), or a mentor's mentees all different;
+* :class:`RoleTemplate` — a mentee's mentors fill a template of roles, one
+  each ("3+1": 包村领导 + 村书记 + 第一书记);
+* :class:`Quota` — bounds on pairs, served mentees or used mentors per group
+  of a column (per tier of the bank, per township, per category);
+* :class:`Load` — weighted capacity: a pair may use more than one unit of a
+  mentor's capacity (a weak village organisation counts 2) — with per-pair
+  loads this is the generalised assignment problem.
+
+The specs are pure data; :func:`compile_groups` turns them into index arrays
+that the CP-SAT backend adds as constraints (each in named *parts*, so
+explanations can put each part behind an assumption literal) and that
+:func:`banghdai.validate` re-checks from the input tables.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["A", "B", "C"], "type": ["专家型", "专家型", "群众型"]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E"]})
+>>> p = bd.Problem(mentors, mentees, pairing=bd.ManyToOne(2)).require(bd.DistinctTypes("type"))
+>>> sorted(p.solve().pairs.mentor_id.map(dict(zip(mentors.mentor_id, mentors.type))))
+['专家型', '群众型']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import InputError
+from .schema import value_keys
+
+if TYPE_CHECKING:
+    from .compile import Compiled
+    from .problem import Problem
+
+Bound = int | Mapping[str, int] | None
+
+
+def _check_side(side: str) -> None:
+    if side not in ("mentor", "mentee"):
+        raise InputError(f"unknown side {side!r}", column="side", choices=["mentor", "mentee"])
+
+
+@dataclass(frozen=True)
+class DistinctTypes:
+    """Every mentee's mentors have different values of ``column`` (三型导师).
+
+    ``per="mentee"`` (default) reads ``column`` in the mentors table: a key
+    mentee needing 3 mentors gets one 专家型, one 经验型 and one 群众型 when
+    it can. ``per="mentor"`` is the mirror: a mentor's mentees have different
+    values of the mentees' ``column`` (e.g. different categories).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.DistinctTypes("type").per
+    'mentee'
+    """
+
+    column: str = "type"
+    per: Literal["mentee", "mentor"] = "mentee"
+
+    def __post_init__(self) -> None:
+        _check_side(self.per)
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"distinct {self.column} per {self.per}"
+
+
+@dataclass(frozen=True)
+class RoleTemplate:
+    """Every mentee's mentors fill ``roles`` once each (e.g. the "3+1" template).
+
+    The mentors' ``column`` holds each mentor's role; only mentors with a role
+    in the template are candidates, and a mentee needs ``len(roles)`` mentors.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> t = bd.RoleTemplate(("包村领导", "村书记", "第一书记"), column="role")
+    >>> len(t.roles)
+    3
+    """
+
+    roles: tuple[str, ...]
+    column: str = "role"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.roles, str) or len(self.roles) == 0:
+            raise InputError("roles must be a non-empty list of role names", column="roles")
+        object.__setattr__(self, "roles", tuple(str(r) for r in self.roles))
+        if len(set(self.roles)) != len(self.roles):
+            raise InputError("a role is listed twice in the template", column="roles")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"role template {'+'.join(self.roles)}"
+
+
+@dataclass(frozen=True, eq=False)
+class Quota:
+    """Bounds per group of ``column`` on the ``side`` table.
+
+    ``count="pairs"`` counts pairs touching the group; ``"mentees"`` counts
+    fully served mentees (side must be "mentee"); ``"mentors"`` counts mentors
+    with at least one pair (side must be "mentor"). ``min`` / ``max`` are an
+    int for every group or a ``{group value: bound}`` mapping (groups not in
+    the mapping are unbounded).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> q = bd.Quota("tier", side="mentor", max={"city": 40})
+    >>> q.label
+    'quota on mentor tier'
+    """
+
+    column: str
+    side: Literal["mentor", "mentee"] = "mentee"
+    min: Bound = None
+    max: Bound = None
+    count: Literal["pairs", "mentees", "mentors"] = "pairs"
+
+    def __post_init__(self) -> None:
+        _check_side(self.side)
+        if self.count not in ("pairs", "mentees", "mentors"):
+            raise InputError(f"unknown count {self.count!r}", column="count",
+                             choices=["pairs", "mentees", "mentors"])
+        if self.count == "mentees" and self.side != "mentee":
+            raise InputError("count='mentees' needs side='mentee'", column="count")
+        if self.count == "mentors" and self.side != "mentor":
+            raise InputError("count='mentors' needs side='mentor'", column="count")
+        if self.min is None and self.max is None:
+            raise InputError("a quota needs min= or max=", column="min")
+        for bound in (self.min, self.max):
+            values = bound.values() if isinstance(bound, Mapping) else [bound]
+            for v in values:
+                if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                    raise InputError(f"quota bounds must be whole numbers >= 0, got {v!r}",
+                                     column="min/max")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"quota on {self.side} {self.column}"
+
+
+@dataclass(frozen=True, eq=False)
+class Load:
+    """Weighted capacity: each pair uses ``load`` units of its mentor's capacity.
+
+    Give the load per mentee (``mentee_column``: a weak village organisation
+    counts 2) or per pair (``table`` with mentor ids, mentee ids and
+    ``column``). Loads are whole numbers >= 0. With per-pair loads and costs
+    this is the generalised assignment problem (GAP), solved by CP-SAT.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.Load(mentee_column="weight").mentee_column
+    'weight'
+    """
+
+    mentee_column: str | None = None
+    table: pd.DataFrame | None = None
+    column: str = "load"
+    mentor: str = "mentor_id"
+    mentee: str = "mentee_id"
+
+    def __post_init__(self) -> None:
+        if (self.mentee_column is None) == (self.table is None):
+            raise InputError("Load needs exactly one of mentee_column= or table=", column="load")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return "weighted capacity"
+
+
+GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load)
+
+
+# ------------------------------------------------------------------ compiled forms
+Part = tuple[str, Callable[[Any, list, Any], None]]
+
+
+def _lin(cp_model, x: list, idx: np.ndarray, coeffs: np.ndarray | None = None):
+    if coeffs is None:
+        return cp_model.LinearExpr.sum([x[j] for j in idx.tolist()])
+    return cp_model.LinearExpr.weighted_sum([x[j] for j in idx.tolist()], coeffs.tolist())
+
+
+def _add(model, expr_ok, enforce) -> None:
+    ct = model.add(expr_ok)
+    if enforce is not None:
+        ct.only_enforce_if(enforce)
+
+
+def _groups_of(keys: np.ndarray) -> list[np.ndarray]:
+    """Positions sharing a key, for keys >= 0, in key order."""
+    valid = np.flatnonzero(keys >= 0)
+    order = valid[np.argsort(keys[valid], kind="stable")]
+    cuts = np.flatnonzero(np.diff(keys[order])) + 1
+    return [g for g in np.split(order, cuts) if g.size]
+
+
+@dataclass(frozen=True, eq=False)
+class AtMostOneGroups:
+    """Sets of edges of which at most one may be chosen (distinct types / roles)."""
+
+    label: str
+    groups: list[np.ndarray]
+    couples_components: bool = False
+
+    def parts(self, compiled: Compiled) -> list[Part]:
+        """One named part: all the at-most-one sets."""
+        from ortools.sat.python import cp_model
+
+        def add(model, x, enforce):
+            for g in self.groups:
+                _add(model, _lin(cp_model, x, g) <= 1, enforce)
+
+        return [(self.label, add)] if self.groups else []
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledQuota:
+    """One bounded count per group value."""
+
+    label: str
+    spec: Quota
+    names: list[str]
+    edge_sets: list[np.ndarray]
+    node_sets: list[np.ndarray]
+    lo: list[int | None]
+    hi: list[int | None]
+    couples_components: bool = True
+
+    def parts(self, compiled: Compiled) -> list[Part]:
+        """One part per bounded group value."""
+        from ortools.sat.python import cp_model
+
+        out: list[Part] = []
+        for name, edges, nodes, lo, hi in zip(self.names, self.edge_sets, self.node_sets,
+                                              self.lo, self.hi, strict=True):
+            what = {"pairs": "pairs", "mentees": "served mentees", "mentors": "used mentors"}[
+                self.spec.count]
+            text = f"{self.spec.side} {self.spec.column}={name}: {what}"
+            if lo is not None:
+                text += f" >= {lo}"
+            if hi is not None:
+                text += f" <= {hi}"
+
+            def add(model, x, enforce, edges=edges, nodes=nodes, lo=lo, hi=hi):
+                if self.spec.count == "pairs":
+                    expr = _lin(cp_model, x, edges) if edges.size else 0
+                else:
+                    expr = self._indicators(model, x, compiled, nodes)
+                if lo is not None:
+                    _add(model, expr >= lo, enforce)
+                if hi is not None:
+                    _add(model, expr <= hi, enforce)
+
+            out.append((text, add))
+        return out
+
+    def _indicators(self, model, x, compiled: Compiled, nodes: np.ndarray):
+        """Sum of 0/1 indicators: mentee fully served, or mentor used."""
+        from ortools.sat.python import cp_model
+
+        own = compiled.edge_mentee if self.spec.side == "mentee" else compiled.edge_mentor
+        terms = []
+        for node in nodes.tolist():
+            edges = np.flatnonzero(own == node)
+            if not edges.size:
+                continue
+            y = model.new_bool_var("")
+            total = _lin(cp_model, x, edges)
+            if self.spec.count == "mentees":
+                k = int(compiled.demand[node])
+                if k == 0:
+                    continue
+                model.add(total >= k * y)
+                model.add(total <= (k - 1) + y)
+            else:
+                model.add(total >= y)
+                model.add(total <= int(edges.size) * y)
+            terms.append(y)
+        return cp_model.LinearExpr.sum(terms) if terms else 0
+
+
+def _bounds_for(bound: Bound, names: list[str]) -> list[int | None]:
+    if bound is None:
+        return [None] * len(names)
+    if isinstance(bound, Mapping):
+        by_name = {str(k): int(v) for k, v in bound.items()}
+        return [by_name.get(n) for n in names]
+    return [int(bound)] * len(names)
+
+
+def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[list, np.ndarray | None]:
+    """Compile the problem's group rules against the edge arrays.
+
+    Returns the compiled group rules and the per-edge load array (None
+    without a :class:`Load` rule).
+    """
+    m = compiled_edges["edge_mentor"]
+    e = compiled_edges["edge_mentee"]
+    mentors, mentees = problem.mentor_table, problem.mentee_table
+    out: list = []
+    load: np.ndarray | None = None
+    for rule in problem.group_rules:
+        if isinstance(rule, DistinctTypes | RoleTemplate):
+            per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
+            if per == "mentee":
+                codes, _ = pd.factorize(pd.Series(value_keys(
+                    mentors.require(rule.column, type(rule).__name__)), dtype=object))
+                type_of, owner, n_types = codes[m], e, int(codes.max(initial=-1)) + 1
+            else:
+                codes, _ = pd.factorize(pd.Series(value_keys(
+                    mentees.require(rule.column, type(rule).__name__)), dtype=object))
+                type_of, owner, n_types = codes[e], m, int(codes.max(initial=-1)) + 1
+            key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
+            groups = [g for g in _groups_of(key) if g.size > 1]
+            out.append(AtMostOneGroups(rule.label, groups))
+        elif isinstance(rule, Quota):
+            table = mentors if rule.side == "mentor" else mentees
+            col = value_keys(table.require(rule.column, "Quota"))
+            names = sorted({str(v) for v in col if v is not None})
+            own = m if rule.side == "mentor" else e
+            lo, hi = _bounds_for(rule.min, names), _bounds_for(rule.max, names)
+            for bound in (rule.min, rule.max):
+                if isinstance(bound, Mapping):
+                    unknown = sorted(set(map(str, bound)) - set(names))
+                    if unknown:
+                        raise InputError(f"quota names group {unknown[0]!r}, which no row has",
+                                         table=table.side, column=table.shown(rule.column),
+                                         choices=names)
+            keep = [i for i in range(len(names)) if lo[i] is not None or hi[i] is not None]
+            edge_sets, node_sets = [], []
+            for i in keep:
+                nodes = np.flatnonzero(col == names[i])
+                node_sets.append(nodes)
+                edge_sets.append(np.flatnonzero(np.isin(own, nodes)))
+            out.append(CompiledQuota(rule.label, rule, [names[i] for i in keep], edge_sets,
+                                     node_sets, [lo[i] for i in keep], [hi[i] for i in keep]))
+        elif isinstance(rule, Load):
+            if rule.mentee_column is not None:
+                per_mentee = mentees.numeric(rule.mentee_column, "Load")
+                values = per_mentee[e]
+            else:
+                from .compile import _pair_keys
+                from .schema import pair_table
+
+                pm, pe = pair_table(rule.table, "loads", mentors, mentees, rule.mentor, rule.mentee)
+                if rule.column not in rule.table.columns:
+                    raise InputError("load column not found", table="loads", column=rule.column,
+                                     choices=[str(c) for c in rule.table.columns])
+                vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
+                keys = _pair_keys(pm, pe, len(mentors))
+                order = np.argsort(keys, kind="stable")
+                skeys, svals = keys[order], vals[order]
+                ek = _pair_keys(m, e, len(mentors))
+                pos = np.minimum(np.searchsorted(skeys, ek), max(skeys.size - 1, 0))
+                hit = skeys[pos] == ek if skeys.size else np.zeros(ek.size, bool)
+                if not hit.all():
+                    j = int(np.flatnonzero(~hit)[0])
+                    raise InputError(
+                        f"no load given for candidate pair ({mentors.ids[m[j]]}, "
+                        f"{mentees.ids[e[j]]})", table="loads", column=rule.column)
+                values = svals[pos]
+            bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
+            if bad.any():
+                raise InputError("loads must be whole numbers >= 0", table="loads",
+                                 column=rule.column if rule.table is not None else rule.mentee_column)
+            load = values.astype(np.int64) if load is None else load + values.astype(np.int64)
+    return out, load
