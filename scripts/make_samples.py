@@ -4,7 +4,7 @@ Run from the repository root::
 
     python scripts/make_samples.py
 
-Three samples are written, each a folder with ``mentors.csv``, ``mentees.csv``,
+Four samples are written, each a folder with ``mentors.csv``, ``mentees.csv``,
 ``rules.toml`` and ``README.md``:
 
 ``yinchuan``
@@ -22,6 +22,11 @@ Three samples are written, each a folder with ``mentors.csv``, ``mentees.csv``,
 ``fanxian``
     范县 (Henan): 150 village party secretaries (村党组织书记) and 77 veteran mentors
     (老乡镇 / 老支书) with capacity 2 each, paired within 25 km.
+``villages``
+    平罗县 (Ningxia), 13 townships, 200 villages (also written whole as ``villages.csv``):
+    40 strong villages (star >= 4, collective income >= 20 万) paired with 30 weak ones
+    (软弱涣散 / 集体经济薄弱) for 结对共建 (<= 15 km, strength margin 10, shared industries
+    preferred, 一带一 / 一带二); the README also poses 跨村任职 for the six weakest villages.
 
 Everything is synthetic. Township names and their approximate centres are real (hand-placed
 from maps, good to a few km; city/county-tier mentors sit at the county seat); villages,
@@ -138,8 +143,10 @@ def rating(rng, n: int, mean, sd, lo, hi) -> np.ndarray:
     return fmt(raw, 1)[1]
 
 
-def sample_tags(rng, weights: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``k[i]`` distinct tags per row, weighted (Gumbel top-k).
+def sample_tags(
+    rng, weights: np.ndarray, k: np.ndarray, vocab: np.ndarray = TAGS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``k[i]`` distinct tags per row from ``vocab``, weighted (Gumbel top-k).
 
     Returns the ``;``-joined strings (tags in vocabulary order) and bit masks.
     """
@@ -147,21 +154,21 @@ def sample_tags(rng, weights: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np
     keys = np.log(weights) + rng.gumbel(size=weights.shape)
     order = np.argsort(-keys, axis=1, kind="stable")
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(TAGS.size), order.shape), axis=1)
+    np.put_along_axis(ranks, order, np.broadcast_to(np.arange(vocab.size), order.shape), axis=1)
     chosen = ranks < np.asarray(k)[:, None]
     text = np.full(n, "", dtype=object)
-    for j, tag in enumerate(TAGS):
+    for j, tag in enumerate(vocab):
         text = text + np.where(chosen[:, j], tag + ";", "")
     text = pd.Series(text, dtype=object).str[:-1].to_numpy(dtype=object)  # trailing ';'
-    mask = chosen.astype(np.int64) @ (1 << np.arange(TAGS.size, dtype=np.int64))
+    mask = chosen.astype(np.int64) @ (1 << np.arange(vocab.size, dtype=np.int64))
     return text, mask
 
 
-def tag_mask(col: pd.Series) -> np.ndarray:
+def tag_mask(col: pd.Series, vocab: np.ndarray = TAGS) -> np.ndarray:
     """Bit masks from a ``;``-separated tag column (used when re-reading files)."""
     mask = np.zeros(len(col), dtype=np.int64)
     filled = col.fillna("").astype(str)
-    for j, tag in enumerate(TAGS):
+    for j, tag in enumerate(vocab):
         has = filled.str.contains(tag, regex=False).to_numpy(dtype=bool)  # no tag nests in another
         mask |= np.where(has, 1 << j, 0)
     return mask
@@ -1274,8 +1281,384 @@ Hard: ≤ 25 km; not the same village. Soft: closeness (weight 2, 20 km scale), 
     )
 
 
+# --------------------------------------------------------------------------------------
+# villages (平罗县: strong village -> weak village, 结对共建 and 跨村任职)
+# --------------------------------------------------------------------------------------
+
+INDUSTRIES = np.array(
+    ["蔬菜", "葡萄酒", "枸杞", "奶牛", "肉牛", "水稻", "蘑菇", "乡村旅游", "电商", "光伏", "劳务"]
+)
+# 平罗县 (石嘴山市): its 7 镇 and 6 乡 with approximate centres. 陶乐镇, 高仁乡 and 红崖子乡 (the
+# former 陶乐县, merged in 2004) lie east of the Yellow River. ``wealth`` tilts the township
+# towards strong (> 1) or weak (< 1) villages; ``profile`` is its main industries, drawn far more
+# often than the rest, so that neighbouring villages' industries connect (产业相连).
+PL_TOWNS = [
+    ("城关镇", 38.906, 106.545, 1.5, "蔬菜;电商;劳务;乡村旅游"),
+    ("黄渠桥镇", 39.000, 106.640, 1.2, "蔬菜;肉牛;劳务"),
+    ("宝丰镇", 39.030, 106.520, 1.0, "水稻;蔬菜;奶牛"),
+    ("头闸镇", 38.965, 106.500, 1.1, "水稻;蔬菜;蘑菇"),
+    ("姚伏镇", 38.790, 106.520, 1.3, "蔬菜;水稻;电商"),
+    ("崇岗镇", 38.880, 106.360, 0.9, "葡萄酒;枸杞;乡村旅游;光伏"),
+    ("陶乐镇", 38.810, 106.700, 0.7, "枸杞;肉牛;乡村旅游;光伏"),
+    ("高庄乡", 38.945, 106.600, 1.1, "水稻;奶牛;蔬菜"),
+    ("灵沙乡", 38.860, 106.640, 1.0, "水稻;蘑菇;乡村旅游"),
+    ("渠口乡", 38.840, 106.440, 0.9, "奶牛;肉牛;水稻"),
+    ("通伏乡", 38.780, 106.620, 0.9, "水稻;蔬菜;劳务"),
+    ("高仁乡", 38.700, 106.690, 0.6, "光伏;肉牛;枸杞"),
+    ("红崖子乡", 38.960, 106.770, 0.6, "光伏;枸杞;劳务;肉牛"),
+]
+VL_N = (200, 40, 30)  # villages, strong villages, weak villages
+# weak villages by flag: both flags, 软弱涣散 only, 集体经济薄弱 only; and "空壳村" among the poor
+VL_WEAK_KINDS = {"both": 5, "soft": 3, "econ": 22}
+VL_SHELL = 6
+VL_TASK2 = 6  # 跨村任职: the weakest villages that get an acting secretary
+VL_RULES = """\
+# 平罗县 强村带弱村 结对共建: 15公里内、强弱分差10分以上，产业相连优先，一带一或一带二。
+# Pingluo county: each weak village (软弱涣散 / 集体经济薄弱) gets one strong partner village
+# within 15 km whose strength is more than 10 points higher; a strong village takes one or
+# two (capacity column). Prefer shared industries, then closeness, then strongest to weakest.
+
+[pairing]
+shape = "one_to_many"
+capacity = "capacity"
+unmatched = "allow"
+
+[[require]]
+rule = "max_distance"
+km = 15
+
+[[require]]
+rule = "stronger"
+by = "strength"
+margin = 10
+
+[[prefer]]
+score = "domain_fit"
+mentor_column = "industries"
+mentee_column = "industries"
+weight = 3
+
+[[prefer]]
+score = "closeness"
+weight = 2
+scale_km = 15
+
+[[prefer]]
+score = "strong_to_weak"
+by = "strength"
+weight = 1
+"""
+
+
+def village_strength(income, star) -> np.ndarray:
+    """Composite 0–100: half from income (log scale, capped at 100 万), half from the star."""
+    inc = np.log1p(np.minimum(np.asarray(income, dtype=float), 100.0)) / np.log1p(100.0)
+    return fmt(50.0 * inc + 50.0 * (np.asarray(star, dtype=float) - 1.0) / 4.0, 1)[1]
+
+
+def villages(folder: Path) -> None:
+    rng = np.random.default_rng(2022_0526)
+    n_v, n_s, n_w = VL_N
+    taken_names: set[str] = set()
+    taken_villages: set[str] = set()
+    towns = pd.DataFrame(PL_TOWNS, columns=["township", "t_lat", "t_lon", "wealth", "profile"])
+    towns["t_idx"] = np.arange(len(towns))
+    counts = alloc(n_v, rng.integers(12, 20, len(towns)))
+    vil = build_villages(rng, towns, counts, "家庄渠闸堡湖滩湾桥营园井墩", "家庄营", taken_villages)
+    ti = vil["t_idx"].to_numpy()
+
+    # ---- strong / weak / other, township by township (rows are in township order) ----------
+    wealth = towns["wealth"].to_numpy()
+    n_s_t, n_w_t = alloc(n_s, counts * wealth), alloc(n_w, counts / wealth)
+    assert (n_s_t + n_w_t <= counts).all() and (n_s_t >= 1).all()
+    order = np.lexsort((rng.random(n_v), ti))  # random order inside each township
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    rank = np.empty(n_v, dtype=int)
+    rank[order] = np.arange(n_v) - start[ti[order]]
+    weak = rank < n_w_t[ti]
+    strong = ~weak & (rank < (n_w_t + n_s_t)[ti])
+    sub = np.full(n_v, "", dtype=object)
+    sub[rng.permutation(np.flatnonzero(weak))] = np.repeat(
+        np.array(list(VL_WEAK_KINDS)), list(VL_WEAK_KINDS.values())
+    )
+    soft = np.isin(sub, ["both", "soft"])
+    econ = np.isin(sub, ["both", "econ"])
+    shell = np.zeros(n_v, dtype=bool)
+    shell[rng.choice(np.flatnonzero(econ), VL_SHELL, replace=False)] = True
+
+    # ---- income (万元), star, strength ----------------------------------------------------
+    u, g = rng.random(n_v), rng.gamma(1.5, 1.0, n_v)
+    income = np.select(
+        [strong, shell, econ, soft],
+        [20 + 14 * g, 3 * u, 3 + 6.9 * u, 10 + 8 * u],
+        default=10 + 8 * g,
+    )
+    income = fmt(np.minimum(income, 150.0), 1)[1]
+    star_other = rng.choice([2, 3, 4, 5], n_v, p=[0.15, 0.45, 0.3, 0.1])
+    star_other = np.where((income >= 20) & (star_other >= 4), 3, star_other)  # not "strong"
+    star = np.select(
+        [strong, soft, econ],
+        [
+            rng.choice([4, 5], n_v, p=[0.6, 0.4]),
+            rng.choice([1, 2], n_v),
+            rng.choice([2, 3, 4], n_v, p=[0.25, 0.45, 0.3]),
+        ],
+        default=star_other,
+    )
+    strength = village_strength(income, star)
+    flags = np.select(
+        [soft & econ, soft, econ], ["软弱涣散;集体经济薄弱", "软弱涣散", "集体经济薄弱"], default=""
+    )
+
+    # ---- industries: the township's profile, newer ones in strong villages, 劳务 in weak ----
+    profile = np.array([[t in p.split(";") for t in INDUSTRIES] for p in towns["profile"]])
+    w = 0.35 + 5.0 * profile[ti]
+    col = {t: j for j, t in enumerate(INDUSTRIES)}
+    for t in ("乡村旅游", "电商", "葡萄酒"):
+        w[strong, col[t]] *= 2.0
+    w[weak, col["劳务"]] *= 2.0
+    k = np.where(strong, rng.choice([2, 3], n_v), rng.choice([1, 2, 3], n_v, p=[0.35, 0.45, 0.2]))
+    industries, _ = sample_tags(rng, w, k, INDUSTRIES)
+    secretary = make_names(rng, n_v, taken_names)
+    capacity = np.where(
+        star == 5, rng.choice([1, 2], n_v, p=[0.3, 0.7]), rng.choice([1, 2], n_v, p=[0.6, 0.4])
+    )
+
+    # ---- tables ---------------------------------------------------------------------------
+    sample_id = np.full(n_v, "", dtype=object)
+    sample_id[strong] = [f"SV{i:03d}" for i in range(1, n_s + 1)]
+    sample_id[weak] = [f"WV{i:03d}" for i in range(1, n_w + 1)]
+    v = pd.DataFrame(
+        {
+            "village_id": [f"V{i:03d}" for i in range(1, n_v + 1)],
+            "village": vil["village"].to_numpy(),
+            "city": "石嘴山市",
+            "county": "平罗县",
+            "township": vil["township"].to_numpy(),
+            "lat": vil["lat"].to_numpy(),
+            "lon": vil["lon"].to_numpy(),
+            "industries": industries,
+            "collective_income_wan": income,
+            "party_org_star": star,
+            "strength": strength,
+            "weak_flags": flags,
+            "secretary": secretary,
+            "role": np.select([strong, weak], ["strong", "weak"], default=""),
+            "sample_id": sample_id,
+        }
+    )
+    common = ["name", "kind", "city", "county", "township", "village", "lat", "lon", "industries"]
+    common += ["collective_income_wan", "party_org_star", "strength"]
+    side = v.assign(name=v["village"], kind="org")
+    m = side[strong].rename(columns={"sample_id": "mentor_id"})
+    m = m.assign(capacity=capacity[strong])[["mentor_id", *common, "capacity", "secretary"]]
+    e = side[weak].rename(columns={"sample_id": "mentee_id"})
+    e = e.assign(priority=np.where(soft[weak], 1, 2))
+    e = e[["mentee_id", *common, "secretary", "weak_flags", "priority"]]
+    floats = {"lat": 5, "lon": 5, "collective_income_wan": 1, "strength": 1}
+    folder.mkdir(parents=True, exist_ok=True)
+    write_csv(v, folder / "villages.csv", floats)
+    write_csv(m, folder / "mentors.csv", floats)
+    write_csv(e, folder / "mentees.csv", floats)
+    write_text(folder / "rules.toml", VL_RULES)
+    stats = verify_villages(folder)
+    write_text(folder / "README.md", vl_readme(folder, stats))
+
+
+def verify_villages(folder: Path) -> dict:
+    """Re-read the files and check them; return the counts the README reports."""
+    v = pd.read_csv(folder / "villages.csv", encoding="utf-8", keep_default_na=False)
+    m, e = read_back(folder, keep_default_na=False)
+    n_v, n_s, n_w = VL_N
+    assert (len(v), len(m), len(e)) == VL_N
+    assert v["village_id"].is_unique and v["village_id"].is_monotonic_increasing
+    assert m["mentor_id"].is_unique and m["mentor_id"].is_monotonic_increasing
+    assert e["mentee_id"].is_unique and e["mentee_id"].is_monotonic_increasing
+    assert v["village"].is_unique and v["secretary"].is_unique
+    assert not v["secretary"].isin(BLOCKLIST).any()
+    assert v["township"].nunique() == len(PL_TOWNS)
+    assert v["lat"].between(38.6, 39.1).all() and v["lon"].between(106.25, 106.85).all()
+    centre = pd.DataFrame(PL_TOWNS).set_index(0).reindex(v["township"])
+    off = haversine_km(v["lat"], v["lon"], centre[1].to_numpy(), centre[2].to_numpy())
+    assert (off <= 5.01).all(), "village more than 5 km from its township centre"
+    inc, star = v["collective_income_wan"], v["party_org_star"]
+    assert inc.between(0, 150).all() and star.between(1, 5).all()
+    assert np.allclose(v["strength"], village_strength(inc, star), atol=0.051)
+    assert v["strength"].between(0, 100).all()
+    # the strong set is exactly star >= 4 and income >= 20; the weak set exactly the flagged
+    assert ((v["role"] == "strong") == ((star >= 4) & (inc >= 20))).all()
+    flagged = v["weak_flags"] != ""
+    assert ((v["role"] == "weak") == flagged).all()
+    assert ((inc < 10) == v["weak_flags"].str.contains("集体经济薄弱")).all()
+    soft = v["weak_flags"].str.contains("软弱涣散")
+    assert (star[soft] <= 2).all() and int((flagged & (inc <= 3)).sum()) >= VL_SHELL
+    known = set(INDUSTRIES)
+    assert v["industries"].str.split(";").map(lambda xs: set(xs) <= known and len(xs) >= 1).all()
+    # mentors / mentees are the strong / weak rows of villages.csv, column for column
+    for df, idc, role in ((m, "mentor_id", "strong"), (e, "mentee_id", "weak")):
+        ref = v[v["role"] == role].reset_index(drop=True)
+        assert (df[idc] == ref["sample_id"]).all() and (df["name"] == df["village"]).all()
+        for c in ("village", "township", "lat", "lon", "industries", "secretary", "strength"):
+            assert (df[c] == ref[c]).all(), c
+        assert (df["kind"] == "org").all()
+    assert m["capacity"].isin([1, 2]).all()
+    assert (e["priority"] == np.where(e["weak_flags"].str.contains("软弱涣散"), 1, 2)).all()
+
+    # Task 1 (结对共建): candidates under the hard rules; max-flow coverage
+    dist = haversine_km(
+        m["lat"].to_numpy()[:, None],
+        m["lon"].to_numpy()[:, None],
+        e["lat"].to_numpy()[None, :],
+        e["lon"].to_numpy()[None, :],
+    )
+    gap = m["strength"].to_numpy()[:, None] - e["strength"].to_numpy()[None, :]
+    cand = (dist <= 15) & (gap > 10)
+    n_cand = cand.sum(axis=0)
+    assert (n_cand >= 1).all(), "a weak village has no candidate partner"
+    filled = max_flow_filled(cand, m["capacity"].to_numpy(), np.ones(len(e), dtype=int))
+    assert filled.sum() >= 0.9 * len(e)
+    shared = (
+        tag_mask(m["industries"], INDUSTRIES)[:, None]
+        & tag_mask(e["industries"], INDUSTRIES)[None, :]
+    ) != 0
+    # Task 2 (跨村任职): the weakest villages, a strong village of the same township within 10 km
+    s_sorted = np.sort(e["strength"].to_numpy())
+    assert s_sorted[VL_TASK2 - 1] < s_sorted[VL_TASK2], "the weakest six are not well defined"
+    w6 = np.argsort(e["strength"].to_numpy(), kind="stable")[:VL_TASK2]
+    same_town = m["township"].to_numpy()[:, None] == e["township"].to_numpy()[None, w6]
+    cand2 = same_town & (dist[:, w6] <= 10)
+    filled2 = max_flow_filled(cand2, np.ones(len(m), dtype=int), np.ones(VL_TASK2, dtype=int))
+    assert filled2.sum() == VL_TASK2, "跨村任职 cannot post all six"
+    return {
+        "cand_pairs": int(cand.sum()),
+        "median_cand": float(np.median(n_cand)),
+        "min_cand": int(n_cand.min()),
+        "max_filled": int(filled.sum()),
+        "with_shared": int((cand & shared).any(axis=0).sum()),
+        "gap_cut": int(((dist <= 15) & (gap <= 10)).sum()),
+        "task2": e["mentee_id"].to_numpy()[w6].tolist(),
+        "task2_cand": cand2.sum(axis=0).tolist(),
+    }
+
+
+def vl_readme(folder: Path, stats: dict) -> str:
+    v = pd.read_csv(folder / "villages.csv", encoding="utf-8", keep_default_na=False)
+    m, e = read_back(folder, keep_default_na=False)
+    towns = [t[0] for t in PL_TOWNS]
+
+    def by_town(s: pd.Series) -> np.ndarray:
+        return s.reindex(towns, fill_value=0).to_numpy()
+
+    per = pd.DataFrame(
+        {
+            "乡镇 township": towns,
+            "villages": by_town(v.groupby("township").size()),
+            "strong": by_town(m.groupby("township").size()),
+            "capacity": by_town(m.groupby("township")["capacity"].sum()),
+            "weak": by_town(e.groupby("township").size()),
+            "软弱涣散": by_town(e[e["priority"] == 1].groupby("township").size()),
+        }
+    )
+    per["industries (main)"] = [t[4].replace(";", "、") for t in PL_TOWNS]
+    flags = e["weak_flags"].value_counts()
+    n_shell = int(((v["weak_flags"] != "") & (v["collective_income_wan"] <= 3)).sum())
+    w6 = e.set_index("mentee_id").loc[stats["task2"]].reset_index()
+    w6 = w6[["mentee_id", "village", "township", "strength", "weak_flags"]].assign(
+        candidates=stats["task2_cand"]
+    )
+    return f"""# villages — 平罗县 强村带弱村 结对共建 and 跨村任职 (synthetic)
+
+Organisation pairing: a strong village party organisation (强村) helps a weak one (弱村)
+— 强村带弱村、以强带弱、以富带贫, paired by 地域相近、产业相连 (neighbouring villages whose
+industries connect), as in the 青铜峡 and 横水镇 programmes (see the research notes). Both sides
+are organisations (`kind=org`). Two tasks use the same villages:
+
+1. **结对共建** (`rules.toml`): each weak village gets one strong partner village; a strong
+   village takes one (一带一) or two (一带二).
+2. **跨村任职** (below, in Python): the six weakest villages each get an acting secretary — the
+   sitting secretary of a strong village in the same township, nearest first (按照就近原则).
+
+平罗县 (石嘴山市, Ningxia) and its 13 townships (7 镇, 6 乡) are real, with approximate centres
+(good to several km); 陶乐镇, 高仁乡 and 红崖子乡 lie east of the Yellow River, which the
+straight-line distances ignore. The {len(v)} villages (the real county has about 140), their
+positions (within 5 km of the township centre), incomes, stars, industries and secretaries are
+invented. Every person name is synthetic. Generated by `scripts/make_samples.py` (seeded).
+
+## Terms
+- 村级集体经济收入 `collective_income_wan`: the village collective's yearly income in 万元
+  (10,000 yuan). 集体经济薄弱村: below 10 万 (the 横水镇 target is 10 万 for every village);
+  "空壳村" (empty-shell village): almost none, here 0–3 万 ({n_shell} villages).
+- 党组织星级 `party_org_star`: the party organisation's star rating (1–5, 星级评定).
+- 软弱涣散村党组织: a party organisation rated weak and lax — here star 1–2; top priority.
+- `strength` (0–100) = 50 × ln(1 + min(income, 100)) / ln(101) + 50 × (star − 1) / 4, one decimal.
+- Strong village (强村): star ≥ 4 and income ≥ 20 万 (the 青铜峡 figure). Weak village (弱村):
+  软弱涣散 or income < 10 万. Every village is one, the other or neither.
+
+## Files and columns
+- `villages.csv` — all {len(v)} villages, for notebooks and maps: `village_id`, `village`, `city`,
+  `county`, `township`, `lat`, `lon`, `industries` (`;`-separated), `collective_income_wan`,
+  `party_org_star`, `strength`, `weak_flags`, `secretary` (sitting party secretary, synthetic),
+  `role` (strong / weak / empty), `sample_id` (its `mentor_id` or `mentee_id`).
+- `mentors.csv` — the {len(m)} strong villages: `mentor_id` (SV…), `name` (= `village`), `kind` (org),
+  `city`, `county`, `township`, `village`, `lat`, `lon`, `industries`, `collective_income_wan`,
+  `party_org_star`, `strength`, `capacity` (1 = 一带一, 2 = 一带二; total {int(m["capacity"].sum())}),
+  `secretary`.
+- `mentees.csv` — the {len(e)} weak villages: `mentee_id` (WV…), the same columns without
+  `capacity`, plus `weak_flags` ({", ".join(f"{k} {v}" for k, v in flags.items())}) and `priority`
+  (1 if 软弱涣散, else 2).
+
+Industries: {"、".join(INDUSTRIES)}. Each township has a main set (table); strong villages run
+乡村旅游 / 电商 / 葡萄酒 more often, weak ones 劳务.
+
+{md_table(per)}
+
+## Task 1 — 结对共建 (`rules.toml`)
+One-to-many with the `capacity` column, unmatched allowed. Hard: ≤ 15 km; `strength` more than
+10 points above the weak village's (`stronger`, margin 10). Soft: shared industries
+(`domain_fit` on the `industries` columns, weight 3), closeness (weight 2, 15 km scale),
+strongest to weakest by `strength` (weight 1).
+
+Every weak village has at least one candidate ({stats["cand_pairs"]} candidate pairs, median
+{stats["median_cand"]:.0f} and at least {stats["min_cand"]} per weak village); {stats["with_shared"]} of
+{len(e)} have a candidate sharing an industry. The strength margin removes {stats["gap_cut"]} pairs
+that are close enough (集体经济薄弱 villages with a 4-star party organisation against 4-star strong
+villages). A maximum flow pairs {stats["max_filled"]} of {len(e)} at once.
+
+```python
+import banghdai as bd
+roster = bd.load_sample("villages")
+result = roster.problem().solve()
+```
+
+## Task 2 — 跨村任职 (cross-village posting)
+The six weakest villages (lowest `strength`) each get an acting secretary: the sitting secretary
+of a strong village in the same township within 10 km, each strong village lending at most one.
+With villages within 5 km of their township centre, the same township already implies ≤ 10 km;
+the distance rule is kept as the programmes state it.
+
+```python
+import banghdai as bd
+mentors, mentees = bd.load_sample("villages")
+weakest = mentees.nsmallest(6, "strength")
+p = bd.Problem(mentors, weakest, pairing=bd.OneToOne())
+p.require(bd.SameRegion("township"), bd.MaxDistance(km=10))
+p.prefer(bd.Closeness(weight=1, scale_km=10))
+posting = p.solve().pairs.merge(mentors[["mentor_id", "secretary"]], on="mentor_id")
+```
+
+{md_table(w6)}
+
+(`candidates`: strong villages of the same township within 10 km; a matching posts all six.)
+"""
+
+
 def main() -> None:
-    for name, build in (("yinchuan", yinchuan), ("fushan", fushan), ("fanxian", fanxian)):
+    for name, build in (
+        ("yinchuan", yinchuan),
+        ("fushan", fushan),
+        ("fanxian", fanxian),
+        ("villages", villages),
+    ):
         build(OUT / name)
         files = sorted((OUT / name).iterdir())
         size = sum(f.stat().st_size for f in files)
@@ -1287,6 +1670,12 @@ def main() -> None:
         f"with candidate {int(y['tot']['with_candidate'])}/{int(y['tot']['mentees'])}; "
         f"max-flow slots {int(y['tot']['max_filled'])}; fully served {y['fully_served']}; "
         f"same-county pairs > 60 km {y['over60_pairs']} ({y['over60_mentees']} mentees)"
+    )
+    vs = verify_villages(OUT / "villages")
+    print(
+        f"villages: {vs['cand_pairs']} candidate pairs, min {vs['min_cand']} per weak village; "
+        f"max-flow pairs {vs['max_filled']}/{VL_N[2]}; sharing an industry {vs['with_shared']}; "
+        f"跨村任职 candidates {vs['task2_cand']}"
     )
 
 

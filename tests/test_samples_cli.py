@@ -19,10 +19,10 @@ def yinchuan():
 
 
 def test_sample_names():
-    assert bd.sample_names() == ["fanxian", "fushan", "yinchuan"]
+    assert bd.sample_names() == ["fanxian", "fushan", "villages", "yinchuan"]
     with pytest.raises(bd.InputError) as info:
         bd.load_sample("beijing")
-    assert info.value.choices == ["fanxian", "fushan", "yinchuan"]
+    assert info.value.choices == ["fanxian", "fushan", "villages", "yinchuan"]
 
 
 def test_yinchuan_is_proven_optimal_and_valid(yinchuan):

@@ -4,13 +4,15 @@
   organisations) and about 600 mentees in six categories, 多对多 with capacities;
 * ``fushan`` — 30 sent cadres, one practice mentor each from their own
   township's bank, with Chinese column names;
-* ``fanxian`` — 150 village secretaries and 77 veteran mentors, capacity 2.
+* ``fanxian`` — 150 village secretaries and 77 veteran mentors, capacity 2;
+* ``villages`` — organisation pairing (结对共建): 40 strong villages mentor 30
+  weak ones in 平罗县 by 地域相近、产业相连, with the 200-village table.
 
 Example
 -------
 >>> import banghdai as bd
 >>> sorted(bd.sample_names())
-['fanxian', 'fushan', 'yinchuan']
+['fanxian', 'fushan', 'villages', 'yinchuan']
 """
 
 from __future__ import annotations
