@@ -32,6 +32,7 @@ from scipy.spatial import cKDTree
 from .exceptions import InputError, ScalingWarning
 from .geo import chord_for_km, haversine_km, unit_vectors
 from .groups import RoleTemplate, compile_groups
+from .objectives import BalanceLoad, CompiledLevel, Coverage, MaxMin
 from .rules import (
     AvoidSame,
     Closeness,
@@ -138,6 +139,7 @@ class Compiled:
     funnel: pd.DataFrame
     group_rules: tuple = field(default=())
     edge_load: np.ndarray | None = None
+    levels: tuple = field(default=())
 
     @property
     def n_mentors(self) -> int:
@@ -398,8 +400,56 @@ def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
     integral = bool(np.all(np.abs(finite - np.round(finite)) < 1e-9))
     if integral and biggest <= TARGET_MAGNITUDE * 1000:
         return 1.0
+    # small common denominators (halves, thirds, ... as in shared/needed domain shares)
+    for k in (2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
+        scaled = finite * k
+        if biggest * k <= TARGET_MAGNITUDE and bool(
+                np.all(np.abs(scaled - np.round(scaled)) < 1e-9 * max(1.0, biggest * k))):
+            return float(k)
     exponent = math.floor(math.log10(TARGET_MAGNITUDE / biggest))
     return float(10.0**exponent)
+
+
+def _scaled(values: np.ndarray, scale: float | None) -> tuple[np.ndarray, float]:
+    sc = _choose_scale(values, 0, scale)
+    return np.round(values * sc).astype(np.int64), sc
+
+
+def _compile_levels(problem, mentees, e, must, weighted, total, scale) -> list[CompiledLevel]:
+    """Lexicographic levels as integer data (empty without ``prefer(levels=...)``)."""
+    if not problem.levels:
+        return []
+    entries = list(problem.levels)
+    if (not must and problem.pairing.unmatched_penalty is None
+            and not any(isinstance(x, Coverage) for x in entries)):
+        entries.insert(0, Coverage())
+    if problem.scores:
+        entries.append(tuple(problem.scores))
+    out: list[CompiledLevel] = []
+    for entry in entries:
+        if isinstance(entry, Coverage):
+            if entry.priority is None:
+                out.append(CompiledLevel("coverage", "linear", np.ones(e.size, dtype=np.int64)))
+                continue
+            pri = mentees.numeric(entry.priority, "Coverage")
+            for value in np.unique(pri[~np.isnan(pri)]):
+                out.append(CompiledLevel(f"coverage {entry.priority}={value:g}", "linear",
+                                         (pri[e] == value).astype(np.int64)))
+        elif isinstance(entry, BalanceLoad):
+            out.append(CompiledLevel("largest mentor load", "minmaxload", sign=-1.0))
+        elif isinstance(entry, MaxMin):
+            values, _ = weighted(entry.terms) if entry.terms else (total, [])
+            coeff, sc = _scaled(values, scale)
+            out.append(CompiledLevel("worst served mentee's score", "maxmin", coeff, sc))
+        else:
+            terms = tuple(entry) if isinstance(entry, list | tuple) else (entry,)
+            values, senses = weighted(terms)
+            coeff, sc = _scaled(values, scale)
+            sign = -1.0 if senses and all(s == "min" for s in senses) else 1.0
+            name = " + ".join(type(t).__name__ if not isinstance(t, PairScore) else t.label
+                              for t in terms)
+            out.append(CompiledLevel(name, "linear", coeff, sc, sign))
+    return out
 
 
 def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled:
@@ -429,7 +479,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     # pair tables, resolved once
     extra: dict[int, np.ndarray] = {}
     pair_values: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for rule in [*problem.edge_rules, *problem.scores]:
+    for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms()]:
+        if id(rule) in extra:
+            continue
         if isinstance(rule, ForbiddenPairs | PairScore):
             tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
             m, e = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
@@ -552,16 +604,15 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         info["distance_km"] = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
     if "domains" in mentors.frame.columns and "domains" in mentees.frame.columns:
         info["shared_domains"] = ctx.shared("domains", "domains", "domains", m, e)
-    total = np.zeros(m.size, dtype=float)
-    senses = []
-    for term in problem.scores:
+    def term_score(term) -> tuple[str, np.ndarray, str]:
+        """(label, per-edge score, sense) of one score term."""
         name = type(term).__name__
         if isinstance(term, DomainFit):
             shared = ctx.shared(term.mentor_column, term.mentee_column, name, m, e)
             _, _, need = ctx.tags(term.mentor_column, term.mentee_column, name)
-            score = np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0)
-            label = "domain_fit"
-        elif isinstance(term, Closeness):
+            return ("domain_fit",
+                    np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0), "max")
+        if isinstance(term, Closeness):
             lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
             for t, arr in (("mentors", (lat_m, lon_m)), ("mentees", (lat_e, lon_e))):
                 nan = np.isnan(arr[0]) | np.isnan(arr[1])
@@ -573,16 +624,14 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         id=table.ids[row], column=table.shown("lat"),
                     )
             d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
-            score = np.maximum(0.0, 1.0 - d / term.scale_km)
-            label = "closeness"
-        elif isinstance(term, StrongToWeak):
+            return "closeness", np.maximum(0.0, 1.0 - d / term.scale_km), "max"
+        if isinstance(term, StrongToWeak):
             sm, se = ctx.strength(term.by, name)
             lo = min(sm.min(initial=np.inf), se.min(initial=np.inf))
             hi = max(sm.max(initial=-np.inf), se.max(initial=-np.inf))
             span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
-            score = ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span)
-            label = "strong_to_weak"
-        elif isinstance(term, PairScore):
+            return "strong_to_weak", ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span), "max"
+        if isinstance(term, PairScore):
             skeys, svals = pair_values[id(term)]
             if skeys.size == keys_edges.size and np.array_equal(skeys, keys_edges):
                 score = svals  # the table itself generated the candidates
@@ -592,14 +641,20 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
                     hit = skeys[pos] == keys_edges
                     score[hit] = svals[pos[hit]]
-            label = term.label
-        else:  # pragma: no cover - Problem.prefer refuses other objects
-            raise InputError(f"unknown score {term!r}")
-        info[label] = score
-        term_sense = term.sense if isinstance(term, PairScore) else "max"
-        sign = -1.0 if term_sense == "min" else 1.0
-        senses.append(term_sense)
-        total += sign * term.weight * score
+            return term.label, score, term.sense
+        raise InputError(f"unknown score {term!r}")  # pragma: no cover
+
+    def weighted(terms) -> tuple[np.ndarray, list[str]]:
+        out = np.zeros(m.size, dtype=float)
+        senses_ = []
+        for term in terms:
+            label, score, term_sense = term_score(term)
+            info.setdefault(label, score)
+            out += (-1.0 if term_sense == "min" else 1.0) * term.weight * score
+            senses_.append(term_sense)
+        return out, senses_
+
+    total, senses = weighted(problem.scores)
     sense = "min" if senses and all(s == "min" for s in senses) else "max"
     info["score"] = total
 
@@ -633,6 +688,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             column="scale",
         )
 
+    levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
+
     edge_info = pd.DataFrame(info)
     funnel_df = pd.DataFrame(funnel)
     funnel_df.insert(0, "mentee_id", mentees.ids)
@@ -655,4 +712,5 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         funnel=funnel_df,
         group_rules=tuple(groups),
         edge_load=edge_load,
+        levels=tuple(levels),
     )

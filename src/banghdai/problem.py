@@ -21,6 +21,7 @@ import pandas as pd
 
 from .exceptions import InputError
 from .groups import GROUP_RULES
+from .objectives import LEVELS, MaxMin
 from .rules import (
     EDGE_RULES,
     SCORES,
@@ -95,6 +96,7 @@ class Problem:
         self.group_rules: list = []
         self.scores: list = []
         self.fixed: list[FixedPairs] = []
+        self.levels: list = []
 
     # ------------------------------------------------------------------ building
     @property
@@ -136,8 +138,16 @@ class Problem:
                 )
         return self
 
-    def prefer(self, *scores: object) -> Problem:
-        """Add score terms to maximise (DomainFit, Closeness, StrongToWeak, PairScore).
+    def prefer(self, *scores: object, levels: list | None = None) -> Problem:
+        """Add score terms to maximise, and optionally lexicographic levels before them.
+
+        ``scores`` are DomainFit, Closeness, StrongToWeak or PairScore terms,
+        summed with their weights. ``levels`` lists goals in order of
+        importance — :class:`Coverage`, :class:`MaxMin`, :class:`BalanceLoad`,
+        a score term or a list of terms — each solved then fixed for the next;
+        the weighted ``scores`` come last. Without levels, coverage comes first
+        and the weighted scores second (unless unmatched is forbidden or
+        penalised).
 
         Example
         -------
@@ -147,18 +157,38 @@ class Problem:
         1
         """
         for term in scores:
-            if not isinstance(term, SCORES):
-                raise InputError(
-                    f"prefer() takes scores, got {term!r}",
-                    column="score",
-                    choices=[c.__name__ for c in SCORES],
-                )
-            if isinstance(term, PairScore) and sum(
-                isinstance(s, PairScore) and s.label == term.label for s in self.scores
-            ):
-                raise InputError(f"two PairScore terms named {term.label!r}; pass name=")
+            self._check_term(term)
             self.scores.append(term)
+        for level in levels or []:
+            terms = level if isinstance(level, list | tuple) else [level]
+            for term in terms:
+                if not isinstance(term, LEVELS):
+                    self._check_term(term)
+            self.levels.append(level)
         return self
+
+    def _check_term(self, term: object) -> None:
+        if not isinstance(term, SCORES):
+            raise InputError(
+                f"prefer() takes scores, got {term!r}",
+                column="score",
+                choices=[c.__name__ for c in (*SCORES, *LEVELS)],
+            )
+        if isinstance(term, PairScore) and sum(
+            isinstance(s, PairScore) and s.label == term.label and s is not term
+            for s in [*self.scores, *self.level_terms()]
+        ):
+            raise InputError(f"two PairScore terms named {term.label!r}; pass name=")
+
+    def level_terms(self) -> list:
+        """Score terms used inside the levels (for compiling their tables)."""
+        out = []
+        for level in self.levels:
+            terms = level if isinstance(level, list | tuple) else [level]
+            out += [t for t in terms if isinstance(t, SCORES)]
+            if isinstance(level, MaxMin):
+                out += [t for t in level.terms if isinstance(t, SCORES)]
+        return out
 
     def forbid(
         self,

@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -148,6 +149,8 @@ class CpSatBackend:
                 )
             hint, relaxation = relaxed.chosen, relaxed.objective
         model, x = self.build(compiled)
+        if compiled.levels:
+            return self._solve_levels(compiled, params, model, x, hint, start)
         if relaxation is not None:
             # nothing beats the relaxation: restrict the objective's domain (the solver
             # minimises the negated sum internally), so reaching it proves optimality
@@ -190,3 +193,100 @@ class CpSatBackend:
                 "response": solver.response_stats(),
             },
         )
+
+    @staticmethod
+    def _level_relaxation(compiled: Compiled, level, hint):
+        """Flow optimum of the first level without group rules: (bound, hint).
+
+        Returns (None, None) when even the relaxation is infeasible, and
+        (None, hint) when the level is too large for the flow's 64-bit costs.
+        """
+        from dataclasses import replace as _replace
+
+        from .flow import FlowBackend
+
+        pairing = compiled.pairing
+        if not compiled.must_match:
+            pairing = _replace(pairing, unmatched_penalty=0.0)
+        relaxed = _replace(compiled, edge_value=level.coeff.astype(np.int64), slot_penalty=0,
+                           pairing=pairing, group_rules=(), levels=(), edge_load=None)
+        if float(np.abs(level.coeff).max(initial=0)) * (compiled.n_mentors
+                                                        + compiled.n_mentees + 2) > 2**62:
+            return None, hint
+        raw = FlowBackend().solve_relaxation(relaxed)
+        if raw.status is Status.INFEASIBLE:
+            return None, None
+        return raw.objective, raw.chosen
+
+    def _solve_levels(self, compiled: Compiled, params: SolveParams, model, x, hint,
+                      start: float) -> RawSolution:
+        """Lexicographic solve: each level maximised, then fixed for the next.
+
+        Each level gets an equal share of the time left. A level that ends
+        FEASIBLE (time out) is fixed at the value found, and the whole result
+        is then FEASIBLE; INFEASIBLE or UNKNOWN at any level ends the solve.
+        """
+        deadline = None if params.time_limit is None else start + params.time_limit
+        rows: list[dict] = []
+        chosen = None
+        status = Status.OPTIMAL
+        raw_obj = raw_bound = None
+        for i, level in enumerate(compiled.levels):
+            expr = level.expression(model, x, compiled)
+            model.maximize(expr)
+            relaxation = None
+            if i == 0 and level.kind == "linear" and params.warm_start:
+                relaxation, hint = self._level_relaxation(compiled, level, hint)
+                if relaxation is None and hint is None:
+                    rows.append({"level": 1, "name": level.name, "status": "INFEASIBLE",
+                                 "value": None, "bound": None, "seconds": 0.0})
+                    status, chosen, raw_obj = Status.INFEASIBLE, None, None
+                    break
+            if relaxation is not None:
+                top = int(np.abs(level.coeff).sum())
+                obj = model.proto.objective
+                obj.domain.clear()
+                obj.domain.extend([-int(relaxation), max(top, -int(relaxation))])
+            if hint is not None:
+                model.clear_hints()
+                for var, val in zip(x, np.asarray(hint, dtype=bool).tolist(), strict=True):
+                    model.add_hint(var, val)
+            share = None
+            if deadline is not None:
+                share = max((deadline - time.perf_counter()) / (len(compiled.levels) - i), 0.05)
+            solver = cp_model.CpSolver()
+            apply_params(solver, replace(params, time_limit=share))
+            t0 = time.perf_counter()
+            code = solver.solve(model)
+            model.proto.objective.domain.clear()
+            level_status = _STATUS[code]
+            seconds = time.perf_counter() - t0
+            if level_status in (Status.OPTIMAL, Status.FEASIBLE):
+                value = int(round(solver.objective_value))
+                best = int(np.floor(solver.best_objective_bound + 1e-6))
+                if relaxation is not None:
+                    best = min(best, int(relaxation))
+                if value == best:
+                    level_status = Status.OPTIMAL
+                chosen = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool,
+                                     count=len(x))
+                hint = chosen
+                raw_obj, raw_bound = value, best
+                model.add(expr >= value)
+                if level_status is Status.FEASIBLE:
+                    status = Status.FEASIBLE
+                rows.append({
+                    "level": len(rows) + 1, "name": level.name, "status": level_status.value,
+                    "value": level.sign * value / level.scale,
+                    "bound": level.sign * best / level.scale, "seconds": seconds,
+                })
+                continue
+            rows.append({"level": len(rows) + 1, "name": level.name,
+                         "status": level_status.value, "value": None, "bound": None,
+                         "seconds": seconds})
+            status, chosen, raw_obj = level_status, None, None
+            raw_bound = (int(np.floor(solver.best_objective_bound + 1e-6))
+                         if level_status is Status.UNKNOWN else None)
+            break
+        return RawSolution(status, chosen, raw_obj, raw_bound, time.perf_counter() - start,
+                           {"levels": rows, "solver_seconds": sum(r["seconds"] for r in rows)})

@@ -63,7 +63,7 @@ class FlowBackend:
 
     def supports(self, compiled: Compiled) -> bool:
         """Pure problems only: no group rule couples edges, unit loads."""
-        return not compiled.group_rules and compiled.edge_load is None
+        return not compiled.group_rules and compiled.edge_load is None and not compiled.levels
 
     def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
         """Solve exactly; the status is OPTIMAL or INFEASIBLE (proven)."""
