@@ -27,6 +27,10 @@ from .exceptions import InputError as InputError
 from .exceptions import ScalingWarning as ScalingWarning
 from .exceptions import StatusError as StatusError
 from .exceptions import ValidationError as ValidationError
+from .explain import Explanation as Explanation
+from .explain import check as check
+from .explain import explain as explain
+from .explain import explain_pairs as explain_pairs
 from .groups import DistinctTypes as DistinctTypes
 from .groups import Load as Load
 from .groups import Quota as Quota
@@ -34,7 +38,12 @@ from .groups import RoleTemplate as RoleTemplate
 from .io import Roster as Roster
 from .io import read_roster as read_roster
 from .io import read_table as read_table
+from .objectives import BalanceLoad as BalanceLoad
+from .objectives import Coverage as Coverage
+from .objectives import MaxMin as MaxMin
 from .problem import Problem as Problem
+from .rematch import rematch as rematch
+from .rematch import year2_scenario as year2_scenario
 from .result import Result as Result
 from .result import Status as Status
 from .rules import AvoidSame as AvoidSame
@@ -66,11 +75,14 @@ logging.getLogger("banghdai").addHandler(logging.NullHandler())
 
 __all__ = [
     "AvoidSame",
+    "BalanceLoad",
     "BanghdaiError",
     "Closeness",
     "Compiled",
+    "Coverage",
     "DistinctTypes",
     "DomainFit",
+    "Explanation",
     "FixedPairs",
     "ForbiddenPairs",
     "InputError",
@@ -78,6 +90,7 @@ __all__ = [
     "ManyToMany",
     "ManyToOne",
     "MaxDistance",
+    "MaxMin",
     "Nearest",
     "OneToMany",
     "OneToOne",
@@ -97,13 +110,18 @@ __all__ = [
     "Stronger",
     "Validation",
     "ValidationError",
+    "check",
     "compile",
+    "explain",
+    "explain_pairs",
     "load_sample",
     "problem_from_rules",
     "read_roster",
     "read_rules",
     "read_table",
+    "rematch",
     "sample_names",
     "solve",
     "validate",
+    "year2_scenario",
 ]

@@ -71,6 +71,14 @@ class Result:
     seconds, backend, info
         Wall time, the backend that ran, and details (seed, parameters,
         versions, sizes).
+    levels
+        With lexicographic levels: one row per level (level, name, status,
+        value, bound, seconds); ``objective``/``bound`` are then the last
+        level's. ``None`` otherwise.
+    report
+        From :func:`banghdai.rematch`: one row per previous and new pair
+        (``status`` kept / broken / new, ``mentor_id``, ``mentee_id``,
+        ``reason_code``, ``reason``). ``None`` otherwise.
 
     Example
     -------
@@ -91,6 +99,22 @@ class Result:
     coverage: float
     sense: str = "max"
     info: dict[str, Any] = field(default_factory=dict)
+    levels: pd.DataFrame | None = None
+    report: pd.DataFrame | None = None
+
+    def explain_pairs(self, problem: Any, lang: str = "en") -> pd.DataFrame:
+        """Why each pair: score breakdown, rank, best alternative (see :func:`banghdai.explain_pairs`).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+        >>> p.solve().explain_pairs(p)["alt_mentor_id"].tolist()
+        ['none']
+        """
+        from .explain import explain_pairs
+
+        return explain_pairs(problem, self.pairs, lang)
 
     def summary(self) -> dict[str, Any]:
         """Key figures: pairs, coverage, mean distance and fit, status, gap, seconds.

@@ -58,6 +58,7 @@ def solve(
     scale: float | None = None,
     split: bool | str = "auto",
     executor: Executor | None = None,
+    lang: str = "en",
 ) -> Result:
     """Solve ``problem`` and return a :class:`Result`.
 
@@ -82,6 +83,8 @@ def solve(
     executor
         Any ``concurrent.futures.Executor`` (a process pool, or a Dask
         cluster's ``client.get_executor()``) to solve the components on.
+    lang
+        Language of ``result.unmatched`` reasons: ``"en"`` or ``"zh"``.
 
     Example
     -------
@@ -94,6 +97,9 @@ def solve(
         raise InputError(f"time_limit must be > 0 seconds, got {time_limit!r}", column="time_limit")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
         raise InputError(f"workers must be a positive integer, got {workers!r}", column="workers")
+    from .explain import _check_lang
+
+    _check_lang(lang)
     start = time.perf_counter()
     compiled = problem.compile(scale=scale)
     compile_seconds = time.perf_counter() - start
@@ -104,6 +110,7 @@ def solve(
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])
     coupled = [g.label for g in compiled.group_rules if g.couples_components]
+    coupled += [lv.name for lv in compiled.levels if lv.couples_components]
     if split is True and coupled:
         raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
     do_split = split is True or (
@@ -116,6 +123,9 @@ def solve(
     else:
         raw = BACKENDS[name].solve(compiled, sp)
     result = decode(compiled, raw, name)
+    if lang != "en":
+        chosen = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
+        result.unmatched = unmatched_frame(compiled, chosen, lang)
     result.seconds = time.perf_counter() - start
     result.info.update(
         {
@@ -165,44 +175,15 @@ def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def unmatched_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
-    """Mentees with fewer mentors than needed, with a plain reason each."""
-    n_e = compiled.n_mentees
-    got = np.bincount(compiled.edge_mentee[chosen], minlength=n_e)
-    missing = np.flatnonzero(got < compiled.demand)
-    cand = np.bincount(compiled.edge_mentee, minlength=n_e)
-    load = np.bincount(compiled.edge_mentor[chosen], minlength=compiled.n_mentors)
-    full_mentor = load >= compiled.cap_hi
-    # candidates of each mentee that still have room and are not already its mentor
-    open_edge = ~full_mentor[compiled.edge_mentor] & ~chosen
-    open_cand = np.bincount(compiled.edge_mentee[open_edge], minlength=n_e)
-    funnel = compiled.funnel
-    stages = [c for c in funnel.columns if c not in ("mentee_id", "mentors")]
-    counts = funnel[stages].to_numpy() if stages else np.empty((n_e, 0))
-    reasons = []
-    for i in missing.tolist():
-        if cand[i] == 0:
-            zero = np.flatnonzero(counts[i] == 0)
-            stage = stages[int(zero[0])] if zero.size else "the rules"
-            reasons.append(f"no candidate mentor: none left after rule '{stage}'")
-        elif cand[i] <= got[i]:
-            reasons.append(f"only {cand[i]} candidate mentor(s), all already paired with it")
-        elif open_cand[i] == 0:
-            reasons.append(f"all {cand[i]} candidate mentors are at capacity")
-        else:
-            reasons.append("left unmatched: its candidates serve others for a better total")
-    out = pd.DataFrame(
-        {
-            "mentee_id": compiled.mentees.ids[missing],
-            "needed": compiled.demand[missing],
-            "got": got[missing],
-            "candidates": cand[missing],
-            "reason": reasons,
-        }
-    )
-    if "name" in compiled.mentees.frame.columns:
-        out.insert(1, "name", compiled.mentees.frame["name"].to_numpy()[missing])
-    return out
+def unmatched_frame(compiled: Compiled, chosen: np.ndarray, lang: str = "en") -> pd.DataFrame:
+    """Mentees with fewer mentors than needed, each with a reason a planner reads.
+
+    See :func:`banghdai.explain.unmatched_reasons` (candidate funnel, full
+    candidates and with whom; ``lang`` "en" or "zh").
+    """
+    from .explain import unmatched_reasons
+
+    return unmatched_reasons(compiled, chosen, lang)
 
 
 def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
@@ -217,14 +198,21 @@ def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
     coverage = filled / demand if demand else 1.0
     sign = -1.0 if compiled.sense == "min" else 1.0
     objective = bound = None
-    if raw.status.has_solution:
+    levels = raw.info.get("levels")
+    if levels:
+        last = levels[-1]
+        objective, bound = (last["value"], last["bound"]) if raw.status.has_solution else (None,
+                                                                                           None)
+    elif raw.status.has_solution:
         objective = sign * float(compiled.edge_info["score"].to_numpy()[chosen].sum())
         if raw.bound is not None:
             score_bound = (raw.bound - compiled.slot_penalty * filled) / compiled.scale
             bound = sign * score_bound
             if raw.status is Status.OPTIMAL:
                 bound = objective
+    level_frame = pd.DataFrame(levels) if levels else None
     return Result(
+        levels=level_frame,
         status=raw.status,
         pairs=pairs,
         unmatched=unmatched,
