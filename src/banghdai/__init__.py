@@ -35,6 +35,7 @@ from .groups import DistinctTypes as DistinctTypes
 from .groups import Load as Load
 from .groups import Quota as Quota
 from .groups import RoleTemplate as RoleTemplate
+from .groups import Stable as Stable
 from .io import Roster as Roster
 from .io import read_roster as read_roster
 from .io import read_table as read_table
@@ -59,6 +60,8 @@ from .rules import OneToMany as OneToMany
 from .rules import OneToOne as OneToOne
 from .rules import Pairing as Pairing
 from .rules import PairScore as PairScore
+from .rules import PreferenceFit as PreferenceFit
+from .rules import Preferences as Preferences
 from .rules import SameRegion as SameRegion
 from .rules import SharesDomain as SharesDomain
 from .rules import Stronger as Stronger
@@ -66,7 +69,12 @@ from .rules import StrongToWeak as StrongToWeak
 from .samples import load_sample as load_sample
 from .samples import sample_names as sample_names
 from .solve import solve as solve
+from .teams import TeamResult as TeamResult
+from .teams import Teams as Teams
+from .teams import form_teams as form_teams
+from .teams import validate_teams as validate_teams
 from .validate import Validation as Validation
+from .validate import blocking_pairs as blocking_pairs
 from .validate import validate as validate
 
 __version__ = "0.1.0"
@@ -96,6 +104,8 @@ __all__ = [
     "OneToOne",
     "PairScore",
     "Pairing",
+    "PreferenceFit",
+    "Preferences",
     "Problem",
     "Quota",
     "Result",
@@ -105,15 +115,20 @@ __all__ = [
     "ScalingWarning",
     "SharesDomain",
     "Status",
+    "Stable",
     "StatusError",
     "StrongToWeak",
     "Stronger",
+    "TeamResult",
+    "Teams",
     "Validation",
     "ValidationError",
     "check",
+    "blocking_pairs",
     "compile",
     "explain",
     "explain_pairs",
+    "form_teams",
     "load_sample",
     "problem_from_rules",
     "read_roster",
@@ -123,5 +138,6 @@ __all__ = [
     "sample_names",
     "solve",
     "validate",
+    "validate_teams",
     "year2_scenario",
 ]

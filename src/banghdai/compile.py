@@ -31,7 +31,7 @@ from scipy.spatial import cKDTree
 
 from .exceptions import InputError, ScalingWarning
 from .geo import chord_for_km, haversine_km, unit_vectors
-from .groups import RoleTemplate, compile_groups
+from .groups import CompiledStable, RoleTemplate, compile_groups, preference_orders
 from .objectives import BalanceLoad, CompiledLevel, Coverage, MaxMin
 from .rules import (
     AvoidSame,
@@ -42,6 +42,8 @@ from .rules import (
     Nearest,
     Pairing,
     PairScore,
+    PreferenceFit,
+    Preferences,
     SameRegion,
     SharesDomain,
     Stronger,
@@ -80,6 +82,8 @@ def stage_name(rule: object) -> str:
         return f"listed in {rule.label} table"
     if isinstance(rule, RoleTemplate):
         return f"{rule.column} in {'/'.join(rule.roles)}"
+    if isinstance(rule, Preferences):
+        return "on both preference lists"
     return type(rule).__name__
 
 
@@ -325,7 +329,7 @@ def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra:
     if isinstance(rule, RoleTemplate):
         role = value_keys(ctx.mentors.require(rule.column, name))
         return np.isin(role[m].astype(str), np.array(rule.roles, dtype=str)) & pd.notna(role[m])
-    if isinstance(rule, ForbiddenPairs | PairScore):
+    if isinstance(rule, ForbiddenPairs | PairScore | Preferences):
         keys = extra[id(rule)]  # sorted, unique
         k = _pair_keys(m, e, len(ctx.mentors))
         if keys.size == 0:
@@ -383,8 +387,8 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
 
 
 _STAGE_ORDER = (
-    PairScore, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, RoleTemplate,
-    ForbiddenPairs,
+    PairScore, Preferences, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame,
+    RoleTemplate, ForbiddenPairs,
 )
 
 
@@ -512,8 +516,38 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             elif dup_row >= 0:
                 skeys = np.unique(keys)
             extra[id(rule)] = skeys
+        elif isinstance(rule, Preferences):
+            m, e = pair_table(rule.table, "preferences", mentors, mentees, rule.mentor,
+                              rule.mentee)
+            keys = _pair_keys(m, e, n_m)
+            order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
+            if dup_row >= 0:
+                raise InputError("pair listed twice", table="preferences", row=dup_row,
+                                 column=rule.mentor)
+            ranks, lengths, acceptable = {}, {}, np.ones(keys.size, dtype=bool)
+            for side, col, owner in (("mentee", rule.mentee_rank, e), ("mentor", rule.mentor_rank, m)):
+                if col is None:
+                    continue
+                if col not in rule.table.columns:
+                    raise InputError("rank column not found", table="preferences", column=col,
+                                     choices=[str(x) for x in rule.table.columns])
+                raw = rule.table[col]
+                vals = pd.to_numeric(raw, errors="coerce").to_numpy(float)
+                bad = (np.isnan(vals) & raw.notna().to_numpy()) | (vals < 1)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputError(f"rank must be a number >= 1, got {raw.iloc[row]!r}",
+                                     table="preferences", row=row, column=col)
+                ranked = ~np.isnan(vals)
+                acceptable &= ranked
+                size = (len(mentees) if side == "mentee" else len(mentors))
+                lengths[side] = np.bincount(owner[ranked], minlength=size)
+                ranks[side] = vals[order]
+            pair_values[id(rule)] = (skeys, ranks, lengths)
+            extra[id(rule)] = np.sort(keys[acceptable])
 
-    stages = [r for r in problem.edge_rules]
+    stages = [r for r in problem.edge_rules
+              if not (isinstance(r, Preferences) and not r.restrict)]
     stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
     stages += [g for g in problem.group_rules if isinstance(g, RoleTemplate)]
     stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
@@ -642,7 +676,33 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     hit = skeys[pos] == keys_edges
                     score[hit] = svals[pos[hit]]
             return term.label, score, term.sense
+        if isinstance(term, PreferenceFit):
+            if term.side == "both":
+                return "preference_fit", (preference_fit("mentee") + preference_fit("mentor")) / 2, "max"
+            return f"{term.side}_preference_fit", preference_fit(term.side), "max"
         raise InputError(f"unknown score {term!r}")  # pragma: no cover
+
+    prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
+    if prefs is not None:
+        skeys, ranks, lengths = pair_values[id(prefs)]
+        pos = np.minimum(np.searchsorted(skeys, keys_edges), max(skeys.size - 1, 0))
+        hit = skeys[pos] == keys_edges if skeys.size else np.zeros(m.size, bool)
+        for side in ("mentee", "mentor"):
+            if side in ranks:
+                col = np.full(m.size, np.nan)
+                col[hit] = ranks[side][pos[hit]]
+                info[f"{side}_rank"] = col
+
+    def preference_fit(side: str) -> np.ndarray:
+        if prefs is None or f"{side}_rank" not in info:
+            raise InputError(f"PreferenceFit needs Preferences with {side}_rank",
+                             table="preferences", column=f"{side}_rank")
+        _, _, lengths = pair_values[id(prefs)]
+        owner = e if side == "mentee" else m
+        length = lengths[side][owner].astype(float)
+        rank = info[f"{side}_rank"]
+        ok = ~np.isnan(rank) & (length > 0)
+        return np.where(ok, (length - np.nan_to_num(rank) + 1) / np.maximum(length, 1), 0.0)
 
     def weighted(terms) -> tuple[np.ndarray, list[str]]:
         out = np.zeros(m.size, dtype=float)
@@ -691,6 +751,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
 
     edge_info = pd.DataFrame(info)
+    groups = [CompiledStable(g[1].label, g[1], *preference_orders(edge_info, m, e))
+              if isinstance(g, tuple) else g for g in groups]
     funnel_df = pd.DataFrame(funnel)
     funnel_df.insert(0, "mentee_id", mentees.ids)
     return Compiled(

@@ -188,7 +188,36 @@ class Load:
         return "weighted capacity"
 
 
-GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load)
+@dataclass(frozen=True)
+class Stable:
+    """No blocking pair (双向自愿, stability) under the :class:`Preferences` ranks.
+
+    A pair (mentee, mentor) not formed blocks when the mentee has a free slot
+    or prefers this mentor to one of its own, and the mentor has room or
+    prefers this mentee to one of its own. Alone, the ``stable`` backend
+    solves it by deferred acceptance: the ``proposer`` side's best stable
+    matching. With scores, CP-SAT finds the best-scoring stable matching,
+    warm-started from deferred acceptance ("stable and best").
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.Stable(proposer="mentor").proposer
+    'mentor'
+    """
+
+    proposer: Literal["mentee", "mentor"] = "mentee"
+
+    def __post_init__(self) -> None:
+        _check_side(self.proposer)
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return "stability (no blocking pair)"
+
+
+GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load, Stable)
 
 
 # ------------------------------------------------------------------ compiled forms
@@ -300,6 +329,79 @@ class CompiledQuota:
         return cp_model.LinearExpr.sum(terms) if terms else 0
 
 
+@dataclass(frozen=True, eq=False)
+class CompiledStable:
+    """Stability constraints over prefix sums of each side's ordered list."""
+
+    label: str
+    spec: Stable
+    mentee_order: np.ndarray  # strict preference order of the edges per mentee
+    mentor_order: np.ndarray
+    couples_components: bool = False
+
+    def parts(self, compiled: Compiled) -> list[Part]:
+        """One named part: every pair's no-blocking constraint."""
+
+        def add(model, x, enforce):
+            n = compiled.n_edges
+            better_e = _prefix_before(model, x, self.mentee_order, compiled.edge_mentee,
+                                      compiled.demand)
+            better_m = _prefix_before(model, x, self.mentor_order, compiled.edge_mentor,
+                                      compiled.cap_hi)
+            for j in range(n):
+                d = int(compiled.demand[compiled.edge_mentee[j]])
+                c = int(compiled.cap_hi[compiled.edge_mentor[j]])
+                if d == 0 or c == 0:
+                    continue
+                pe, pm = better_e[j], better_m[j]
+                if d == 1:
+                    ue = pe
+                else:
+                    ue = model.new_bool_var("")
+                    model.add(pe >= d).only_enforce_if(ue)
+                if c == 1:
+                    ct = model.add(x[j] + ue + pm >= 1)
+                else:
+                    ct = model.add(c * (x[j] + ue) + pm >= c)
+                if enforce is not None:
+                    ct.only_enforce_if(enforce)
+
+        return [(self.label, add)]
+
+
+def _prefix_before(model, x: list, order: np.ndarray, owner: np.ndarray, bound: np.ndarray):
+    """For each edge, the number of its owner's chosen edges strictly before it in ``order``."""
+    before: list = [0] * len(x)
+    ordered_owner = owner[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ordered_owner)) + 1]
+    ends = np.r_[starts[1:], order.size]
+    for s, t in zip(starts.tolist(), ends.tolist(), strict=True):
+        running = 0
+        cap = int(bound[ordered_owner[s]]) if t > s else 0
+        for pos in range(s, t):
+            j = int(order[pos])
+            before[j] = running
+            nxt = model.new_int_var(0, max(cap, 1), "")
+            model.add(nxt == running + x[j])
+            running = nxt
+    return before
+
+
+def preference_orders(info: pd.DataFrame, m: np.ndarray, e: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Edges ordered by (mentee, mentee_rank, mentor) and (mentor, mentor_rank, mentee).
+
+    Unranked pairs come last; ties break by the other side's index — the same
+    strict orders :mod:`banghdai.stable` uses.
+    """
+    if "mentee_rank" not in info.columns or "mentor_rank" not in info.columns:
+        raise InputError("Stable needs Preferences with both mentee_rank and mentor_rank",
+                         table="preferences", column="mentor_rank")
+    re_ = np.nan_to_num(info["mentee_rank"].to_numpy(float), nan=np.inf)
+    rm = np.nan_to_num(info["mentor_rank"].to_numpy(float), nan=np.inf)
+    return np.lexsort((m, re_, e)), np.lexsort((e, rm, m))
+
+
 def _bounds_for(bound: Bound, names: list[str]) -> list[int | None]:
     if bound is None:
         return [None] * len(names)
@@ -355,6 +457,8 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
                 edge_sets.append(np.flatnonzero(np.isin(own, nodes)))
             out.append(CompiledQuota(rule.label, rule, [names[i] for i in keep], edge_sets,
                                      node_sets, [lo[i] for i in keep], [hi[i] for i in keep]))
+        elif isinstance(rule, Stable):
+            out.append(("stable", rule))
         elif isinstance(rule, Load):
             if rule.mentee_column is not None:
                 per_mentee = mentees.numeric(rule.mentee_column, "Load")

@@ -341,7 +341,44 @@ class FixedPairs:
         _pair_table_check(self.table, "fixed")
 
 
-EDGE_RULES = (SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, ForbiddenPairs)
+@dataclass(frozen=True, eq=False)
+class Preferences:
+    """Two-sided preferences (双向自愿): ranks per pair, 1 = first choice.
+
+    ``table`` has mentor ids, mentee ids, the mentee's rank of the mentor
+    (``mentee_rank``) and/or the mentor's rank of the mentee (``mentor_rank``);
+    a blank rank means "not on my list". With ``restrict=True`` (the menu:
+    你来点单) only pairs ranked by every side given are candidates; vetoes go
+    in :class:`ForbiddenPairs`, designations in :class:`FixedPairs`. Use
+    :class:`PreferenceFit` to score satisfaction and :class:`Stable` to forbid
+    blocking pairs.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> t = pd.DataFrame({"mentor_id": ["M1"], "mentee_id": ["E1"], "mentee_rank": [1]})
+    >>> bd.Preferences(t, mentor_rank=None).mentee_rank
+    'mentee_rank'
+    """
+
+    table: pd.DataFrame
+    mentee_rank: str | None = "mentee_rank"
+    mentor_rank: str | None = "mentor_rank"
+    restrict: bool = True
+    mentor: str = "mentor_id"
+    mentee: str = "mentee_id"
+
+    def __post_init__(self) -> None:
+        _pair_table_check(self.table, "preferences")
+        if self.mentee_rank is None and self.mentor_rank is None:
+            raise InputError("Preferences needs mentee_rank= and/or mentor_rank=",
+                             table="preferences", column="mentee_rank")
+
+
+EDGE_RULES = (
+    SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame, ForbiddenPairs,
+    Preferences,
+)
 
 
 # --------------------------------------------------------------------------- scores
@@ -447,7 +484,30 @@ class PairScore:
         return self.name or self.column
 
 
-SCORES = (DomainFit, Closeness, StrongToWeak, PairScore)
+@dataclass(frozen=True)
+class PreferenceFit:
+    """Score: preference satisfaction from :class:`Preferences` ranks, 0 to 1 per side.
+
+    A pair ranked ``r`` in a list of length ``L`` scores ``(L - r + 1) / L``
+    (first choice 1); ``side`` is "mentee", "mentor" or "both" (the mean).
+    Unranked pairs score 0.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.PreferenceFit(weight=2, side="mentee").side
+    'mentee'
+    """
+
+    weight: float = 1.0
+    side: Literal["mentee", "mentor", "both"] = "both"
+
+    def __post_init__(self) -> None:
+        _check_weight(self.weight)
+        _check_choice(self.side, ("mentee", "mentor", "both"), "side")
+
+
+SCORES = (DomainFit, Closeness, StrongToWeak, PairScore, PreferenceFit)
 
 EdgeRule = SameRegion | MaxDistance | Nearest | SharesDomain | Stronger | AvoidSame | ForbiddenPairs
-Score = DomainFit | Closeness | StrongToWeak | PairScore
+Score = DomainFit | Closeness | StrongToWeak | PairScore | PreferenceFit

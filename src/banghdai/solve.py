@@ -113,8 +113,12 @@ def solve(
     coupled += [lv.name for lv in compiled.levels if lv.couples_components]
     if split is True and coupled:
         raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
+    if split is True and (compiled.group_rules or compiled.levels):
+        raise InputError("splitting is for edge and degree rules only; this problem has group "
+                         "rules or levels", column="split")
     do_split = split is True or (
-        split == "auto" and not coupled and (name == "cpsat" or executor is not None)
+        split == "auto" and not coupled and not compiled.group_rules and not compiled.levels
+        and (name == "cpsat" or executor is not None)
     )
     parts = components(compiled) if do_split else []
     reason = trivially_infeasible(compiled)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import InputError, ValidationError
-from .groups import DistinctTypes, Load, Quota, RoleTemplate
+from .groups import DistinctTypes, Load, Quota, RoleTemplate, Stable
 from .rules import (
     AvoidSame,
     Closeness,
@@ -34,6 +34,8 @@ from .rules import (
     MaxDistance,
     Nearest,
     PairScore,
+    PreferenceFit,
+    Preferences,
     SameRegion,
     SharesDomain,
     Stronger,
@@ -245,6 +247,18 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
             report(f"stronger by {rule.by}", p[~ok], [f"gap {g:g}" for g in gap[~ok]])
         elif isinstance(rule, AvoidSame):
             report(f"different {rule.column}", p[same_value(rule.column)], "same value")
+        elif isinstance(rule, Preferences) and rule.restrict:
+            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
+            ranked = np.ones(len(t), dtype=bool)
+            for col in (rule.mentee_rank, rule.mentor_rank):
+                if col is not None:
+                    ranked &= pd.to_numeric(rule.table[col], errors="coerce").notna().to_numpy()
+            t = t[ranked].drop_duplicates().assign(_in=True)
+            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
+                                                         how="left")
+            report("on both preference lists", p[merged["_in"].isna().to_numpy()],
+                   "pair not ranked by both sides")
         elif isinstance(rule, ForbiddenPairs):
             f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
                               "mentee_id": ids_as_str(rule.table[rule.mentee])})
@@ -266,9 +280,116 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
         report("fixed pair", merged[merged["_in"].isna()], "fixed pair missing")
 
     rows.extend(_group_violations(problem, p, got, need))
+    if any(isinstance(g, Stable) for g in problem.group_rules):
+        blocking = blocking_pairs(problem, p[["mentor_id", "mentee_id"]])
+        if len(blocking):
+            rows.append(pd.DataFrame({"rule": "stability (no blocking pair)",
+                                      "mentor_id": blocking["mentor_id"].to_numpy(),
+                                      "mentee_id": blocking["mentee_id"].to_numpy(),
+                                      "detail": "blocking pair: both would rather be paired"}))
     objective = _objective(problem, p, mrow, erow)
     violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
     return Validation(violations=violations, objective=objective)
+
+
+def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs not formed that would both rather be together (双向自愿 stability check).
+
+    From the problem's :class:`Preferences` (both ranks needed): a ranked
+    pair that passes every hard edge rule blocks ``pairs`` when the mentee has
+    a free slot or ranks this mentor above one of its own, and the mentor has
+    room or ranks this mentee above one of its own. Equal ranks are broken by
+    table order (the lower row first), as the stable backend does. Returns
+    mentor_id, mentee_id, mentee_rank, mentor_rank of every blocking pair.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> prefs = pd.DataFrame({"mentor_id": ["A", "A", "B", "B"], "mentee_id": ["x", "y", "x", "y"],
+    ...                       "mentee_rank": [1, 1, 2, 2], "mentor_rank": [1, 2, 1, 2]})
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"]}),
+    ...                pd.DataFrame({"mentee_id": ["x", "y"]})).require(bd.Preferences(prefs))
+    >>> bd.blocking_pairs(p, pd.DataFrame({"mentor_id": ["A", "B"], "mentee_id": ["y", "x"]}))
+      mentor_id mentee_id  mentee_rank  mentor_rank
+    0         A         x          1.0          1.0
+    """
+    prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
+    if prefs is None or prefs.mentee_rank is None or prefs.mentor_rank is None:
+        raise InputError("blocking pairs need Preferences with mentee_rank and mentor_rank",
+                         table="preferences", column="mentor_rank")
+    mt, et = problem.mentor_table, problem.mentee_table
+    t = prefs.table
+    cand = pd.DataFrame({
+        "mentor_id": ids_as_str(t[prefs.mentor]), "mentee_id": ids_as_str(t[prefs.mentee]),
+        "re": pd.to_numeric(t[prefs.mentee_rank], errors="coerce").to_numpy(float),
+        "rm": pd.to_numeric(t[prefs.mentor_rank], errors="coerce").to_numpy(float),
+    })
+    cand = cand[cand["re"].notna() & cand["rm"].notna()].reset_index(drop=True)
+    # acceptable: passes every hard edge rule (the validator's own per-pair checks)
+    edge_only = _without_group_rules(problem)
+    flagged = validate(edge_only, cand[["mentor_id", "mentee_id"]]).violations
+    flagged = flagged[flagged["mentor_id"].notna() & flagged["mentee_id"].notna()
+                      & ~flagged["rule"].isin(["duplicate pair"])]
+    bad = set(zip(flagged["mentor_id"], flagged["mentee_id"], strict=True))
+    keep = ~pd.Series(list(zip(cand["mentor_id"], cand["mentee_id"], strict=True))).isin(bad)
+    cand = cand[keep.to_numpy()].reset_index(drop=True)
+    cand["_m"] = pd.Index(mt.ids).get_indexer(cand["mentor_id"])
+    cand["_e"] = pd.Index(et.ids).get_indexer(cand["mentee_id"])
+    # strict orders: rank, then the other side's table row
+    big = float(max(len(mt), len(et)) + 1)
+    cand["ke"] = cand["re"] * big + cand["_m"]
+    cand["km"] = cand["rm"] * big + cand["_e"]
+    chosen = pd.DataFrame({"mentor_id": ids_as_str(pairs["mentor_id"]),
+                           "mentee_id": ids_as_str(pairs["mentee_id"]), "_in": True})
+    cand = cand.merge(chosen.drop_duplicates(["mentor_id", "mentee_id"]),
+                      on=["mentor_id", "mentee_id"], how="left")
+    held = cand[cand["_in"].notna()]
+    worst_e = held.groupby("mentee_id")["ke"].max()
+    worst_m = held.groupby("mentor_id")["km"].max()
+    got = chosen.groupby("mentee_id").size()
+    load = chosen.groupby("mentor_id").size()
+    pairing = problem.pairing
+    need = pd.Series(_numbers(problem.mentees, pairing.mentors_per_mentee, 1), index=et.ids)
+    cap = pd.Series(_numbers(problem.mentors, pairing.capacity, 1), index=mt.ids)
+    free = cand[cand["_in"].isna()]
+    e_got = got.reindex(free["mentee_id"]).fillna(0).to_numpy()
+    m_load = load.reindex(free["mentor_id"]).fillna(0).to_numpy()
+    e_open = e_got < need.reindex(free["mentee_id"]).to_numpy()
+    m_open = m_load < cap.reindex(free["mentor_id"]).to_numpy()
+    e_wants = free["ke"].to_numpy() < worst_e.reindex(free["mentee_id"]).fillna(-np.inf).to_numpy()
+    m_wants = free["km"].to_numpy() < worst_m.reindex(free["mentor_id"]).fillna(-np.inf).to_numpy()
+    block = (e_open | e_wants) & (m_open | m_wants)
+    out = free[block][["mentor_id", "mentee_id", "re", "rm"]]
+    return out.rename(columns={"re": "mentee_rank", "rm": "mentor_rank"}).reset_index(drop=True)
+
+
+def _without_group_rules(problem: Problem) -> Problem:
+    """A shallow copy of ``problem`` keeping tables and edge rules only."""
+    import copy
+
+    clone = copy.copy(problem)
+    clone.group_rules = []
+    clone.fixed = []
+    clone.scores = []
+    clone.levels = []
+    return clone
+
+
+def _preference_fit(problem: Problem, p: pd.DataFrame, side: str) -> np.ndarray:
+    """(L - rank + 1) / L per pair from the Preferences table; "both" is the mean."""
+    if side == "both":
+        return (_preference_fit(problem, p, "mentee") + _preference_fit(problem, p, "mentor")) / 2
+    prefs = next(r for r in problem.edge_rules if isinstance(r, Preferences))
+    col = prefs.mentee_rank if side == "mentee" else prefs.mentor_rank
+    t = pd.DataFrame({"mentor_id": ids_as_str(prefs.table[prefs.mentor]),
+                      "mentee_id": ids_as_str(prefs.table[prefs.mentee]),
+                      "r": pd.to_numeric(prefs.table[col], errors="coerce")})
+    t = t[t["r"].notna()]
+    owner = "mentee_id" if side == "mentee" else "mentor_id"
+    t["L"] = t.groupby(owner)["r"].transform("size").astype(float)
+    merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"], how="left")
+    fit = (merged["L"] - merged["r"] + 1) / merged["L"]
+    return fit.fillna(0.0).to_numpy(float)
 
 
 def _pair_loads(problem: Problem, p: pd.DataFrame) -> np.ndarray:
@@ -377,6 +498,9 @@ def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.D
             sm = (pd.to_numeric(mrow[term.by]).to_numpy(float) - lo) / span
             se = (pd.to_numeric(erow[term.by]).to_numpy(float) - lo) / span
             score = sm * (1 - se)
+            senses.append("max")
+        elif isinstance(term, PreferenceFit):
+            score = _preference_fit(problem, p, term.side)
             senses.append("max")
         else:  # PairScore
             f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),

@@ -13,10 +13,13 @@ from ..exceptions import InputError
 from .base import Backend, RawSolution, SolveParams
 from .cpsat import CpSatBackend
 from .flow import FlowBackend
+from .stable import StableBackend
 
-BACKENDS: dict[str, Backend] = {"flow": FlowBackend(), "cpsat": CpSatBackend()}
+BACKENDS: dict[str, Backend] = {
+    "flow": FlowBackend(), "stable": StableBackend(), "cpsat": CpSatBackend(),
+}
 #: Order in which ``backend="auto"`` tries backends (fastest exact first).
-AUTO_ORDER: tuple[str, ...] = ("flow", "cpsat")
+AUTO_ORDER: tuple[str, ...] = ("flow", "stable", "cpsat")
 
 
 def available_backends() -> list[str]:

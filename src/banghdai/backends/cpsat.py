@@ -148,6 +148,13 @@ class CpSatBackend:
                      "proof": "flow relaxation infeasible"},
                 )
             hint, relaxation = relaxed.chosen, relaxed.objective
+            from ..groups import CompiledStable
+
+            stable = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
+            if stable:  # deferred acceptance gives a stable start: "stable and best"
+                from .stable import deferred_acceptance_of
+
+                hint = deferred_acceptance_of(compiled, stable[0].spec.proposer)
         model, x = self.build(compiled)
         if compiled.levels:
             return self._solve_levels(compiled, params, model, x, hint, start)
