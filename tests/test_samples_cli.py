@@ -181,3 +181,11 @@ def test_readme_python_example_runs(tmp_path, monkeypatch):
     exec(compile(block, "README.md", "exec"), namespace)
     assert namespace["result"].status is bd.Status.OPTIMAL
     assert (tmp_path / "pairs.xlsx").exists()
+
+
+def test_cli_reasons_in_chinese(tmp_path, capsys):
+    why = tmp_path / "why.csv"
+    assert main(["match", "sample:yinchuan", "--lang", "zh", "--unmatched-out", str(why)]) == 0
+    reasons = pd.read_csv(why, encoding="utf-8-sig")["reason"]
+    assert len(reasons) > 0
+    assert reasons.str.contains(r"[\u4e00-\u9fff]").all()  # every reason is written in Chinese

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     match.add_argument("--workers", type=int, default=None, help="solver threads")
     match.add_argument("--backend", default=None, help="auto (default) or a backend name")
     match.add_argument("--log", action="store_true", help="show the solver's search log")
+    match.add_argument("--lang", choices=["en", "zh"], default=None,
+                       help="language of the unmatched reasons (default en)")
     sub.add_parser("samples", help="list the shipped samples")
     return parser
 
@@ -97,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                 opts[key] = value
         if args.log:
             opts["log"] = True
+        if args.lang:
+            opts["lang"] = args.lang
         result = problem.solve(**opts)
         if args.out:
             out = Path(args.out)

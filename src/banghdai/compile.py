@@ -392,23 +392,37 @@ _STAGE_ORDER = (
 )
 
 
+def _fits(values: np.ndarray, k: float, tol: float) -> bool:
+    scaled = values * k
+    return bool(np.all(np.abs(scaled - np.round(scaled)) < tol))
+
+
 def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
-    finite = values[np.isfinite(values)]
-    biggest = float(np.abs(finite).max()) if finite.size else 0.0
+    """Integer multiplier for float scores: 1 if whole, a small denominator, else 10^k.
+
+    Candidates are tried on a sample first, so a large edge table is read in
+    full only for the multiplier that is finally chosen.
+    """
     if scale is not None:
         if not scale > 0:
             raise InputError(f"scale must be > 0, got {scale!r}", column="scale")
         return float(scale)
-    if biggest == 0.0:
+    if values.size == 0:
         return 1.0
-    integral = bool(np.all(np.abs(finite - np.round(finite)) < 1e-9))
-    if integral and biggest <= TARGET_MAGNITUDE * 1000:
+    biggest = float(np.abs(values).max())
+    if biggest == 0.0 or values.dtype.kind in "iu":
         return 1.0
-    # small common denominators (halves, thirds, ... as in shared/needed domain shares)
-    for k in (2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
-        scaled = finite * k
-        if biggest * k <= TARGET_MAGNITUDE and bool(
-                np.all(np.abs(scaled - np.round(scaled)) < 1e-9 * max(1.0, biggest * k))):
+    sample = values[:: max(1, values.size // 4096)]
+    for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
+        if k == 1:
+            if biggest <= TARGET_MAGNITUDE * 1000 and bool(np.all(sample == np.rint(sample))) \
+                    and bool(np.all(values == np.rint(values))):
+                return 1.0
+            continue
+        if biggest * k > TARGET_MAGNITUDE:
+            break
+        tol = 1e-9 * max(1.0, biggest * k)
+        if _fits(sample, k, tol) and _fits(values, k, tol):
             return float(k)
     exponent = math.floor(math.log10(TARGET_MAGNITUDE / biggest))
     return float(10.0**exponent)
@@ -482,7 +496,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     # pair tables, resolved once
     extra: dict[int, np.ndarray] = {}
-    pair_values: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    pair_values: dict[int, tuple] = {}
+    pair_edges: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms()]:
         if id(rule) in extra:
             continue
@@ -513,6 +528,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     raise InputError("pair listed twice", table=tname, row=dup_row,
                                      column=rule.mentor)
                 pair_values[id(rule)] = (skeys, vals[order])
+                pair_edges[id(rule)] = (m[order], e[order])
             elif dup_row >= 0:
                 skeys = np.unique(keys)
             extra[id(rule)] = skeys
@@ -558,7 +574,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         None,
     )
 
-    m, e = _generate(first, ctx, extra)
+    if isinstance(first, PairScore) and id(first) in pair_edges:
+        m, e = pair_edges[id(first)]  # already sorted by (mentee, mentor), unique
+    else:
+        m, e = _generate(first, ctx, extra)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
         if rule is not first or not isinstance(rule, PairScore | Nearest):  # exact generators
@@ -657,7 +676,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         "Closeness needs coordinates on every row", table=t, row=row,
                         id=table.ids[row], column=table.shown("lat"),
                     )
-            d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+            d = info.get("distance_km")
+            if d is None:
+                d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
             return "closeness", np.maximum(0.0, 1.0 - d / term.scale_km), "max"
         if isinstance(term, StrongToWeak):
             sm, se = ctx.strength(term.by, name)

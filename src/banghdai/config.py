@@ -89,7 +89,7 @@ PREFER = {
     "strong_to_weak": (StrongToWeak, ("by", "weight")),
     "pair_score": (PairScore, ("column", "weight", "sense", "restrict", "mentor", "mentee", "name")),
 }
-SOLVE_KEYS = ("time_limit", "seed", "workers", "backend")
+SOLVE_KEYS = ("time_limit", "seed", "workers", "backend", "lang")
 
 
 def read_rules(path: str | Path) -> dict[str, Any]:

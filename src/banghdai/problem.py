@@ -247,6 +247,7 @@ class Problem:
         scale: float | None = None,
         split: bool | str = "auto",
         executor: Executor | None = None,
+        lang: str = "en",
     ) -> Result:
         """Solve and return a :class:`Result` (same as :func:`banghdai.solve`).
 
@@ -270,6 +271,7 @@ class Problem:
             scale=scale,
             split=split,
             executor=executor,
+            lang=lang,
         )
 
     def __repr__(self) -> str:
