@@ -277,3 +277,14 @@ def test_integer_and_float_ids_match_pair_tables():
     result = bd.Problem(m, e).fix(fixed).solve()
     bd.validate(bd.Problem(m, e).fix(fixed), result.pairs).raise_if_invalid()
     assert ("2", "10") in set(zip(result.pairs.mentor_id, result.pairs.mentee_id, strict=True))
+
+
+def test_stronger_margin_compares_decimals_as_written():
+    mentors = pd.DataFrame({"mentor_id": ["A"], "rating": [4.4]})
+    mentees = pd.DataFrame({"mentee_id": ["E"], "rating": [3.4]})
+    strict = bd.Problem(mentors, mentees).require(bd.Stronger("rating", margin=1.0))
+    assert strict.compile().n_edges == 0  # 4.4 - 3.4 is not more than 1.0
+    loose = bd.Problem(mentors, mentees).require(bd.Stronger("rating", margin=1.0, strict=False))
+    r = loose.solve()
+    assert len(r.pairs) == 1 and bd.validate(loose, r.pairs).ok
+    assert not bd.validate(strict, r.pairs).ok

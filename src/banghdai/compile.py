@@ -321,7 +321,7 @@ def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra:
     if isinstance(rule, Stronger):
         sm, se = ctx.strength(rule.by, name)
         gap = sm[m] - se[e]
-        return gap > rule.margin if rule.strict else gap >= rule.margin
+        return gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
     if isinstance(rule, AvoidSame):
         cm, ce = ctx.codes(rule.column, name)
         a, b = cm[m], ce[e]

@@ -264,7 +264,9 @@ class Stronger:
     """The mentor is stronger than the mentee by column ``by`` (以强带弱).
 
     Holds when ``mentor[by] - mentee[by] > margin`` (``>=`` with
-    ``strict=False``). The column must be numeric in both tables.
+    ``strict=False``), compared with a 1e-9 tolerance so that decimal ratings
+    behave as written (4.4 - 3.4 is not "more than 1.0"). The column must be
+    numeric in both tables.
 
     Example
     -------

@@ -243,7 +243,7 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
         elif isinstance(rule, Stronger):
             gap = (pd.to_numeric(mrow[rule.by], errors="coerce")
                    - pd.to_numeric(erow[rule.by], errors="coerce")).to_numpy(dtype=float)
-            ok = gap > rule.margin if rule.strict else gap >= rule.margin
+            ok = gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
             report(f"stronger by {rule.by}", p[~ok], [f"gap {g:g}" for g in gap[~ok]])
         elif isinstance(rule, AvoidSame):
             report(f"different {rule.column}", p[same_value(rule.column)], "same value")
