@@ -741,18 +741,22 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     slots = int(min(demand.sum(), cap_hi.sum()))
     sc = _choose_scale(total, slots, scale)
-    value = np.round(total * sc)
-    if total.size:
-        err = np.abs(total * sc - value).max()
-        ref = max(np.abs(total * sc).max(), 1.0)
-        if err / ref > 1e-4:
-            warnings.warn(
-                f"scores rounded to integers with scale {sc:g} lose precision (largest relative "
-                f"error {err / ref:.1e}); pass a larger scale= to keep more digits",
-                ScalingWarning,
-                stacklevel=3,
-            )
-    value = value.astype(np.int64)
+    if scale is None and sc == 1.0:
+        value = total.astype(np.int64)  # _choose_scale checked that every score is whole
+    else:
+        scaled = total * sc
+        value = np.rint(scaled)
+        if total.size:
+            err = float(np.abs(scaled - value).max())
+            ref = max(float(np.abs(scaled).max()), 1.0)
+            if err / ref > 1e-4:
+                warnings.warn(
+                    f"scores rounded to integers with scale {sc:g} lose precision (largest "
+                    f"relative error {err / ref:.1e}); pass a larger scale= to keep more digits",
+                    ScalingWarning,
+                    stacklevel=3,
+                )
+        value = value.astype(np.int64)
 
     must = pairing.unmatched == "forbid"
     if must:
