@@ -69,6 +69,10 @@ from .rules import StrongToWeak as StrongToWeak
 from .samples import load_sample as load_sample
 from .samples import sample_names as sample_names
 from .solve import solve as solve
+from .teams import TeamResult as TeamResult
+from .teams import Teams as Teams
+from .teams import form_teams as form_teams
+from .teams import validate_teams as validate_teams
 from .validate import Validation as Validation
 from .validate import blocking_pairs as blocking_pairs
 from .validate import validate as validate
@@ -115,6 +119,8 @@ __all__ = [
     "StatusError",
     "StrongToWeak",
     "Stronger",
+    "TeamResult",
+    "Teams",
     "Validation",
     "ValidationError",
     "check",
@@ -122,6 +128,7 @@ __all__ = [
     "compile",
     "explain",
     "explain_pairs",
+    "form_teams",
     "load_sample",
     "problem_from_rules",
     "read_roster",
@@ -131,5 +138,6 @@ __all__ = [
     "sample_names",
     "solve",
     "validate",
+    "validate_teams",
     "year2_scenario",
 ]
