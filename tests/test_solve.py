@@ -209,3 +209,18 @@ def test_unmatched_penalty_trades_coverage_for_score():
         assert cheap.solve(backend=backend).pairs.empty
         assert len(dear.solve(backend=backend).pairs) == 1
         assert len(first.solve(backend=backend).pairs) == 1  # coverage first
+
+
+def test_sparse_one_to_one_with_a_penalty_may_leave_a_mentee_out():
+    # a full matching exists (A-y, B-x) but with a trade-off penalty the heavy pair A-x wins
+    s = pd.DataFrame({"mentor_id": ["A", "A", "B"], "mentee_id": ["x", "y", "x"],
+                      "s": [10.0, 1.0, 1.0]})
+    base = (pd.DataFrame({"mentor_id": ["A", "B"]}), pd.DataFrame({"mentee_id": ["x", "y"]}))
+    traded = bd.Problem(*base, pairing=bd.OneToOne(unmatched_penalty=0.5)).prefer(
+        bd.PairScore(s, "s"))
+    first = bd.Problem(*base).prefer(bd.PairScore(s, "s"))
+    for backend in ("flow", "cpsat"):
+        r = traded.solve(backend=backend)
+        assert set(zip(r.pairs.mentor_id, r.pairs.mentee_id, strict=True)) == {("A", "x")}
+        c = first.solve(backend=backend)  # coverage first: the full matching
+        assert len(c.pairs) == 2 and bd.validate(first, c.pairs).ok

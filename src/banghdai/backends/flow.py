@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from ..exceptions import InputError
 from ..result import Status
@@ -37,16 +39,20 @@ if TYPE_CHECKING:
     from ..compile import Compiled
 
 
-def _dense_one_to_one(c: Compiled) -> bool:
+def _one_to_one(c: Compiled) -> bool:
+    """Unit capacities and demands, no lower bounds or fixed pairs, coverage-first or forbid."""
     return (
-        c.n_edges == c.n_mentors * c.n_mentees
-        and c.n_edges > 0
+        c.n_edges > 0
         and bool(np.all(c.cap_hi == 1))
         and not c.cap_lo.any()
         and bool(np.all(c.demand == 1))
         and not c.edge_fixed.any()
         and (c.must_match or bool(np.all(c.edge_value + c.slot_penalty > 0)))
     )
+
+
+def _dense_one_to_one(c: Compiled) -> bool:
+    return c.n_edges == c.n_mentors * c.n_mentees and _one_to_one(c)
 
 
 def _assign_max(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +112,35 @@ class FlowBackend:
                                time.perf_counter() - start, {"reason": reason})
         if _dense_one_to_one(compiled):
             return self._assignment(compiled, start)
+        if _one_to_one(compiled) and (compiled.must_match
+                                      or compiled.pairing.unmatched_penalty is None):
+            # coverage first (or forced): the optimum is a maximum-cardinality matching
+            raw = self._sparse_assignment(compiled, start)
+            if raw is not None:
+                return raw
         return self._flow(compiled, start)
+
+    def _sparse_assignment(self, c: Compiled, start: float) -> RawSolution | None:
+        """SciPy's sparse LAPJVsp when a matching covers the smaller side; else None (use flow).
+
+        When every mentee (or every mentor, if fewer) can be matched, coverage
+        first means exactly such a full matching, so the maximum-weight full
+        matching is the optimum.
+        """
+        value = c.edge_value + c.slot_penalty
+        weight = (int(value.max()) - value + 1).astype(np.float64)  # > 0: explicit entries stay
+        graph = csr_array((weight, (c.edge_mentee, c.edge_mentor)),
+                          shape=(c.n_mentees, c.n_mentors))
+        try:
+            rows, cols = min_weight_full_bipartite_matching(graph)
+        except ValueError:  # no full matching: coverage-first needs the flow
+            return None
+        if c.must_match and rows.size < c.n_mentees:
+            return None
+        keys = c.edge_mentee.astype(np.int64) * c.n_mentors + c.edge_mentor
+        chosen = np.zeros(c.n_edges, dtype=bool)
+        chosen[np.searchsorted(keys, rows.astype(np.int64) * c.n_mentors + cols)] = True
+        return self._finish(c, chosen, start, "min_weight_full_bipartite_matching")
 
     @staticmethod
     def _finish(c: Compiled, chosen: np.ndarray, start: float, method: str) -> RawSolution:
