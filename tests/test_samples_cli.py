@@ -189,3 +189,28 @@ def test_cli_reasons_in_chinese(tmp_path, capsys):
     reasons = pd.read_csv(why, encoding="utf-8-sig")["reason"]
     assert len(reasons) > 0
     assert reasons.str.contains(r"[\u4e00-\u9fff]").all()  # every reason is written in Chinese
+
+
+def test_read_table_gbk_csv_keeps_leading_zero_ids(tmp_path):
+    # a CSV exported by Chinese Excel: GBK encoding, ids with leading zeros
+    path = tmp_path / "导师.csv"
+    pd.DataFrame({"导师编号": ["007", "010"], "乡镇": ["良田镇", "丰登镇"]}).to_csv(
+        path, index=False, encoding="gbk")
+    table = bd.read_table(path)
+    assert table["导师编号"].tolist() == ["007", "010"] and table["乡镇"].iloc[0] == "良田镇"
+    rules = bd.read_rules(bd.samples.sample_path("fushan") / "rules.toml")
+    assert rules["pairing"]["unmatched"] == "forbid"
+
+
+def test_rule_objects_for_forbidden_and_fixed_pairs():
+    mentors = pd.DataFrame({"mentor_id": ["A", "B"]})
+    mentees = pd.DataFrame({"mentee_id": ["x", "y"]})
+    veto = pd.DataFrame({"mentor_id": ["A"], "mentee_id": ["x"]})
+    lock = pd.DataFrame({"mentor_id": ["B"], "mentee_id": ["y"]})
+    p = bd.Problem(mentors, mentees, pairing=bd.Pairing("one_to_one"))
+    p.require(bd.ForbiddenPairs(veto), bd.FixedPairs(lock))
+    r = p.solve()
+    bd.validate(p, r.pairs).raise_if_invalid()
+    # B-y is locked, A-x vetoed: A and x stay unmatched rather than break either rule
+    assert set(zip(r.pairs.mentor_id, r.pairs.mentee_id, strict=True)) == {("B", "y")}
+    assert sorted(r.unmatched.mentee_id) == ["x"]
