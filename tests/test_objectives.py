@@ -129,3 +129,10 @@ def test_levels_are_refused_by_flow_and_keep_split_rules():
         p.solve(backend="flow")
     with pytest.raises(bd.InputError, match="ties the regions"):
         p.solve(split=True)
+
+
+def test_a_level_passed_as_a_score_points_to_levels():
+    p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    with pytest.raises(bd.InputError, match=r"prefer\(levels=") as info:
+        p.prefer(bd.Coverage())
+    assert info.value.column == "levels"

@@ -168,11 +168,16 @@ class Problem:
         return self
 
     def _check_term(self, term: object) -> None:
+        if isinstance(term, LEVELS):
+            raise InputError(
+                f"{type(term).__name__} is a level: pass it as prefer(levels=[...])",
+                column="levels",
+            )
         if not isinstance(term, SCORES):
             raise InputError(
                 f"prefer() takes scores, got {term!r}",
                 column="score",
-                choices=[c.__name__ for c in (*SCORES, *LEVELS)],
+                choices=[c.__name__ for c in SCORES],
             )
         if isinstance(term, PairScore) and sum(
             isinstance(s, PairScore) and s.label == term.label and s is not term
