@@ -710,9 +710,9 @@ def _check_groups(problem: Problem, compiled: Compiled, lang: str, add) -> None:
             table = compiled.mentors if spec.side == "mentor" else compiled.mentees
             keys = value_keys(table.frame[spec.column])
             names = sorted({str(v) for v in keys if v is not None})
-            from .groups import _bounds_for
+            from .groups import quota_bounds
 
-            lo_b, hi_b = _bounds_for(spec.min, names), _bounds_for(spec.max, names)
+            lo_b, hi_b = quota_bounds(spec.min, names), quota_bounds(spec.max, names)
             what = {"pairs": "pairs", "mentees": "served mentees", "mentors": "used mentors"}[
                 spec.count] if lang == "en" else {"pairs": "结对", "mentees": "满额对象",
                                                   "mentors": "在用导师"}[spec.count]

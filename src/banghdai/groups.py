@@ -402,7 +402,8 @@ def preference_orders(info: pd.DataFrame, m: np.ndarray, e: np.ndarray
     return np.lexsort((m, re_, e)), np.lexsort((e, rm, m))
 
 
-def _bounds_for(bound: Bound, names: list[str]) -> list[int | None]:
+def quota_bounds(bound: Bound, names: list[str]) -> list[int | None]:
+    """A quota's bound per group name (None: unbounded), from an int or a mapping."""
     if bound is None:
         return [None] * len(names)
     if isinstance(bound, Mapping):
@@ -441,7 +442,7 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
             col = value_keys(table.require(rule.column, "Quota"))
             names = sorted({str(v) for v in col if v is not None})
             own = m if rule.side == "mentor" else e
-            lo, hi = _bounds_for(rule.min, names), _bounds_for(rule.max, names)
+            lo, hi = quota_bounds(rule.min, names), quota_bounds(rule.max, names)
             for bound in (rule.min, rule.max):
                 if isinstance(bound, Mapping):
                     unknown = sorted(set(map(str, bound)) - set(names))

@@ -17,7 +17,6 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .exceptions import InputError, ValidationError
-from .groups import DistinctTypes, Load, Quota, RoleTemplate, Stable
+from .groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
 from .rules import (
     AvoidSame,
     Closeness,
@@ -456,8 +455,8 @@ def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
                 used = np.unique(p["_m"].to_numpy())
                 groups = pd.Series(keys[used]).value_counts()
             names = sorted({str(k) for k in keys if k is not None})
-            lo = _quota_bounds(rule.min, names)
-            hi = _quota_bounds(rule.max, names)
+            lo = quota_bounds(rule.min, names)
+            hi = quota_bounds(rule.max, names)
             for name, a, b in zip(names, lo, hi, strict=True):
                 n = int(groups.get(name, 0))
                 if (a is not None and n < a) or (b is not None and n > b):
@@ -467,15 +466,6 @@ def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
                                    f"[{'' if a is None else a}, {'' if b is None else b}]"],
                     }))
     return out
-
-
-def _quota_bounds(bound, names: list[str]) -> list[int | None]:
-    if bound is None:
-        return [None] * len(names)
-    if isinstance(bound, Mapping):
-        by_name = {str(k): int(v) for k, v in bound.items()}
-        return [by_name.get(n) for n in names]
-    return [int(bound)] * len(names)
 
 
 def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.DataFrame) -> float:
