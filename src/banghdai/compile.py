@@ -273,31 +273,63 @@ class _Context:
 
 def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
     """Mentee-major pair keys: sorting by key sorts edges by (mentee, mentor)."""
-    return e.astype(np.int64) * np.int64(max(n_mentors, 1)) + m.astype(np.int64)
+    keys = e.astype(np.int64, copy=False) * np.int64(max(n_mentors, 1))
+    keys += m
+    return keys
 
 
-def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Order that sorts ``keys``, and the first duplicate's row (-1 if none).
+def _complete_grid(keys: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """``values`` in key order when ``keys`` are each of 0..n-1 once (a complete table), else None.
 
-    Dense key sets (a large share of the key space) use a scatter, O(space);
-    sparse ones a sort.
+    One scatter into a marked array: a mark left over means some pair is
+    missing, hence (as there are exactly n keys) another one is listed twice.
     """
-    if keys.size and keys.size * 8 >= space:
-        counts = np.bincount(keys, minlength=space)
-        if counts.max(initial=0) > 1:
-            dup_key = int(np.flatnonzero(counts > 1)[0])
-            rows = np.flatnonzero(keys == dup_key)
-            return np.empty(0, np.int64), np.empty(0, np.int64), int(rows[1])
+    n = keys.size
+    if values.dtype.kind == "f":
+        out = np.full(n, np.nan)
+        out[keys] = values
+        return None if bool(np.isnan(out).any()) else out
+    low = int(values.min())
+    if low == np.iinfo(np.int64).min:
+        return None
+    out = np.full(n, low - 1, dtype=np.int64)
+    out[keys] = values
+    return None if bool((out == low - 1).any()) else out
+
+
+def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """Order that sorts ``keys`` (None: already sorted), the sorted keys, first duplicate's row.
+
+    The first duplicate's row is -1 when the keys are unique. Keys already in
+    order cost one comparison pass; dense key sets (a large share of the key
+    space) use a scatter, O(space); sparse ones a sort.
+    """
+    n = keys.size
+    head = keys[:1024]
+    if n < 2 or (bool((head[1:] > head[:-1]).all()) and bool((keys[1:] > keys[:-1]).all())):
+        return None, keys, -1
+    if n * 8 >= space:
         slot = np.full(space, -1, dtype=np.int64)
-        slot[keys] = np.arange(keys.size, dtype=np.int64)
-        order = slot[slot >= 0]
-        return order, keys[order], -1
+        slot[keys] = np.arange(n, dtype=np.int64)
+        if n == space and int(slot.min()) >= 0:  # every pair once: a complete grid
+            return slot, np.arange(space, dtype=np.int64), -1
+        filled = slot >= 0
+        order = slot[filled]
+        if order.size == n:
+            return order, np.flatnonzero(filled).astype(np.int64, copy=False), -1
+        counts = np.bincount(keys, minlength=space)
+        rows = np.flatnonzero(keys == int(np.flatnonzero(counts > 1)[0]))
+        return None, np.empty(0, np.int64), int(rows[1])
     order = np.argsort(keys, kind="stable")
     sk = keys[order]
     same = np.flatnonzero(sk[1:] == sk[:-1])
     if same.size:
         return order, sk, int(max(order[same[0]], order[same[0] + 1]))
     return order, sk, -1
+
+
+def _take(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    return values if order is None else values[order]
 
 
 def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
@@ -409,8 +441,13 @@ def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
         return float(scale)
     if values.size == 0:
         return 1.0
-    biggest = float(np.abs(values).max())
-    if biggest == 0.0 or values.dtype.kind in "iu":
+    if values.dtype.kind in "iu":
+        biggest = float(max(int(values.max()), -int(values.min())))
+        if biggest <= TARGET_MAGNITUDE * 1000:
+            return 1.0
+    else:
+        biggest = float(np.abs(values).max())
+    if biggest == 0.0:
         return 1.0
     sample = values[:: max(1, values.size // 4096)]
     for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
@@ -505,7 +542,6 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
             m, e = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
             keys = _pair_keys(m, e, n_m)
-            order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
             if isinstance(rule, PairScore):
                 if rule.column not in rule.table.columns:
                     raise InputError(
@@ -514,8 +550,11 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         column=rule.column,
                         choices=[str(c) for c in rule.table.columns],
                     )
-                vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
-                bad = ~np.isfinite(vals)
+                vals = rule.table[rule.column]
+                if vals.dtype.kind not in "iuf":
+                    vals = pd.to_numeric(vals, errors="coerce")
+                vals = vals.to_numpy(np.int64 if vals.dtype.kind == "i" else float)
+                bad = ~np.isfinite(vals) if vals.dtype.kind == "f" else np.zeros(0, dtype=bool)
                 if bad.any():
                     row = int(np.flatnonzero(bad)[0])
                     raise InputError(
@@ -524,13 +563,29 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         row=row,
                         column=rule.column,
                     )
+                grid = None
+                if keys.size == n_m * n_e and keys.size > 1:
+                    grid = _complete_grid(keys, vals)
+                if grid is not None:  # every pair once: sorted, the pairs are a grid
+                    skeys = np.arange(keys.size, dtype=np.int64)
+                    pair_values[id(rule)] = (skeys, grid)
+                    pair_edges[id(rule)] = (np.tile(np.arange(n_m, dtype=np.int64), n_e),
+                                            np.repeat(np.arange(n_e, dtype=np.int64), n_m))
+                else:
+                    order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
+                    if dup_row >= 0:
+                        raise InputError("pair listed twice", table=tname, row=dup_row,
+                                         column=rule.mentor)
+                    pair_values[id(rule)] = (skeys, _take(vals, order))
+                    if skeys.size == n_m * n_e:  # complete: the sorted pairs are a grid
+                        pair_edges[id(rule)] = (np.tile(np.arange(n_m, dtype=np.int64), n_e),
+                                                np.repeat(np.arange(n_e, dtype=np.int64), n_m))
+                    else:
+                        pair_edges[id(rule)] = (_take(m, order), _take(e, order))
+            else:
+                _, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
                 if dup_row >= 0:
-                    raise InputError("pair listed twice", table=tname, row=dup_row,
-                                     column=rule.mentor)
-                pair_values[id(rule)] = (skeys, vals[order])
-                pair_edges[id(rule)] = (m[order], e[order])
-            elif dup_row >= 0:
-                skeys = np.unique(keys)
+                    skeys = np.unique(keys)
             extra[id(rule)] = skeys
         elif isinstance(rule, Preferences):
             m, e = pair_table(rule.table, "preferences", mentors, mentees, rule.mentor,
@@ -558,7 +613,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 acceptable &= ranked
                 size = (len(mentees) if side == "mentee" else len(mentors))
                 lengths[side] = np.bincount(owner[ranked], minlength=size)
-                ranks[side] = vals[order]
+                ranks[side] = _take(vals, order)
             pair_values[id(rule)] = (skeys, ranks, lengths)
             extra[id(rule)] = np.sort(keys[acceptable])
 
@@ -574,20 +629,25 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         None,
     )
 
+    keys_edges: np.ndarray | None = None
     if isinstance(first, PairScore) and id(first) in pair_edges:
         m, e = pair_edges[id(first)]  # already sorted by (mentee, mentor), unique
+        keys_edges = extra[id(first)]
     else:
         m, e = _generate(first, ctx, extra)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
         if rule is not first or not isinstance(rule, PairScore | Nearest):  # exact generators
             keep = _rule_mask(rule, ctx, m, e, extra)
-            m, e = m[keep], e[keep]
+            if not keep.all():
+                m, e = m[keep], e[keep]
+                keys_edges = None if keys_edges is None else keys_edges[keep]
         funnel[stage_name(rule)] = np.bincount(e, minlength=n_e)
-    keys_edges = _pair_keys(m, e, n_m)
-    if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):
-        order = np.argsort(keys_edges, kind="stable")
-        m, e, keys_edges = m[order], e[order], keys_edges[order]
+    if keys_edges is None:
+        keys_edges = _pair_keys(m, e, n_m)
+        if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):
+            order = np.argsort(keys_edges, kind="stable")
+            m, e, keys_edges = m[order], e[order], keys_edges[order]
 
     # degree bounds
     pairing = problem.pairing
@@ -688,7 +748,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             return "strong_to_weak", ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span), "max"
         if isinstance(term, PairScore):
             skeys, svals = pair_values[id(term)]
-            if skeys.size == keys_edges.size and np.array_equal(skeys, keys_edges):
+            if skeys is keys_edges or (skeys.size == keys_edges.size
+                                       and np.array_equal(skeys, keys_edges)):
                 score = svals  # the table itself generated the candidates
             else:
                 score = np.zeros(m.size)
@@ -726,14 +787,23 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         return np.where(ok, (length - np.nan_to_num(rank) + 1) / np.maximum(length, 1), 0.0)
 
     def weighted(terms) -> tuple[np.ndarray, list[str]]:
-        out = np.zeros(m.size, dtype=float)
+        out: np.ndarray | None = None
         senses_ = []
         for term in terms:
             label, score, term_sense = term_score(term)
             info.setdefault(label, score)
-            out += (-1.0 if term_sense == "min" else 1.0) * term.weight * score
+            factor = (-1.0 if term_sense == "min" else 1.0) * term.weight
+            if score.dtype.kind == "i" and factor.is_integer() and (out is None
+                                                                     or out.dtype.kind == "i"):
+                factor = int(factor)  # whole scores, whole weights: the total stays exact
+            if out is None:
+                out = np.multiply(score, factor)
+            elif isinstance(factor, int):
+                out += factor * score
+            else:
+                out = out + factor * score
             senses_.append(term_sense)
-        return out, senses_
+        return (np.zeros(m.size) if out is None else out), senses_
 
     total, senses = weighted(problem.scores)
     sense = "min" if senses and all(s == "min" for s in senses) else "max"
@@ -742,7 +812,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     slots = int(min(demand.sum(), cap_hi.sum()))
     sc = _choose_scale(total, slots, scale)
     if scale is None and sc == 1.0:
-        value = total.astype(np.int64)  # _choose_scale checked that every score is whole
+        value = total.astype(np.int64, copy=False)  # every score is whole (checked)
     else:
         scaled = total * sc
         value = np.rint(scaled)
@@ -759,15 +829,15 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         value = value.astype(np.int64)
 
     must = pairing.unmatched == "forbid"
+    vmax = int(value.max()) if value.size else 0
+    vmin = int(value.min()) if value.size else 0
     if must:
         penalty = 0
     elif pairing.unmatched_penalty is not None:
         penalty = int(round(pairing.unmatched_penalty * sc))
     else:
-        vmax = int(value.max()) if value.size else 0
-        vmin = int(value.min()) if value.size else 0
         penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
-    if (penalty + (np.abs(value).max() if value.size else 0)) * max(slots, 1) >= MAX_TOTAL:
+    if (penalty + max(vmax, -vmin)) * max(slots, 1) >= MAX_TOTAL:
         raise InputError(
             "objective too large for 64-bit integers: lower scale= or the score weights",
             column="scale",
@@ -775,7 +845,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
 
-    edge_info = pd.DataFrame(info)
+    edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written
     groups = [CompiledStable(g[1].label, g[1], *preference_orders(edge_info, m, e))
               if isinstance(g, tuple) else g for g in groups]
     funnel_df = pd.DataFrame(funnel)

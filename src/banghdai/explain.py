@@ -278,12 +278,24 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     em, ee = compiled.edge_mentor, compiled.edge_mentee
     got = np.bincount(ee[chosen], minlength=n_e)
     missing = np.flatnonzero(got < compiled.demand)
+    if missing.size == 0:
+        text = np.empty(0, dtype=object)
+        out = pd.DataFrame({"mentee_id": text, "needed": missing, "got": missing,
+                            "candidates": missing, "reason": text, "funnel": text,
+                            "full_mentors": text})
+        if "name" in compiled.mentees.frame.columns:
+            out.insert(1, "name", text)
+        return out
     cand = np.bincount(ee, minlength=n_e)
     weight = _edge_load(compiled)
     load = np.bincount(em[chosen], weights=weight[chosen], minlength=n_m).astype(np.int64)
-    blocked = load[em] + weight > compiled.cap_hi[em]  # the mentor has no room for this pair
-    open_edge = ~blocked & ~chosen
-    open_cand = np.bincount(ee[open_edge], minlength=n_e)
+    is_missing = np.zeros(n_e, dtype=bool)
+    is_missing[missing] = True
+    sub = np.flatnonzero(is_missing[ee])  # only the unmatched mentees' candidate pairs matter
+    blocked = np.zeros(em.size, dtype=bool)  # the mentor has no room for this pair
+    blocked[sub] = load[em[sub]] + weight[sub] > compiled.cap_hi[em[sub]]
+    open_sub = sub[~blocked[sub] & ~chosen[sub]]
+    open_cand = np.bincount(ee[open_sub], minlength=n_e)
     last = _last_rule(compiled, missing)
     c_m, g_m, o_m = cand[missing], got[missing], open_cand[missing]
     none_text = [words["none"].format(rule=_quote(r, lang)) if r else words["none_rules"]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -69,6 +70,7 @@ class Table:
     frame: pd.DataFrame
     ids: np.ndarray
     source: Mapping[str, str]
+    int_ids: np.ndarray | None = None  # the caller's ids when they were integers
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -106,23 +108,70 @@ class Table:
             )
         return values
 
+    @cached_property
+    def _int_lookup(self) -> tuple[int, np.ndarray | None] | pd.Index | None:
+        """Integer ids → positions: a direct-address array when the ids are compact (None for
+        ids numbered in row order), a hash index otherwise."""
+        if self.int_ids is None or len(self.int_ids) == 0:
+            return None
+        lo, hi = int(self.int_ids.min()), int(self.int_ids.max())
+        span = hi - lo + 1
+        if span > 4 * len(self.int_ids) + 4096:
+            return pd.Index(self.int_ids)
+        if span == len(self.int_ids) and bool((np.diff(self.int_ids) == 1).all()):
+            return lo, None  # ids lo, lo+1, ... in row order: the position is id - lo
+        lut = np.full(span, -1, dtype=np.int64)
+        lut[self.int_ids - lo] = np.arange(len(self.int_ids), dtype=np.int64)
+        return lo, lut
+
+    def _index_of_ints(self, values: np.ndarray) -> np.ndarray | None:
+        """Positions of integer ``values`` (-1 when unknown), or None if this table's ids are not
+        integers. One gather through a lookup array: no hashing, no text."""
+        lookup = self._int_lookup
+        if lookup is None:
+            return None
+        if isinstance(lookup, pd.Index):
+            return lookup.get_indexer(values).astype(np.int64, copy=False)
+        lo, lut = lookup
+        if values.size == 0:
+            return np.empty(0, dtype=np.int64)
+        size = len(self.int_ids) if lut is None else lut.size
+        vmin, vmax = int(values.min()), int(values.max())
+        if vmin >= lo and vmax < lo + size:
+            if lut is None:
+                if lo:
+                    return values - lo
+                view = values.view()  # the caller's own array: hand out a read-only view
+                view.flags.writeable = False
+                return view
+            return lut.take(values - lo if lo else values)
+        inside = (values >= lo) & (values < lo + size)
+        shifted = np.where(inside, values - lo, 0)
+        return np.where(inside, shifted if lut is None else lut.take(shifted), -1)
+
     def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
         """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
-        codes, uniques = pd.factorize(pd.Series(ids).reset_index(drop=True), use_na_sentinel=True)
-        keys = ids_as_str(pd.Series(uniques))
-        pos_u = pd.Index(self.ids).get_indexer(keys)
-        pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1)
+        series = pd.Series(ids).reset_index(drop=True)
+        pos = None
+        if series.dtype.kind in "iu" and (series.dtype.kind == "i" or series.max() < 2**63):
+            pos = self._index_of_ints(series.to_numpy(dtype=np.int64))
+        if pos is None:
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            keys = ids_as_str(pd.Series(uniques))
+            pos_u = pd.Index(self.ids).get_indexer(keys)
+            pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
         missing = pos < 0
         if missing.any():
             row = int(np.flatnonzero(missing)[0])
-            shown = keys[codes[row]] if codes[row] >= 0 else None
+            value = series.iloc[row]
+            shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
             raise InputError(
                 f"unknown {self.side[:-1]} id {shown!r}",
                 table=table,
                 row=row,
                 column=column,
             )
-        return pos.astype(np.int64)
+        return pos
 
 
 def ids_as_str(values: pd.Series | np.ndarray | list) -> np.ndarray:
@@ -132,6 +181,8 @@ def ids_as_str(values: pd.Series | np.ndarray | list) -> np.ndarray:
         whole = s.dropna()
         if len(whole) and bool((whole == np.floor(whole)).all()):
             s = s.astype("Int64")
+    if s.dtype.kind in "iu":
+        return s.to_numpy().astype(str).astype(object)
     out = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).to_numpy(dtype=object)
     return out
 
@@ -256,6 +307,7 @@ def prepare_table(
             column=source.get(id_col, id_col),
         )
     frame[id_col] = ids
+    int_ids = raw_ids.to_numpy(dtype=np.int64) if raw_ids.dtype.kind == "i" else None
     for coord, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
         if coord in frame.columns:
             values = pd.to_numeric(frame[coord], errors="coerce").to_numpy(dtype=float)
@@ -272,7 +324,7 @@ def prepare_table(
                     column=source.get(coord, coord),
                 )
             frame[coord] = values
-    return Table(side=side, frame=frame, ids=ids, source=source)
+    return Table(side=side, frame=frame, ids=ids, source=source, int_ids=int_ids)
 
 
 def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
@@ -333,6 +385,8 @@ def pair_table(
                 choices=[str(c) for c in df.columns],
             )
     for col in (mentor_col, mentee_col):
+        if df[col].dtype.kind in "iub":  # integer columns hold no empty cells
+            continue
         nan = df[col].isna().to_numpy()
         if nan.any():
             raise InputError("empty id", table=name, row=int(np.flatnonzero(nan)[0]), column=col)

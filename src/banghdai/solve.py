@@ -121,8 +121,7 @@ def solve(
         and (name == "cpsat" or executor is not None)
     )
     parts = components(compiled) if do_split else []
-    reason = trivially_infeasible(compiled)
-    if do_split and len(parts) > 1 and reason is None:
+    if len(parts) > 1 and trivially_infeasible(compiled) is None:
         raw = solve_split(compiled, name, sp, parts, executor)
     else:
         raw = BACKENDS[name].solve(compiled, sp)

@@ -55,7 +55,8 @@ def components(compiled: Compiled) -> list[np.ndarray]:
 
 def _sub_table(table: Table, rows: np.ndarray) -> Table:
     return Table(side=table.side, frame=table.frame.iloc[rows].reset_index(drop=True),
-                 ids=table.ids[rows], source=table.source)
+                 ids=table.ids[rows], source=table.source,
+                 int_ids=None if table.int_ids is None else table.int_ids[rows])
 
 
 def subproblem(compiled: Compiled, edges: np.ndarray) -> Compiled:

@@ -66,7 +66,8 @@ def _assign_max(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     except ImportError:
         return linear_sum_assignment(value, maximize=True)
     n_rows, n_cols = value.shape
-    cost = (value.max(initial=0) - value).astype(np.float64)  # >= 0, minimise
+    cost = value.astype(np.float64)
+    np.subtract(cost.max(initial=0.0), cost, out=cost)  # >= 0, minimise
     _, x, _ = lap.lapjv(cost, extend_cost=n_rows != n_cols)
     rows = np.flatnonzero(x >= 0)
     return rows, x[rows].astype(np.int64)
@@ -106,12 +107,12 @@ class FlowBackend:
         full problem infeasible.
         """
         start = time.perf_counter()
+        if _dense_one_to_one(compiled):  # complete: every degree bound can be met
+            return self._assignment(compiled, start)
         reason = trivially_infeasible(compiled)
         if reason is not None:
             return RawSolution(Status.INFEASIBLE, None, None, None,
                                time.perf_counter() - start, {"reason": reason})
-        if _dense_one_to_one(compiled):
-            return self._assignment(compiled, start)
         if _one_to_one(compiled) and (compiled.must_match
                                       or compiled.pairing.unmatched_penalty is None):
             # coverage first (or forced): the optimum is a maximum-cardinality matching
