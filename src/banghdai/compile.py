@@ -278,6 +278,25 @@ def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
     return keys
 
 
+def _grid(n_m: int, n_e: int, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mentor and mentee of every pair of a complete table, sorted by (mentee, mentor).
+
+    ``out``: a spare int64 array of n_m * n_e items to write the mentors into.
+    """
+    m = np.empty((n_e, n_m), dtype=np.int64) if out is None else out.reshape(n_e, n_m)
+    m[:] = np.arange(n_m, dtype=np.int64)
+    e = np.empty((n_e, n_m), dtype=np.int64)
+    e[:] = np.arange(n_e, dtype=np.int64)[:, None]
+    return m.reshape(-1), e.reshape(-1)
+
+
+def _per_mentee(e: np.ndarray, n_e: int, in_order: bool) -> np.ndarray:
+    """Number of pairs of each mentee; ``in_order`` says ``e`` is sorted (then no pass over e)."""
+    if in_order:
+        return np.diff(np.searchsorted(e, np.arange(n_e + 1, dtype=np.int64)))
+    return np.bincount(e, minlength=n_e)
+
+
 def _complete_grid(keys: np.ndarray, values: np.ndarray) -> np.ndarray | None:
     """``values`` in key order when ``keys`` are each of 0..n-1 once (a complete table), else None.
 
@@ -569,8 +588,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 if grid is not None:  # every pair once: sorted, the pairs are a grid
                     skeys = np.arange(keys.size, dtype=np.int64)
                     pair_values[id(rule)] = (skeys, grid)
-                    pair_edges[id(rule)] = (np.tile(np.arange(n_m, dtype=np.int64), n_e),
-                                            np.repeat(np.arange(n_e, dtype=np.int64), n_m))
+                    pair_edges[id(rule)] = _grid(n_m, n_e, out=keys)  # keys: spare now
                 else:
                     order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
                     if dup_row >= 0:
@@ -578,8 +596,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                                          column=rule.mentor)
                     pair_values[id(rule)] = (skeys, _take(vals, order))
                     if skeys.size == n_m * n_e:  # complete: the sorted pairs are a grid
-                        pair_edges[id(rule)] = (np.tile(np.arange(n_m, dtype=np.int64), n_e),
-                                                np.repeat(np.arange(n_e, dtype=np.int64), n_m))
+                        pair_edges[id(rule)] = _grid(n_m, n_e)
                     else:
                         pair_edges[id(rule)] = (_take(m, order), _take(e, order))
             else:
@@ -642,7 +659,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             if not keep.all():
                 m, e = m[keep], e[keep]
                 keys_edges = None if keys_edges is None else keys_edges[keep]
-        funnel[stage_name(rule)] = np.bincount(e, minlength=n_e)
+        funnel[stage_name(rule)] = _per_mentee(e, n_e, keys_edges is not None)
     if keys_edges is None:
         keys_edges = _pair_keys(m, e, n_m)
         if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):

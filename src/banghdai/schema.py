@@ -160,9 +160,8 @@ class Table:
             keys = ids_as_str(pd.Series(uniques))
             pos_u = pd.Index(self.ids).get_indexer(keys)
             pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
-        missing = pos < 0
-        if missing.any():
-            row = int(np.flatnonzero(missing)[0])
+        if pos.size and int(pos.min()) < 0:
+            row = int(np.flatnonzero(pos < 0)[0])
             value = series.iloc[row]
             shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
             raise InputError(

@@ -171,11 +171,10 @@ def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
     for side, table, pos in (("mentor", compiled.mentors, m), ("mentee", compiled.mentees, e)):
         if "name" in table.frame.columns:
             cols[f"{side}_name"] = table.frame["name"].to_numpy()[pos]
-    frame = pd.DataFrame(cols)
-    info = compiled.edge_info.iloc[idx].reset_index(drop=True)
-    frame = pd.concat([frame, info], axis=1)
-    frame["fixed"] = compiled.edge_fixed[idx]
-    return frame
+    for name in compiled.edge_info.columns:
+        cols.setdefault(name, compiled.edge_info[name].to_numpy()[idx])
+    cols["fixed"] = compiled.edge_fixed[idx]
+    return pd.DataFrame(cols)
 
 
 def unmatched_frame(compiled: Compiled, chosen: np.ndarray, lang: str = "en") -> pd.DataFrame:
