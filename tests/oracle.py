@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 from ortools.graph.python import min_cost_flow
 from scipy.optimize import linear_sum_assignment
 
@@ -226,3 +227,24 @@ def assert_valid(problem: bd.Problem, result: bd.Result, *, rel: float = 1e-7, a
     validation = bd.validate(problem, result.pairs).raise_if_invalid()
     assert result.objective == pytest.approx(validation.objective, rel=rel, abs=abs_)
     return validation
+
+
+def quick_settings(max_examples: int) -> settings:
+    """Hypothesis settings for solver properties: derandomised, no deadline, no database."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
+def refused(fn, **expected) -> bd.InputError:
+    """Run ``fn``, insist it raises InputError, check the named attributes (row, column...)."""
+    with pytest.raises(bd.InputError) as info:
+        fn()
+    err = info.value
+    for key, value in expected.items():
+        assert getattr(err, key) == value, (key, getattr(err, key), str(err))
+    return err

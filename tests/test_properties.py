@@ -20,20 +20,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import banghdai as bd
 
-from oracle import assert_valid, brute_force, rounding_tolerance
+from oracle import assert_valid, brute_force, quick_settings, rounding_tolerance
 
-SETTINGS = settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+SETTINGS = quick_settings(40)
 
 SHAPES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many")
 CAPACITY_SHAPES = ("one_to_many", "many_to_many")

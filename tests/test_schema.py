@@ -8,6 +8,8 @@ import pytest
 
 import banghdai as bd
 
+from oracle import refused
+
 
 def mentors(**extra):
     data = {"mentor_id": ["M1", "M2", "M3"], "county": ["A", "A", "B"],
@@ -22,15 +24,6 @@ def mentees(**extra):
             "lon": [106.25, 106.35], "rating": [2.0, 3.0]}
     data.update(extra)
     return pd.DataFrame(data)
-
-
-def refused(fn, **expected):
-    with pytest.raises(bd.InputError) as info:
-        fn()
-    err = info.value
-    for key, value in expected.items():
-        assert getattr(err, key) == value, (key, getattr(err, key), str(err))
-    return err
 
 
 def test_missing_id_column():

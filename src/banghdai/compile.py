@@ -348,7 +348,11 @@ def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray | None
 
 
 def _take(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
-    return values if order is None else values[order]
+    """``values`` reordered; without an order, a copy unless the array is already our own
+    (the compiled graph must never alias the caller's tables)."""
+    if order is not None:
+        return values[order]
+    return values if values.flags.owndata and values.flags.writeable else values.copy()
 
 
 def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
@@ -835,11 +839,13 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         value = np.rint(scaled)
         if total.size:
             err = float(np.abs(scaled - value).max())
-            ref = max(float(np.abs(scaled).max()), 1.0)
+            spread = float(scaled.max() - scaled.min())  # the differences decide the optimum
+            ref = spread if spread > 0 else np.inf  # equal scores: nothing to tell apart
             if err / ref > 1e-4:
                 warnings.warn(
                     f"scores rounded to integers with scale {sc:g} lose precision (largest "
-                    f"relative error {err / ref:.1e}); pass a larger scale= to keep more digits",
+                    f"rounding error {err / ref:.1e} of the scores' spread); pass a larger "
+                    "scale= to keep more digits",
                     ScalingWarning,
                     stacklevel=3,
                 )

@@ -197,6 +197,47 @@ _REASONS = {
 }
 
 
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Any array as an object array of Python strings."""
+    values = np.asarray(values)
+    if values.dtype == object:
+        return np.array([v if isinstance(v, str) else str(v) for v in values.tolist()],
+                        dtype=object)
+    return values.astype(str).astype(object)
+
+
+def _vformat(template: str, size: int, **columns: np.ndarray | str) -> np.ndarray:
+    """``template.format(**row)`` for every row of equal-length columns, as an object array.
+
+    Only plain ``{name}`` fields are supported; the loop runs over the
+    template's pieces, never over the rows.
+    """
+    import string
+
+    out = np.full(size, "", dtype=object)
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        if literal:
+            out = out + literal
+        if name is not None:
+            value = columns[name]
+            out = out + (value if isinstance(value, str) else _texts(value))
+    return out
+
+
+def _joined(items: np.ndarray, heads: np.ndarray, counts: np.ndarray, show: int, sep: str,
+            more: str) -> np.ndarray:
+    """Per group of ``items`` (runs given by heads/counts): the first ``show`` joined by ``sep``,
+    then ``more`` (a template with ``{n}``) when the group has more."""
+    out = items[heads].copy()
+    for r in range(1, show):
+        has = counts > r
+        out[has] = out[has] + sep + items[heads[has] + r]
+    over = counts > show
+    if over.any():
+        out[over] = out[over] + sep + _vformat(more, int(over.sum()), n=counts[over] - show)
+    return out
+
+
 def _full_mentors(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
                   load: np.ndarray, missing: np.ndarray, words: dict, show: int) -> list[str]:
     """Per missing mentee: its best ``show`` candidates that were full, and with whom."""
@@ -216,32 +257,32 @@ def _full_mentors(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
     top = idx[rank < show]
     # each listed mentor once: '<label> full load/cap with E1, E2, E3[, and n more]'
     mentors = np.unique(em[top])
+    labels = _labels_of(compiled.mentors)
+    cap = compiled.cap_hi
+    text = np.empty(compiled.n_mentors, dtype=object)
+    text[mentors] = _vformat(words["full_none"], mentors.size, mentor=labels[mentors],
+                             load=load[mentors], cap=cap[mentors])
     chosen_idx = np.flatnonzero(chosen)
     pick = chosen_idx[np.isin(em[chosen_idx], mentors)]
-    pick = pick[np.argsort(em[pick], kind="stable")]
-    who_ids = compiled.mentees.ids[ee[pick]].astype(str).tolist()
-    heads, counts = _segments(em[pick])
-    labels = _labels_of(compiled.mentors)
-    text: dict[int, str] = {}
-    for m, a, n in zip(em[pick][heads].tolist(), heads.tolist(), counts.tolist(), strict=True):
-        who = words["list"].join(who_ids[a:a + min(n, show)])
-        if n > show:
-            who = words["list"].join([who, words["more"].format(n=n - show)])
-        text[m] = words["full_with"].format(mentor=labels[m], load=int(load[m]),
-                                             cap=int(compiled.cap_hi[m]), mentees=who)
-    for m in mentors.tolist():  # full without pairs: capacity 0 (or less than one pair's load)
-        text.setdefault(m, words["full_none"].format(mentor=labels[m], load=int(load[m]),
-                                                     cap=int(compiled.cap_hi[m])))
-    items = [text[m] for m in em[top].tolist()]
+    if pick.size:
+        pick = pick[np.argsort(em[pick], kind="stable")]
+        heads, counts = _segments(em[pick])
+        who = _joined(_texts(compiled.mentees.ids[ee[pick]]), heads, counts, show,
+                      words["list"], words["more"])
+        with_pairs = em[pick][heads]
+        text[with_pairs] = _vformat(words["full_with"], with_pairs.size,
+                                    mentor=labels[with_pairs], load=load[with_pairs],
+                                    cap=cap[with_pairs], mentees=who)
     heads, counts = _segments(ee[top])
-    out = {}
-    for e, a, n, total in zip(ee[top][heads].tolist(), heads.tolist(), counts.tolist(),
-                              size.tolist(), strict=True):
-        parts = items[a:a + n]
-        if total > show:
-            parts.append(words["more"].format(n=total - show))
-        out[e] = words["sep"].join(parts)
-    return [out.get(e, "") for e in missing.tolist()]
+    per_mentee = _joined(text[em[top]], heads, counts, show, words["sep"], words["more"])
+    totals = size  # candidates that were full, per mentee with any (same order as heads)
+    over = totals > show
+    if over.any():  # '...; and n more' counts every full candidate, not just the top ones
+        per_mentee[over] = per_mentee[over] + words["sep"] + _vformat(
+            words["more"], int(over.sum()), n=totals[over] - show)
+    out = np.full(compiled.n_mentees, "", dtype=object)
+    out[ee[top][heads]] = per_mentee
+    return out[missing].tolist()
 
 
 def _segments(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -278,8 +319,8 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     em, ee = compiled.edge_mentor, compiled.edge_mentee
     got = np.bincount(ee[chosen], minlength=n_e)
     missing = np.flatnonzero(got < compiled.demand)
-    if missing.size == 0:
-        text = np.empty(0, dtype=object)
+    if missing.size == 0:  # same columns and dtypes as a frame with rows
+        text = pd.Series([], dtype=pd.Series(["text"]).dtype)
         out = pd.DataFrame({"mentee_id": text, "needed": missing, "got": missing,
                             "candidates": missing, "reason": text, "funnel": text,
                             "full_mentors": text})
@@ -302,9 +343,9 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
                  for r in last]
     reasons = np.where(
         c_m == 0, np.array(none_text, dtype=object),
-        np.where(c_m <= g_m, pd.Series(c_m).map(lambda c: words["paired"].format(c=c)).to_numpy(),
-                 np.where(o_m == 0, pd.Series(c_m).map(lambda c: words["full"].format(c=c))
-                          .to_numpy(), words["traded"]))).tolist()
+        np.where(c_m <= g_m, _vformat(words["paired"], c_m.size, c=c_m),
+                 np.where(o_m == 0, _vformat(words["full"], c_m.size, c=c_m),
+                          words["traded"]))).tolist()
     fulls = _full_mentors(compiled, chosen, blocked, load, missing, words, show)
     out = pd.DataFrame(
         {

@@ -56,10 +56,13 @@ def _dense_one_to_one(c: Compiled) -> bool:
 
 
 def _assign_max(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Maximum-weight assignment of the smaller side: lap.lapjv if installed, else SciPy.
+    """Maximum-weight assignment of the smaller side: lap.lapjv when it is exact, else SciPy.
 
-    Both are exact Jonker–Volgenant implementations; ``lap`` (the ``fast``
-    extra) is about 3x faster on large dense matrices.
+    Both are Jonker–Volgenant implementations; ``lap`` (the ``fast`` extra) is
+    2-4x faster on large dense matrices, but it uses ``lap.LARGE`` (10^6) as
+    infinity and returns wrong assignments once costs reach it. It is used only
+    while every cost (shifted to start at 0) stays below half of that;
+    otherwise, or without ``lap``, SciPy's ``linear_sum_assignment`` solves it.
     """
     try:
         import lap
@@ -68,6 +71,8 @@ def _assign_max(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n_rows, n_cols = value.shape
     cost = value.astype(np.float64)
     np.subtract(cost.max(initial=0.0), cost, out=cost)  # >= 0, minimise
+    if cost.size and float(cost.max()) >= getattr(lap, "LARGE", 1e6) / 2:
+        return linear_sum_assignment(cost)
     _, x, _ = lap.lapjv(cost, extend_cost=n_rows != n_cols)
     rows = np.flatnonzero(x >= 0)
     return rows, x[rows].astype(np.int64)
