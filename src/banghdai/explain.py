@@ -115,10 +115,18 @@ def _stages(compiled: Compiled) -> list[str]:
     return [c for c in compiled.funnel.columns if c not in ("mentee_id", "mentors")]
 
 
-def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str) -> list[str]:
+def _funnel_counts(compiled: Compiled, rows: np.ndarray) -> np.ndarray:
+    """Funnel counts of mentee ``rows``: the 'mentors' column, then one per stage."""
+    funnel = compiled.funnel
+    return np.column_stack([funnel[c].to_numpy()[rows] for c in ["mentors", *_stages(compiled)]])
+
+
+def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
+                  counts: np.ndarray | None = None) -> list[str]:
     """'483 mentors → same county 89 → …' for each mentee row (vectorised)."""
     stages = _stages(compiled)
-    counts = compiled.funnel[["mentors", *stages]].to_numpy()[rows]
+    if counts is None:
+        counts = _funnel_counts(compiled, rows)
     if rows.size == 0:
         return []
     head = "mentors" if lang == "en" else "导师"
@@ -131,12 +139,15 @@ def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str) -> list[str]:
     return text.tolist()
 
 
-def _last_rule(compiled: Compiled, rows: np.ndarray) -> list[str | None]:
+def _last_rule(compiled: Compiled, rows: np.ndarray,
+               counts: np.ndarray | None = None) -> list[str | None]:
     """The rule after which no candidate was left, per mentee row (None if some remain)."""
     stages = _stages(compiled)
     if not stages or rows.size == 0:
         return [None] * rows.size
-    zero = compiled.funnel[stages].to_numpy()[rows] == 0
+    if counts is None:
+        counts = _funnel_counts(compiled, rows)
+    zero = counts[:, 1:] == 0
     first = zero.argmax(axis=1)
     return [stages[f] if z else None for f, z in zip(first.tolist(), zero.any(axis=1).tolist(),
                                                       strict=True)]
@@ -148,11 +159,13 @@ def _edge_load(compiled: Compiled) -> np.ndarray:
     return np.ones(compiled.n_edges, dtype=np.int64) if load is None else np.asarray(load)
 
 
-def _labels_of(table) -> np.ndarray:
-    """'M0012 熊涛刚' per row (id and name when the table has names)."""
-    ids = pd.Series(table.ids, dtype=object).astype(str)
+def _labels_of(table, rows: np.ndarray | None = None) -> np.ndarray:
+    """'M0012 熊涛刚' per row (id and name when the table has names); all rows or ``rows``."""
+    ids = pd.Series(table.ids if rows is None else table.ids[rows], dtype=object).astype(str)
     if "name" in table.frame.columns:
         names = table.frame["name"]
+        if rows is not None:
+            names = names.iloc[rows].reset_index(drop=True)
         ok = names.map(lambda v: isinstance(v, str) and v != "").to_numpy(dtype=bool)
         ids = ids.where(~ok, ids + " " + names.astype(str))
     return ids.to_numpy(dtype=object)
@@ -249,7 +262,13 @@ def _full_mentors(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
     idx = np.flatnonzero(~chosen & blocked & is_missing[ee])
     if idx.size == 0:
         return [""] * missing.size
-    idx = idx[np.lexsort((-compiled.edge_value[idx], ee[idx]))]
+    # edges are sorted by mentee, so idx is too: order each mentee's run by value, best first
+    val = compiled.edge_value[idx]
+    span = int(val.max()) - int(val.min()) + 1
+    if span * (compiled.n_mentees + 1) < 2**62:
+        idx = idx[np.argsort(ee[idx] * span + (int(val.max()) - val), kind="stable")]
+    else:  # pragma: no cover - astronomically spread values
+        idx = idx[np.lexsort((-val, ee[idx]))]
     owner = ee[idx]
     start = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
     size = np.diff(np.r_[start, owner.size])
@@ -257,7 +276,8 @@ def _full_mentors(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
     top = idx[rank < show]
     # each listed mentor once: '<label> full load/cap with E1, E2, E3[, and n more]'
     mentors = np.unique(em[top])
-    labels = _labels_of(compiled.mentors)
+    labels = np.empty(compiled.n_mentors, dtype=object)
+    labels[mentors] = _labels_of(compiled.mentors, mentors)
     cap = compiled.cap_hi
     text = np.empty(compiled.n_mentors, dtype=object)
     text[mentors] = _vformat(words["full_none"], mentors.size, mentor=labels[mentors],
@@ -337,7 +357,8 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     blocked[sub] = load[em[sub]] + weight[sub] > compiled.cap_hi[em[sub]]
     open_sub = sub[~blocked[sub] & ~chosen[sub]]
     open_cand = np.bincount(ee[open_sub], minlength=n_e)
-    last = _last_rule(compiled, missing)
+    counts = _funnel_counts(compiled, missing)
+    last = _last_rule(compiled, missing, counts)
     c_m, g_m, o_m = cand[missing], got[missing], open_cand[missing]
     none_text = [words["none"].format(rule=_quote(r, lang)) if r else words["none_rules"]
                  for r in last]
@@ -354,7 +375,7 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
             "got": got[missing],
             "candidates": cand[missing],
             "reason": reasons,
-            "funnel": _funnel_texts(compiled, missing, lang),
+            "funnel": _funnel_texts(compiled, missing, lang, counts),
             "full_mentors": fulls,
         }
     )
