@@ -871,8 +871,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written
     groups = [CompiledStable(g[1].label, g[1], *preference_orders(edge_info, m, e))
               if isinstance(g, tuple) else g for g in groups]
-    funnel_df = pd.DataFrame(funnel)
-    funnel_df.insert(0, "mentee_id", mentees.ids)
+    funnel_df = pd.DataFrame({"mentee_id": mentees.ids, **funnel})
     return Compiled(
         mentors=mentors,
         mentees=mentees,

@@ -28,6 +28,7 @@ capacity of A mentors (1) < mentor places that mentees who must be matched there
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -313,6 +314,18 @@ def _segments(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, np.diff(np.r_[starts, keys.size])
 
 
+@functools.cache
+def _no_unmatched(with_name: bool) -> pd.DataFrame:
+    """The empty unmatched table (built once: constructing frames costs more than copying)."""
+    text = pd.Series([], dtype=pd.Series(["text"]).dtype)
+    count = np.empty(0, dtype=np.int64)
+    out = pd.DataFrame({"mentee_id": text, "needed": count, "got": count, "candidates": count,
+                        "reason": text, "funnel": text, "full_mentors": text})
+    if with_name:
+        out.insert(1, "name", text)
+    return out
+
+
 def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
                       *, show: int = 3) -> pd.DataFrame:
     """Mentees with fewer mentors than needed, each with a reason a planner reads.
@@ -340,13 +353,7 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     got = np.bincount(ee[chosen], minlength=n_e)
     missing = np.flatnonzero(got < compiled.demand)
     if missing.size == 0:  # same columns and dtypes as a frame with rows
-        text = pd.Series([], dtype=pd.Series(["text"]).dtype)
-        out = pd.DataFrame({"mentee_id": text, "needed": missing, "got": missing,
-                            "candidates": missing, "reason": text, "funnel": text,
-                            "full_mentors": text})
-        if "name" in compiled.mentees.frame.columns:
-            out.insert(1, "name", text)
-        return out
+        return _no_unmatched("name" in compiled.mentees.frame.columns).copy()
     cand = np.bincount(ee, minlength=n_e)
     weight = _edge_load(compiled)
     load = np.bincount(em[chosen], weights=weight[chosen], minlength=n_m).astype(np.int64)

@@ -151,18 +151,19 @@ class Table:
 
     def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
         """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
-        series = pd.Series(ids).reset_index(drop=True)
+        kind = getattr(ids, "dtype", np.dtype(object)).kind
         pos = None
-        if series.dtype.kind in "iu" and (series.dtype.kind == "i" or series.max() < 2**63):
-            pos = self._index_of_ints(series.to_numpy(dtype=np.int64))
+        if kind == "i" or (kind == "u" and len(ids) and ids.max() < 2**63):
+            pos = self._index_of_ints(np.asarray(ids, dtype=np.int64))
         if pos is None:
+            series = pd.Series(ids).reset_index(drop=True)
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
             keys = ids_as_str(pd.Series(uniques))
             pos_u = pd.Index(self.ids).get_indexer(keys)
             pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
         if pos.size and int(pos.min()) < 0:
             row = int(np.flatnonzero(pos < 0)[0])
-            value = series.iloc[row]
+            value = pd.Series(ids).iloc[row]
             shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
             raise InputError(
                 f"unknown {self.side[:-1]} id {shown!r}",
