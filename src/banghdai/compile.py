@@ -327,7 +327,7 @@ def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray | None
     head = keys[:1024]
     if n < 2 or (bool((head[1:] > head[:-1]).all()) and bool((keys[1:] > keys[:-1]).all())):
         return None, keys, -1
-    if n * 8 >= space:
+    if n * 3 >= space:
         slot = np.full(space, -1, dtype=np.int64)
         slot[keys] = np.arange(n, dtype=np.int64)
         if n == space and int(slot.min()) >= 0:  # every pair once: a complete grid
@@ -339,11 +339,12 @@ def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray | None
         counts = np.bincount(keys, minlength=space)
         rows = np.flatnonzero(keys == int(np.flatnonzero(counts > 1)[0]))
         return None, np.empty(0, np.int64), int(rows[1])
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # unique keys need no stable sort (introsort is 2-3x faster)
     sk = keys[order]
     same = np.flatnonzero(sk[1:] == sk[:-1])
     if same.size:
-        return order, sk, int(max(order[same[0]], order[same[0] + 1]))
+        rows = np.flatnonzero(keys == sk[same[0]])
+        return order, sk, int(rows[1])
     return order, sk, -1
 
 
@@ -667,7 +668,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     if keys_edges is None:
         keys_edges = _pair_keys(m, e, n_m)
         if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):
-            order = np.argsort(keys_edges, kind="stable")
+            order = np.argsort(keys_edges)  # unique pairs: no stable sort needed
             m, e, keys_edges = m[order], e[order], keys_edges[order]
 
     # degree bounds

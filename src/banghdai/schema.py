@@ -333,6 +333,10 @@ def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
     if not isinstance(value, str):
         return np.full(n, int(value), dtype=np.int64)
     series = table.require(value, what)
+    if series.dtype.kind in "iu":  # whole numbers already: only the sign to check
+        numbers = series.to_numpy(dtype=np.int64)
+        if not len(numbers) or int(numbers.min()) >= 0:
+            return numbers.copy()
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(numbers) | (numbers < 0) | (numbers != np.floor(numbers))
     if bad.any():

@@ -133,10 +133,11 @@ class FlowBackend:
         first means exactly such a full matching, so the maximum-weight full
         matching is the optimum.
         """
-        value = c.edge_value + c.slot_penalty
-        weight = (int(value.max()) - value + 1).astype(np.float64)  # > 0: explicit entries stay
-        graph = csr_array((weight, (c.edge_mentee, c.edge_mentor)),
-                          shape=(c.n_mentees, c.n_mentors))
+        weight = c.edge_value.astype(np.float64)
+        np.subtract(float(weight.max()) + 1.0, weight, out=weight)  # > 0: explicit entries stay
+        # edges are sorted by (mentee, mentor): they already are the rows of a CSR matrix
+        indptr = np.searchsorted(c.edge_mentee, np.arange(c.n_mentees + 1, dtype=np.int64))
+        graph = csr_array((weight, c.edge_mentor, indptr), shape=(c.n_mentees, c.n_mentors))
         try:
             rows, cols = min_weight_full_bipartite_matching(graph)
         except ValueError:  # no full matching: coverage-first needs the flow
