@@ -234,7 +234,7 @@ def test_min_load_conflict_and_its_relaxation_by_cpsat():
 
 
 def test_distinct_types_missing_in_reach():
-    # one county (a single component: a split DistinctTypes problem is the lead's open bug)
+    # one county: a single component
     mentors = pd.DataFrame({"mentor_id": ["A", "B", "C"], "type": ["专家型", "专家型", "经验型"],
                             "county": ["X", "X", "X"], "capacity": [2, 2, 2]})
     mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "county": ["X", "X"], "k": [3, 1]})

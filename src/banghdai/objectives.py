@@ -72,9 +72,17 @@ class MaxMin:
     >>> import banghdai as bd
     >>> bd.MaxMin().terms
     ()
+    >>> bd.MaxMin(bd.Closeness(scale_km=50)).terms  # one score or a tuple of them
+    (Closeness(weight=1.0, scale_km=50),)
     """
 
     terms: tuple = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.terms, list | tuple):
+            object.__setattr__(self, "terms", (self.terms,))
+        else:
+            object.__setattr__(self, "terms", tuple(self.terms))
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .backends import AUTO_ORDER, BACKENDS, SolveParams, get_backend
 from .backends.base import RawSolution, trivially_infeasible
 from .exceptions import InputError
 from .result import Result, Status, as_bool, gap_of
-from .split import components, solve_split
+from .split import components, coupling, solve_split
 
 if TYPE_CHECKING:
     from .compile import Compiled
@@ -79,7 +79,10 @@ def solve(
     split
         Solve independent components of the candidate graph apart (regions
         that share no candidate pair): ``"auto"`` splits for CP-SAT or when an
-        executor is given, ``True`` always, ``False`` never.
+        executor is given unless a rule ties the components together (a quota
+        spanning them, MaxMin, BalanceLoad), ``True`` always (an error if a
+        rule ties them), ``False`` never. Group rules local to a mentee or
+        mentor, and sum levels, are solved per component.
     executor
         Any ``concurrent.futures.Executor`` (a process pool, or a Dask
         cluster's ``client.get_executor()``) to solve the components on.
@@ -109,18 +112,20 @@ def solve(
     if split not in ("auto", True, False):
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])
-    coupled = [g.label for g in compiled.group_rules if g.couples_components]
-    coupled += [lv.name for lv in compiled.levels if lv.couples_components]
+    coupled = [lv.name for lv in compiled.levels if lv.couples_components]
     if split is True and coupled:
         raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
-    if split is True and (compiled.group_rules or compiled.levels):
-        raise InputError("splitting is for edge and degree rules only; this problem has group "
-                         "rules or levels", column="split")
     do_split = split is True or (
-        split == "auto" and not coupled and not compiled.group_rules and not compiled.levels
-        and (name == "cpsat" or executor is not None)
+        split == "auto" and not coupled and (name == "cpsat" or executor is not None)
     )
     parts = components(compiled) if do_split else []
+    if len(parts) > 1:
+        coupled = coupling(compiled, parts)
+        if coupled and split is True:
+            raise InputError(f"cannot split: {coupled[0]} ties the regions together",
+                             column="split")
+        if coupled:  # "auto": solve it whole
+            do_split, parts = False, []
     if len(parts) > 1 and trivially_infeasible(compiled) is None:
         raw = solve_split(compiled, name, sp, parts, executor)
     else:

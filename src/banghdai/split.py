@@ -30,6 +30,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .backends import BACKENDS, RawSolution, SolveParams
 from .compile import Compiled
+from .groups import AtMostOneGroups, CompiledQuota, CompiledStable
 from .result import Status
 from .schema import Table
 
@@ -59,12 +60,87 @@ def _sub_table(table: Table, rows: np.ndarray) -> Table:
                  int_ids=None if table.int_ids is None else table.int_ids[rows])
 
 
+def edge_components(compiled: Compiled, parts: list[np.ndarray]) -> np.ndarray:
+    """Component number of every edge (its position in ``parts``)."""
+    label = np.full(compiled.n_edges, -1, dtype=np.int64)
+    for k, edges in enumerate(parts):
+        label[edges] = k
+    return label
+
+
+def coupling(compiled: Compiled, parts: list[np.ndarray]) -> list[str]:
+    """Names of the rules that tie these components together (empty: they can be solved apart).
+
+    Distinct types, role templates, stability, loads and linear levels act
+    inside one mentee's or mentor's pairs, so they never couple. A quota
+    couples when one of its bounded groups has pairs in two components, or
+    needs a minimum with no pair at all; max-min and balance levels always
+    do.
+    """
+    out = [lv.name for lv in compiled.levels if lv.couples_components]
+    label = edge_components(compiled, parts)
+    for rule in compiled.group_rules:
+        if isinstance(rule, CompiledQuota):
+            for edges, lo in zip(rule.edge_sets, rule.lo, strict=True):
+                where = np.unique(label[edges])
+                if where.size > 1 or (where.size == 0 and lo is not None and lo > 0):
+                    out.append(rule.label)
+                    break
+        elif rule.couples_components:  # pragma: no cover - every other kind is local
+            out.append(rule.label)
+    return out
+
+
+def _sub_group(rule, local_edge: np.ndarray, local_node: dict[str, np.ndarray]):
+    """``rule`` restricted to one component, edge and node numbers renumbered."""
+    if isinstance(rule, AtMostOneGroups):
+        groups = [local_edge[g] for g in rule.groups if local_edge[g[0]] >= 0]
+        return replace(rule, groups=groups)
+    if isinstance(rule, CompiledStable):
+        def sub(order: np.ndarray) -> np.ndarray:
+            return local_edge[order[local_edge[order] >= 0]]
+        return replace(rule, mentee_order=sub(rule.mentee_order),
+                       mentor_order=sub(rule.mentor_order))
+    if isinstance(rule, CompiledQuota):
+        nodes_of = local_node[rule.spec.side]
+        keep = [i for i, edges in enumerate(rule.edge_sets)
+                if edges.size and local_edge[edges[0]] >= 0]
+        node_sets = []
+        for i in keep:
+            local = nodes_of[rule.node_sets[i]]
+            node_sets.append(local[local >= 0])
+        return replace(rule, names=[rule.names[i] for i in keep],
+                       edge_sets=[local_edge[rule.edge_sets[i]] for i in keep],
+                       node_sets=node_sets, lo=[rule.lo[i] for i in keep],
+                       hi=[rule.hi[i] for i in keep])
+    raise TypeError(f"cannot restrict {rule!r} to a component")  # pragma: no cover
+
+
 def subproblem(compiled: Compiled, edges: np.ndarray) -> Compiled:
-    """The component made of ``edges``, renumbered from 0, with its own nodes only."""
+    """The component made of ``edges``, renumbered from 0, with its own nodes only.
+
+    Group rules, per-pair loads and linear levels come along, restricted to
+    the component (see :func:`coupling` for the rules that cannot).
+    """
     rows_m, local_m = np.unique(compiled.edge_mentor[edges], return_inverse=True)
     rows_e, local_e = np.unique(compiled.edge_mentee[edges], return_inverse=True)
+    group_rules, levels = compiled.group_rules, compiled.levels
+    if group_rules or levels:
+        local_edge = np.full(compiled.n_edges, -1, dtype=np.int64)
+        local_edge[edges] = np.arange(edges.size, dtype=np.int64)
+        local_node = {}
+        for side, rows, n in (("mentor", rows_m, compiled.n_mentors),
+                              ("mentee", rows_e, compiled.n_mentees)):
+            local_node[side] = np.full(n, -1, dtype=np.int64)
+            local_node[side][rows] = np.arange(rows.size, dtype=np.int64)
+        group_rules = tuple(_sub_group(g, local_edge, local_node) for g in group_rules)
+        levels = tuple(replace(lv, coeff=lv.coeff[edges]) if lv.coeff is not None else lv
+                       for lv in levels)
     return replace(
         compiled,
+        group_rules=group_rules,
+        levels=levels,
+        edge_load=None if compiled.edge_load is None else compiled.edge_load[edges],
         mentors=_sub_table(compiled.mentors, rows_m),
         mentees=_sub_table(compiled.mentees, rows_e),
         edge_mentor=local_m.astype(np.int64),
@@ -131,4 +207,27 @@ def solve_split(
     status = Status.FEASIBLE if Status.FEASIBLE in statuses else Status.OPTIMAL
     objective = sum(int(r.objective) for r in raws)
     bound = sum(int(r.bound) for r in raws) if all(r.bound is not None for r in raws) else None
+    if compiled.levels:
+        info["levels"] = _merge_levels([r.info["levels"] for r in raws])
     return RawSolution(status, chosen, objective, bound, time.perf_counter() - start, info)
+
+
+def _merge_levels(per_part: list[list[dict]]) -> list[dict]:
+    """Lexicographic levels of independent components: values and bounds add up.
+
+    Each component was optimised level by level on its own; as the levels
+    are sums over pairs, the whole problem's optimum of each level is the sum
+    of the components' (and a bound is a sum of bounds). A level is OPTIMAL
+    only if it is in every component.
+    """
+    out = []
+    for rows in zip(*per_part, strict=True):
+        statuses = {r["status"] for r in rows}
+        out.append({
+            "level": rows[0]["level"], "name": rows[0]["name"],
+            "status": Status.OPTIMAL.value if statuses == {Status.OPTIMAL.value}
+            else Status.FEASIBLE.value,
+            "value": sum(r["value"] for r in rows), "bound": sum(r["bound"] for r in rows),
+            "seconds": sum(r["seconds"] for r in rows),
+        })
+    return out
