@@ -131,12 +131,12 @@ def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
     if rows.size == 0:
         return []
     head = "mentors" if lang == "en" else "导师"
-    text = pd.Series(counts[:, 0].astype(str), dtype=object)
+    text = _texts(counts[:, 0])
     text = text + f" {head}" if lang == "en" else f"{head}" + text + "名"
     for k, stage in enumerate(stages, start=1):
         label = rule_label(stage, lang)
         sep = f" → {label} " if lang == "en" else f" → {label}"
-        text = text + sep + pd.Series(counts[:, k].astype(str), dtype=object)
+        text = text + sep + _texts(counts[:, k])
     return text.tolist()
 
 
@@ -162,14 +162,14 @@ def _edge_load(compiled: Compiled) -> np.ndarray:
 
 def _labels_of(table, rows: np.ndarray | None = None) -> np.ndarray:
     """'M0012 熊涛刚' per row (id and name when the table has names); all rows or ``rows``."""
-    ids = pd.Series(table.ids if rows is None else table.ids[rows], dtype=object).astype(str)
+    ids = _texts(table.ids if rows is None else table.ids[rows])
     if "name" in table.frame.columns:
-        names = table.frame["name"]
-        if rows is not None:
-            names = names.iloc[rows].reset_index(drop=True)
-        ok = names.map(lambda v: isinstance(v, str) and v != "").to_numpy(dtype=bool)
-        ids = ids.where(~ok, ids + " " + names.astype(str))
-    return ids.to_numpy(dtype=object)
+        names = table.frame["name"].to_numpy(dtype=object)
+        names = names if rows is None else names[rows]
+        ok = np.fromiter((isinstance(v, str) and v != "" for v in names.tolist()), dtype=bool,
+                         count=names.size)
+        ids[ok] = ids[ok] + " " + names[ok]
+    return ids
 
 
 def _named(table, pos: int) -> str:
