@@ -217,9 +217,13 @@ class FlowBackend:
             costs = np.append(costs, 0)
         smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
         supplies = np.zeros(n_m + n_e + 2, dtype=np.int64)
-        supplies[source] = total_need - int(lo.sum())
-        supplies[mentor_node] = lo
-        supplies[sink] = -total_need
+        if c.must_match or bypass:
+            supplies[source] = total_need - int(lo.sum())
+            supplies[mentor_node] = lo
+            supplies[sink] = -total_need
+        else:  # max flow of min cost: offer no more than the mentors can take (lo is 0 here)
+            offer = min(total_need, int((hi - lo)[has_room].sum()))
+            supplies[source], supplies[sink] = offer, -offer
         smcf.set_nodes_supplies(np.arange(supplies.size, dtype=np.int64), supplies)
         if c.must_match or bypass:
             status = smcf.solve()
