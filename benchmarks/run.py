@@ -454,13 +454,14 @@ def write_report(path: Path, info: dict[str, str], rows_by_case: dict[str, list[
         lines += profile_lines(rows)
     for name, reason in skipped.items():
         lines += ["", f"## {cases.CASES[name].title}", "", f"Skipped: {reason} (looked in {DATA})."]
-    # keep the section bench_groups.py maintains in the same file
+    # keep the sections bench_groups.py and bench_province.py maintain in the same file
     kept = ""
     if path.exists():
         old = path.read_text()
-        start, end = "<!-- bench_groups start -->", "<!-- bench_groups end -->"
-        if start in old and end in old:
-            kept = "\n" + old[old.index(start):old.index(end) + len(end)] + "\n"
+        for name in ("bench_groups", "bench_province"):
+            start, end = f"<!-- {name} start -->", f"<!-- {name} end -->"
+            if start in old and end in old:
+                kept += "\n" + old[old.index(start):old.index(end) + len(end)] + "\n"
     path.write_text("\n".join(lines) + "\n" + kept)
 
 

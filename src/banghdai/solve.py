@@ -70,7 +70,9 @@ def solve(
     time_limit
         Seconds; on timeout the status is FEASIBLE (with a gap) or UNKNOWN.
     seed, workers, log
-        Solver seed, threads (default 2) and search log on stdout.
+        Solver seed, threads (default 2) and search log on stdout. Keep at
+        least 2 for CP-SAT: with 1 it runs a single search strategy instead
+        of its portfolio, and lexicographic levels can take 10-40x longer.
     params
         Extra backend parameters by name (CP-SAT ``SatParameters`` fields);
         unknown names raise.
