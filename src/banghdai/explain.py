@@ -48,7 +48,7 @@ from .rules import (
     Stronger,
     StrongToWeak,
 )
-from .schema import ids_as_str, pair_table
+from .schema import ids_as_str, pair_table, value_keys
 
 if TYPE_CHECKING:
     from .compile import Compiled
@@ -1787,7 +1787,11 @@ def explain(
     a diagnostic CP-SAT model (one worker, presolve off, so the core is not
     over-reported). The core is shrunk by deletion; then the most specific group
     of it is switched off to look for further independent conflicts (at most
-    ``max_conflicts``).
+    ``max_conflicts``). A large problem (over ``REGION_SPLIT_SIZE`` people)
+    with a required ``SameRegion`` is diagnosed region by region, each with a
+    share of the time, when no fixed pair or bounded quota group crosses
+    regions (then ``timings["regions"]`` says how many); with ``relax`` it is
+    diagnosed whole.
 
     ``relax=True`` (or a mapping of unit costs per kind: ``unmatched``,
     ``capacity``, ``min_load``, ``fixed``, ``group``; ``None`` forbids a kind)
@@ -1813,6 +1817,10 @@ def explain(
     start = time.perf_counter()
     findings = check(problem, lang)
     t_check = time.perf_counter() - start
+    regions = None if (relax is not False and relax is not None) else _by_region(problem)
+    if regions:
+        return _explain_regions(problem, regions, findings, lang, time_limit, seed,
+                                max_conflicts, start, t_check)
     d = _diagnostic(problem, lang)
     budget = max(time_limit - (time.perf_counter() - start), 0.5)
     conflicts, feasible, minimal = _find_conflicts(d, budget, seed, max_conflicts)
@@ -1852,6 +1860,120 @@ def explain(
     out.seconds = time.perf_counter() - start
     out.timings = {"check": t_check, "conflicts": t_conflicts,
                    "relax": out.seconds - t_check - t_conflicts}
+    return out
+
+
+# --------------------------------------------------------------------------- by region
+#: Problems with more people than this are diagnosed region by region when they can be.
+REGION_SPLIT_SIZE = 1000
+
+
+def _by_region(problem: Problem) -> list[tuple[str, Problem]] | None:
+    """The problem cut into its regions, when that changes no hard rule; else None.
+
+    Only for large problems (over ``REGION_SPLIT_SIZE`` people): with a required
+    ``SameRegion(level)`` no candidate pair crosses a region, so each region's
+    conflicts are its own — provided every row has a region, every fixed pair
+    lies inside one, and every bounded quota group does too.
+    """
+    from .groups import Quota
+
+    n_m, n_e = len(problem.mentor_table), len(problem.mentee_table)
+    levels = [r.level for r in problem.edge_rules if isinstance(r, SameRegion)]
+    if n_m + n_e <= REGION_SPLIT_SIZE or not levels:
+        return None
+    level = levels[0]
+    reg_m = value_keys(problem.mentors[level])
+    reg_e = value_keys(problem.mentees[level])
+    if any(v is None for v in reg_m) or any(v is None for v in reg_e):
+        return None
+    names = sorted(set(reg_m.tolist()) | set(reg_e.tolist()))
+    if len(names) < 2:
+        return None
+    pos_m = {v: i for i, v in enumerate(problem.mentor_table.ids.tolist())}
+    pos_e = {v: i for i, v in enumerate(problem.mentee_table.ids.tolist())}
+    for rule in problem.fixed:
+        m, e = pair_table(rule.table, "fixed", problem.mentor_table, problem.mentee_table,
+                          rule.mentor, rule.mentee)
+        if (reg_m[m] != reg_e[e]).any():
+            return None
+    for rule in problem.group_rules:
+        if isinstance(rule, Quota) and (rule.min is not None or rule.max is not None):
+            frame, reg = ((problem.mentors, reg_m) if rule.side == "mentor"
+                          else (problem.mentees, reg_e))
+            groups = pd.DataFrame({"g": value_keys(frame[rule.column]), "r": reg})
+            if (groups.dropna().groupby("g")["r"].nunique() > 1).any():
+                return None
+    out = []
+    for name in names:
+        rows_m, rows_e = np.flatnonzero(reg_m == name), np.flatnonzero(reg_e == name)
+        out.append((name, _sub_problem(problem, rows_m, rows_e, pos_m, pos_e)))
+    return out
+
+
+def _sub_problem(problem: Problem, rows_m: np.ndarray, rows_e: np.ndarray,
+                 pos_m: dict, pos_e: dict) -> Problem:
+    """``problem`` on some mentor and mentee rows; pair tables keep only their pairs."""
+    from .split import _sub_table
+
+    sub = copy_problem(problem)
+    sub.mentor_table = _sub_table(problem.mentor_table, rows_m)
+    sub.mentee_table = _sub_table(problem.mentee_table, rows_e)
+    keep_m = np.zeros(len(problem.mentor_table), dtype=bool)
+    keep_m[rows_m] = True
+    keep_e = np.zeros(len(problem.mentee_table), dtype=bool)
+    keep_e[rows_e] = True
+
+    def inside(rule):
+        table = getattr(rule, "table", None)
+        if table is None or not hasattr(rule, "mentor"):
+            return rule
+        m = np.array([pos_m.get(v, -1) for v in ids_as_str(table[rule.mentor]).tolist()])
+        e = np.array([pos_e.get(v, -1) for v in ids_as_str(table[rule.mentee]).tolist()])
+        ok = (m >= 0) & (e >= 0)
+        ok[ok] = keep_m[m[ok]] & keep_e[e[ok]]
+        return replace(rule, table=table[ok].reset_index(drop=True))
+
+    for key in ("edge_rules", "group_rules", "scores", "fixed"):
+        setattr(sub, key, [inside(r) for r in getattr(sub, key)])
+    sub.levels = []  # explain checks the hard rules only
+    return sub
+
+
+def _explain_regions(problem: Problem, regions: list[tuple[str, Problem]],
+                     findings: pd.DataFrame, lang: str, time_limit: float, seed: int,
+                     max_conflicts: int, start: float, t_check: float) -> Explanation:
+    """Diagnose each region on its own (a share of the time each) and gather the conflicts."""
+    rows, messages, states, minimal = [], [], [], True
+    total = sum(len(p.mentor_table) + len(p.mentee_table) for _, p in regions)
+    for _name, sub in regions:
+        left = max(time_limit - (time.perf_counter() - start), 0.5)
+        size = len(sub.mentor_table) + len(sub.mentee_table)
+        budget = max(left * size / max(total, 1), 0.5)
+        total -= size
+        d = _diagnostic(sub, lang)
+        conflicts, feasible, is_min = _find_conflicts(d, budget, seed,
+                                                      max_conflicts - len(messages))
+        states.append(feasible)
+        minimal = minimal and is_min
+        for core in conflicts:
+            groups = [d.groups[k] for k in core]
+            messages.append(_sentence(d, groups))
+            for g in groups:
+                desc, fix = _describe(d, g)
+                rows.append({"conflict": len(messages), "kind": g.kind, "subject": g.subject,
+                             "rule": desc, "suggestion": fix})
+        if len(messages) >= max_conflicts:
+            break
+    feasible = (False if False in states else
+                True if len(states) == len(regions) and all(states) else None)
+    table = pd.DataFrame(rows, columns=["conflict", "kind", "subject", "rule", "suggestion"])
+    out = Explanation(feasible=feasible, conflicts=table, messages=messages,
+                      minimal=bool(minimal and messages), findings=findings, seconds=0.0,
+                      lang=lang)
+    out.seconds = time.perf_counter() - start
+    out.timings = {"check": t_check, "conflicts": out.seconds - t_check, "relax": 0.0,
+                   "regions": len(regions)}
     return out
 
 
