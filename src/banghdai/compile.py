@@ -587,9 +587,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         row=row,
                         column=rule.column,
                     )
-                grid = None
-                if keys.size == n_m * n_e and keys.size > 1:
-                    grid = _complete_grid(keys, vals)
+                grid = _complete_grid(keys, vals) if keys.size == n_m * n_e else None
                 if grid is not None:  # every pair once: sorted, the pairs are a grid
                     skeys = np.arange(keys.size, dtype=np.int64)
                     pair_values[id(rule)] = (skeys, grid)
@@ -600,10 +598,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                         raise InputError("pair listed twice", table=tname, row=dup_row,
                                          column=rule.mentor)
                     pair_values[id(rule)] = (skeys, _take(vals, order))
-                    if skeys.size == n_m * n_e:  # complete: the sorted pairs are a grid
-                        pair_edges[id(rule)] = _grid(n_m, n_e)
-                    else:
-                        pair_edges[id(rule)] = (_take(m, order), _take(e, order))
+                    pair_edges[id(rule)] = (_take(m, order), _take(e, order))
             else:
                 _, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
                 if dup_row >= 0:
@@ -815,15 +810,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             label, score, term_sense = term_score(term)
             info.setdefault(label, score)
             factor = (-1.0 if term_sense == "min" else 1.0) * term.weight
-            if score.dtype.kind == "i" and factor.is_integer() and (out is None
-                                                                     or out.dtype.kind == "i"):
-                factor = int(factor)  # whole scores, whole weights: the total stays exact
-            if out is None:
-                out = np.multiply(score, factor)
-            elif isinstance(factor, int):
-                out += factor * score
-            else:
-                out = out + factor * score
+            if score.dtype.kind == "i" and factor.is_integer():
+                factor = int(factor)  # whole scores, whole weights: the part stays exact
+            part = np.multiply(score, factor)
+            out = part if out is None else out + part
             senses_.append(term_sense)
         return (np.zeros(m.size) if out is None else out), senses_
 

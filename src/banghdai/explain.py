@@ -48,7 +48,7 @@ from .rules import (
     Stronger,
     StrongToWeak,
 )
-from .schema import ids_as_str, pair_table, value_keys
+from .schema import ids_as_str, pair_table, require_frame, value_keys
 
 if TYPE_CHECKING:
     from .compile import Compiled
@@ -1826,14 +1826,8 @@ def explain(
     conflicts, feasible, minimal = _find_conflicts(d, budget, seed, max_conflicts)
     t_conflicts = time.perf_counter() - start - t_check
     rows, messages = [], []
-    for n, core in enumerate(conflicts, start=1):
-        groups = [d.groups[k] for k in core]
-        messages.append(_sentence(d, groups))
-        for g in groups:
-            desc, fix = _describe(d, g)
-            rows.append({"conflict": n, "kind": g.kind, "subject": g.subject, "rule": desc,
-                         "suggestion": fix})
-    table = pd.DataFrame(rows, columns=["conflict", "kind", "subject", "rule", "suggestion"])
+    _add_conflicts(d, conflicts, rows, messages)
+    table = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     out = Explanation(feasible=feasible, conflicts=table, messages=messages,
                       minimal=bool(minimal and conflicts), findings=findings, seconds=0.0,
                       lang=lang)
@@ -1863,12 +1857,27 @@ def explain(
     return out
 
 
+CONFLICT_COLUMNS = ["conflict", "kind", "subject", "rule", "suggestion"]
+
+
+def _add_conflicts(d: _Diag, conflicts: list[list[int]], rows: list, messages: list) -> None:
+    """Append one sentence per conflict to ``messages`` and one row per group to ``rows``,
+    numbering the conflicts on from those already there."""
+    for core in conflicts:
+        groups = [d.groups[k] for k in core]
+        messages.append(_sentence(d, groups))
+        for g in groups:
+            desc, fix = _describe(d, g)
+            rows.append({"conflict": len(messages), "kind": g.kind, "subject": g.subject,
+                         "rule": desc, "suggestion": fix})
+
+
 # --------------------------------------------------------------------------- by region
 #: Problems with more people than this are diagnosed region by region when they can be.
 REGION_SPLIT_SIZE = 1000
 
 
-def _by_region(problem: Problem) -> list[tuple[str, Problem]] | None:
+def _by_region(problem: Problem) -> list[Problem] | None:
     """The problem cut into its regions, when that changes no hard rule; else None.
 
     Only for large problems (over ``REGION_SPLIT_SIZE`` people): with a required
@@ -1890,8 +1899,6 @@ def _by_region(problem: Problem) -> list[tuple[str, Problem]] | None:
     names = sorted(set(reg_m.tolist()) | set(reg_e.tolist()))
     if len(names) < 2:
         return None
-    pos_m = {v: i for i, v in enumerate(problem.mentor_table.ids.tolist())}
-    pos_e = {v: i for i, v in enumerate(problem.mentee_table.ids.tolist())}
     for rule in problem.fixed:
         m, e = pair_table(rule.table, "fixed", problem.mentor_table, problem.mentee_table,
                           rule.mentor, rule.mentee)
@@ -1904,15 +1911,11 @@ def _by_region(problem: Problem) -> list[tuple[str, Problem]] | None:
             groups = pd.DataFrame({"g": value_keys(frame[rule.column]), "r": reg})
             if (groups.dropna().groupby("g")["r"].nunique() > 1).any():
                 return None
-    out = []
-    for name in names:
-        rows_m, rows_e = np.flatnonzero(reg_m == name), np.flatnonzero(reg_e == name)
-        out.append((name, _sub_problem(problem, rows_m, rows_e, pos_m, pos_e)))
-    return out
+    return [_sub_problem(problem, np.flatnonzero(reg_m == name), np.flatnonzero(reg_e == name))
+            for name in names]
 
 
-def _sub_problem(problem: Problem, rows_m: np.ndarray, rows_e: np.ndarray,
-                 pos_m: dict, pos_e: dict) -> Problem:
+def _sub_problem(problem: Problem, rows_m: np.ndarray, rows_e: np.ndarray) -> Problem:
     """``problem`` on some mentor and mentee rows; pair tables keep only their pairs."""
     from .split import _sub_table
 
@@ -1928,8 +1931,8 @@ def _sub_problem(problem: Problem, rows_m: np.ndarray, rows_e: np.ndarray,
         table = getattr(rule, "table", None)
         if table is None or not hasattr(rule, "mentor"):
             return rule
-        m = np.array([pos_m.get(v, -1) for v in ids_as_str(table[rule.mentor]).tolist()])
-        e = np.array([pos_e.get(v, -1) for v in ids_as_str(table[rule.mentee]).tolist()])
+        m = pd.Index(problem.mentor_table.ids).get_indexer(ids_as_str(table[rule.mentor]))
+        e = pd.Index(problem.mentee_table.ids).get_indexer(ids_as_str(table[rule.mentee]))
         ok = (m >= 0) & (e >= 0)
         ok[ok] = keep_m[m[ok]] & keep_e[e[ok]]
         return replace(rule, table=table[ok].reset_index(drop=True))
@@ -1940,13 +1943,13 @@ def _sub_problem(problem: Problem, rows_m: np.ndarray, rows_e: np.ndarray,
     return sub
 
 
-def _explain_regions(problem: Problem, regions: list[tuple[str, Problem]],
+def _explain_regions(problem: Problem, regions: list[Problem],
                      findings: pd.DataFrame, lang: str, time_limit: float, seed: int,
                      max_conflicts: int, start: float, t_check: float) -> Explanation:
     """Diagnose each region on its own (a share of the time each) and gather the conflicts."""
     rows, messages, states, minimal = [], [], [], True
-    total = sum(len(p.mentor_table) + len(p.mentee_table) for _, p in regions)
-    for _name, sub in regions:
+    total = sum(len(p.mentor_table) + len(p.mentee_table) for p in regions)
+    for sub in regions:
         left = max(time_limit - (time.perf_counter() - start), 0.5)
         size = len(sub.mentor_table) + len(sub.mentee_table)
         budget = max(left * size / max(total, 1), 0.5)
@@ -1956,18 +1959,12 @@ def _explain_regions(problem: Problem, regions: list[tuple[str, Problem]],
                                                       max_conflicts - len(messages))
         states.append(feasible)
         minimal = minimal and is_min
-        for core in conflicts:
-            groups = [d.groups[k] for k in core]
-            messages.append(_sentence(d, groups))
-            for g in groups:
-                desc, fix = _describe(d, g)
-                rows.append({"conflict": len(messages), "kind": g.kind, "subject": g.subject,
-                             "rule": desc, "suggestion": fix})
+        _add_conflicts(d, conflicts, rows, messages)
         if len(messages) >= max_conflicts:
             break
     feasible = (False if False in states else
                 True if len(states) == len(regions) and all(states) else None)
-    table = pd.DataFrame(rows, columns=["conflict", "kind", "subject", "rule", "suggestion"])
+    table = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     out = Explanation(feasible=feasible, conflicts=table, messages=messages,
                       minimal=bool(minimal and messages), findings=findings, seconds=0.0,
                       lang=lang)
@@ -2007,10 +2004,7 @@ def explain_pairs(problem: Problem, pairs: pd.DataFrame, lang: str = "en") -> pd
     en = lang == "en"
     c = problem.compile()
     n_m = c.n_mentors
-    for col in ("mentor_id", "mentee_id"):
-        if col not in pairs.columns:
-            raise InputError("pairs table needs this column", table="pairs", column=col,
-                             choices=[str(x) for x in pairs.columns])
+    require_frame(pairs, "pairs", ("mentor_id", "mentee_id"))
     pm = pd.Index(c.mentors.ids).get_indexer(ids_as_str(pairs["mentor_id"]))
     pe = pd.Index(c.mentees.ids).get_indexer(ids_as_str(pairs["mentee_id"]))
     keys = _pair_keys(c.edge_mentor, c.edge_mentee, n_m)

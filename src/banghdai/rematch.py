@@ -40,7 +40,7 @@ import pandas as pd
 from .exceptions import InputError
 from .explain import _check_lang, _edge_load, _quote, broken_rules, copy_problem
 from .rules import PairScore
-from .schema import ids_as_str, prepare_table
+from .schema import ids_as_str, prepare_table, require_frame
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -95,13 +95,8 @@ _REPORT_COLUMNS = ["status", "mentor_id", "mentee_id", "reason_code", "reason"]
 
 
 def _previous(previous_pairs: pd.DataFrame) -> pd.DataFrame:
-    if not isinstance(previous_pairs, pd.DataFrame):
-        raise InputError(f"previous_pairs must be a DataFrame, got {type(previous_pairs).__name__}",
-                         table="previous_pairs")
+    require_frame(previous_pairs, "previous_pairs", ("mentor_id", "mentee_id"))
     for col in ("mentor_id", "mentee_id"):
-        if col not in previous_pairs.columns:
-            raise InputError("previous pairs table needs this column", table="previous_pairs",
-                             column=col, choices=[str(c) for c in previous_pairs.columns])
         if previous_pairs[col].isna().any():
             row = int(np.flatnonzero(previous_pairs[col].isna().to_numpy())[0])
             raise InputError("empty id", table="previous_pairs", row=row, column=col)

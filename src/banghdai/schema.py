@@ -371,6 +371,23 @@ def tag_pairs(table: Table, column: str, rule: str) -> tuple[np.ndarray, np.ndar
     return frame["row"].to_numpy(dtype=np.int64), frame["tag"].to_numpy(dtype=object)
 
 
+def require_frame(df: pd.DataFrame, table: str, columns: tuple[str, ...] | list[str]) -> None:
+    """Refuse anything but a DataFrame holding ``columns``, naming the table and the column.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.schema import require_frame
+    >>> require_frame(pd.DataFrame({"mentor_id": [1]}), "pairs", ["mentor_id"])
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{table} must be a DataFrame, got {type(df).__name__}", table=table)
+    for col in columns:
+        if col not in df.columns:
+            raise InputError(f"{table.replace('_', ' ')} table needs this column", table=table,
+                             column=col, choices=[str(c) for c in df.columns])
+
+
 def pair_table(
     df: pd.DataFrame,
     name: str,

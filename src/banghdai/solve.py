@@ -114,20 +114,13 @@ def solve(
     if split not in ("auto", True, False):
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])
-    coupled = [lv.name for lv in compiled.levels if lv.couples_components]
-    if split is True and coupled:
-        raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
-    do_split = split is True or (
-        split == "auto" and not coupled and (name == "cpsat" or executor is not None)
-    )
+    do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
     parts = components(compiled) if do_split else []
-    if len(parts) > 1:
-        coupled = coupling(compiled, parts)
-        if coupled and split is True:
-            raise InputError(f"cannot split: {coupled[0]} ties the regions together",
-                             column="split")
-        if coupled:  # "auto": solve it whole
-            do_split, parts = False, []
+    coupled = coupling(compiled, parts) if do_split else []
+    if coupled and split is True:
+        raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
+    if coupled:  # "auto": solve it whole
+        do_split, parts = False, []
     if len(parts) > 1 and trivially_infeasible(compiled) is None:
         raw = solve_split(compiled, name, sp, parts, executor)
     else:

@@ -78,6 +78,8 @@ def coupling(compiled: Compiled, parts: list[np.ndarray]) -> list[str]:
     do.
     """
     out = [lv.name for lv in compiled.levels if lv.couples_components]
+    if len(parts) < 2:  # one region (or none): nothing for a quota to tie together
+        return out
     label = edge_components(compiled, parts)
     for rule in compiled.group_rules:
         if isinstance(rule, CompiledQuota):

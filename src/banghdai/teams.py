@@ -61,7 +61,15 @@ import pandas as pd
 
 from .exceptions import InputError, StatusError
 from .result import Status, gap_of
-from .schema import Table, degree_values, ids_as_str, prepare_table, tag_pairs, value_keys
+from .schema import (
+    Table,
+    degree_values,
+    ids_as_str,
+    prepare_table,
+    require_frame,
+    tag_pairs,
+    value_keys,
+)
 from .validate import Validation
 
 #: Objective terms and their default weights (``placed=None``: lexicographically first).
@@ -1201,12 +1209,7 @@ def validate_teams(spec: Teams, teams: pd.DataFrame) -> Validation:
     >>> bd.validate_teams(spec, bad).violations.rule.tolist()
     ['team mentees']
     """
-    if not isinstance(teams, pd.DataFrame):
-        raise InputError(f"teams must be a DataFrame, got {type(teams).__name__}", table="teams")
-    for col in _TEAM_COLUMNS:
-        if col not in teams.columns:
-            raise InputError("teams table needs this column", table="teams", column=col,
-                             choices=[str(c) for c in teams.columns])
+    require_frame(teams, "teams", _TEAM_COLUMNS)
     mt, et = spec.mentor_table, spec.mentee_table
     mentors, mentees = mt.frame, et.frame
     found: list[pd.DataFrame] = []

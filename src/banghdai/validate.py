@@ -40,7 +40,7 @@ from .rules import (
     Stronger,
     StrongToWeak,
 )
-from .schema import ids_as_str, tag_pairs, value_keys
+from .schema import ids_as_str, require_frame, tag_pairs, value_keys
 
 if TYPE_CHECKING:
     from .problem import Problem
@@ -161,12 +161,7 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
     >>> bd.validate(p, pd.DataFrame({"mentor_id": ["M"], "mentee_id": ["E"]})).violations.rule.tolist()
     ['same county']
     """
-    if not isinstance(pairs, pd.DataFrame):
-        raise InputError(f"pairs must be a DataFrame, got {type(pairs).__name__}", table="pairs")
-    for col in ("mentor_id", "mentee_id"):
-        if col not in pairs.columns:
-            raise InputError("pairs table needs this column", table="pairs", column=col,
-                             choices=[str(c) for c in pairs.columns])
+    require_frame(pairs, "pairs", ("mentor_id", "mentee_id"))
     mt, et = problem.mentor_table, problem.mentee_table
     mentors, mentees = mt.frame, et.frame
     rows: list[pd.DataFrame] = []
