@@ -60,7 +60,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 import banghdai as bd
-from banghdai.backends.cpsat import DEFAULT_PARAMS
+from banghdai.solvers.cpsat import DEFAULT_PARAMS
 
 HERE = Path(__file__).resolve().parent
 GAP_DIR = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "orlib-gap"

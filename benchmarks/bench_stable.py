@@ -109,7 +109,7 @@ def _median_time(fn, runs: int = 3):
 
 
 def run_case(case: str) -> dict:
-    from banghdai.stable import deferred_acceptance, is_stable
+    from banghdai.solvers.deferred import deferred_acceptance, is_stable
 
     if case.startswith("full-"):
         proposer = case.removeprefix("full-")

@@ -618,7 +618,7 @@ def test_integer_scores_and_weights_stay_exact(weight, sense):
     table = table_from(values, "random", seed=13, column="s")
     p = bd.Problem(*people(n_m, n_e), pairing=bd.OneToOne(unmatched="forbid"))
     p.prefer(bd.PairScore(table, column="s", sense=sense, weight=weight))
-    c = bd.compile(p)
+    c = bd.compile_problem(p)
     assert c.scale == 1.0
     assert c.edge_value.dtype == np.int64
     sign = -1 if sense == "min" else 1

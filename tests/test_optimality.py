@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import banghdai as bd
-from banghdai.backends import available_backends
+from banghdai.solvers import available_backends
 
 from oracle import (
     assert_valid,

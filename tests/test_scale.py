@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import banghdai as bd
-from banghdai.split import components
+from banghdai.compile.split import components
 
 
 def points(seed: int, n_m: int, n_e: int, grid: bool = False):
@@ -32,7 +32,7 @@ def points(seed: int, n_m: int, n_e: int, grid: bool = False):
 
 def dense_nearest(mentors, mentees, k):
     """Reference: full distance matrix, k-th smallest per mentee, ties included."""
-    from banghdai.geo import haversine_km
+    from banghdai.core.geo import haversine_km
 
     d = haversine_km(mentees.lat.to_numpy()[:, None], mentees.lon.to_numpy()[:, None],
                      mentors.lat.to_numpy()[None, :], mentors.lon.to_numpy()[None, :])

@@ -235,7 +235,7 @@ def test_not_a_dataframe():
 def test_dense_limit_refused(monkeypatch):
     import importlib
 
-    compile_module = importlib.import_module("banghdai.compile")
+    compile_module = importlib.import_module("banghdai.compile.graph")
     monkeypatch.setattr(compile_module, "MAX_DENSE_PAIRS", 5)
     refused(bd.Problem(mentors(), mentees()).compile)
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import banghdai as bd
-from banghdai.backends import available_backends
+from banghdai.solvers import available_backends
 
 
 def roster(seed: int, n_m: int = 12, n_e: int = 18):

@@ -12,7 +12,7 @@
 
 Independent checkers here re-derive preferences from the raw ranks with the
 documented tie-break (lower index of the other side first) and never call
-:func:`banghdai.stable.blocking_pairs`.
+:func:`banghdai.solvers.deferred.blocking_pairs`.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from banghdai.exceptions import InputError
-from banghdai.stable import blocking_pairs, deferred_acceptance, is_stable
+from banghdai.core.errors import InputError
+from banghdai.solvers.deferred import blocking_pairs, deferred_acceptance, is_stable
 
 SETTINGS = settings(
     max_examples=40,

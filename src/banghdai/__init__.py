@@ -18,66 +18,70 @@ from __future__ import annotations
 
 import logging
 
-from .compile import Compiled as Compiled
-from .compile import compile_problem as compile
-from .config import problem_from_rules as problem_from_rules
-from .config import read_rules as read_rules
-from .exceptions import BanghdaiError as BanghdaiError
-from .exceptions import InputError as InputError
-from .exceptions import ScalingWarning as ScalingWarning
-from .exceptions import StatusError as StatusError
-from .exceptions import ValidationError as ValidationError
-from .explain import Explanation as Explanation
-from .explain import check as check
-from .explain import explain as explain
-from .explain import explain_pairs as explain_pairs
-from .groups import DistinctTypes as DistinctTypes
-from .groups import Load as Load
-from .groups import Quota as Quota
-from .groups import RoleTemplate as RoleTemplate
-from .groups import Stable as Stable
-from .io import Roster as Roster
-from .io import read_roster as read_roster
-from .io import read_table as read_table
-from .objectives import BalanceLoad as BalanceLoad
-from .objectives import Coverage as Coverage
-from .objectives import MaxMin as MaxMin
-from .problem import Problem as Problem
-from .rematch import rematch as rematch
-from .rematch import year2_scenario as year2_scenario
+from . import report as report
+from .apps.rematch import rematch as rematch
+from .apps.rematch import year2_scenario as year2_scenario
+from .apps.teams import TeamResult as TeamResult
+from .apps.teams import Teams as Teams
+from .apps.teams import form_teams as form_teams
+from .apps.teams import validate_teams as validate_teams
+from .checks.validate import Validation as Validation
+from .checks.validate import blocking_pairs as blocking_pairs
+from .checks.validate import validate as validate
+from .compile.graph import Compiled as Compiled
+from .compile.graph import compile_problem as compile_problem
+from .core.errors import BanghdaiError as BanghdaiError
+from .core.errors import InputError as InputError
+from .core.errors import ScalingWarning as ScalingWarning
+from .core.errors import StatusError as StatusError
+from .core.errors import ValidationError as ValidationError
+from .core.status import Status as Status
+from .core.version import version
+from .data import samples as samples
+from .data.readers import Roster as Roster
+from .data.readers import read_roster as read_roster
+from .data.readers import read_table as read_table
+from .data.samples import load_sample as load_sample
+from .data.samples import sample_names as sample_names
+from .data.samples import sample_path as sample_path
+from .explain.core import Explanation as Explanation
+from .explain.core import check as check
+from .explain.core import explain as explain
+from .explain.core import explain_pairs as explain_pairs
+from .model.groups import DistinctTypes as DistinctTypes
+from .model.groups import Load as Load
+from .model.groups import Quota as Quota
+from .model.groups import RoleTemplate as RoleTemplate
+from .model.groups import Stable as Stable
+from .model.levels import BalanceLoad as BalanceLoad
+from .model.levels import Coverage as Coverage
+from .model.levels import MaxMin as MaxMin
+from .model.problem import Problem as Problem
+from .model.rules import AvoidSame as AvoidSame
+from .model.rules import Closeness as Closeness
+from .model.rules import DomainFit as DomainFit
+from .model.rules import FixedPairs as FixedPairs
+from .model.rules import ForbiddenPairs as ForbiddenPairs
+from .model.rules import ManyToMany as ManyToMany
+from .model.rules import ManyToOne as ManyToOne
+from .model.rules import MaxDistance as MaxDistance
+from .model.rules import Nearest as Nearest
+from .model.rules import OneToMany as OneToMany
+from .model.rules import OneToOne as OneToOne
+from .model.rules import Pairing as Pairing
+from .model.rules import PairScore as PairScore
+from .model.rules import PreferenceFit as PreferenceFit
+from .model.rules import Preferences as Preferences
+from .model.rules import SameRegion as SameRegion
+from .model.rules import SharesDomain as SharesDomain
+from .model.rules import Stronger as Stronger
+from .model.rules import StrongToWeak as StrongToWeak
 from .result import Result as Result
-from .result import Status as Status
-from .rules import AvoidSame as AvoidSame
-from .rules import Closeness as Closeness
-from .rules import DomainFit as DomainFit
-from .rules import FixedPairs as FixedPairs
-from .rules import ForbiddenPairs as ForbiddenPairs
-from .rules import ManyToMany as ManyToMany
-from .rules import ManyToOne as ManyToOne
-from .rules import MaxDistance as MaxDistance
-from .rules import Nearest as Nearest
-from .rules import OneToMany as OneToMany
-from .rules import OneToOne as OneToOne
-from .rules import Pairing as Pairing
-from .rules import PairScore as PairScore
-from .rules import PreferenceFit as PreferenceFit
-from .rules import Preferences as Preferences
-from .rules import SameRegion as SameRegion
-from .rules import SharesDomain as SharesDomain
-from .rules import Stronger as Stronger
-from .rules import StrongToWeak as StrongToWeak
-from .samples import load_sample as load_sample
-from .samples import sample_names as sample_names
-from .solve import solve as solve
-from .teams import TeamResult as TeamResult
-from .teams import Teams as Teams
-from .teams import form_teams as form_teams
-from .teams import validate_teams as validate_teams
-from .validate import Validation as Validation
-from .validate import blocking_pairs as blocking_pairs
-from .validate import validate as validate
+from .rulesfile import problem_from_rules as problem_from_rules
+from .rulesfile import read_rules as read_rules
+from .solvers.run import solve as solve
 
-__version__ = "0.1.0"
+__version__ = version()
 
 logging.getLogger("banghdai").addHandler(logging.NullHandler())
 
@@ -125,7 +129,7 @@ __all__ = [
     "ValidationError",
     "check",
     "blocking_pairs",
-    "compile",
+    "compile_problem",
     "explain",
     "explain_pairs",
     "form_teams",
@@ -136,6 +140,7 @@ __all__ = [
     "read_table",
     "rematch",
     "sample_names",
+    "sample_path",
     "solve",
     "validate",
     "validate_teams",

@@ -22,7 +22,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .exceptions import InputError
+from .core.errors import InputError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,9 +52,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _load(inputs: list[str], rules: str | None):
-    from .config import read_rules
-    from .io import Roster, read_roster, read_table
-    from .samples import sample_path
+    from .data.readers import Roster, read_roster, read_table
+    from .data.samples import sample_path
+    from .rulesfile import read_rules
 
     if len(inputs) == 1:
         target = inputs[0]
@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     if args.command == "samples":
-        from .samples import sample_names
+        from .data.samples import sample_names
 
         print("\n".join(sample_names()))
         return 0

@@ -11,41 +11,15 @@ False
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from .exceptions import StatusError
-
-
-class Status(enum.Enum):
-    """Outcome of a solve.
-
-    * ``OPTIMAL`` — the pairing is proven best;
-    * ``FEASIBLE`` — a valid pairing, not proven best (see ``gap``);
-    * ``INFEASIBLE`` — proven: no pairing satisfies the hard rules;
-    * ``UNKNOWN`` — time ran out before any pairing was found (not a proof).
-
-    Example
-    -------
-    >>> import banghdai as bd
-    >>> bd.Status("OPTIMAL") is bd.Status.OPTIMAL
-    True
-    """
-
-    OPTIMAL = "OPTIMAL"
-    FEASIBLE = "FEASIBLE"
-    INFEASIBLE = "INFEASIBLE"
-    UNKNOWN = "UNKNOWN"
-
-    @property
-    def has_solution(self) -> bool:
-        """True for OPTIMAL and FEASIBLE."""
-        return self in (Status.OPTIMAL, Status.FEASIBLE)
+from .core import hooks
+from .core.errors import StatusError
+from .core.status import Status
 
 
 @dataclass(eq=False)
@@ -112,9 +86,7 @@ class Result:
         >>> p.solve().explain_pairs(p)["alt_mentor_id"].tolist()
         ['none']
         """
-        from .explain import explain_pairs
-
-        return explain_pairs(problem, self.pairs, lang)
+        return hooks.use("explain_pairs")(problem, self.pairs, lang)
 
     def summary(self) -> dict[str, Any]:
         """Key figures: pairs, coverage, mean distance and fit, status, gap, seconds.
@@ -190,9 +162,7 @@ class Result:
         >>> r.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
         '.xlsx'
         """
-        from .io import write_excel
-
-        return write_excel(self, path)
+        return hooks.use("write_excel")(self, path)
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -206,18 +176,3 @@ class Result:
 def empty_pairs() -> pd.DataFrame:
     """An empty pairs table with the two id columns."""
     return pd.DataFrame({"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)})
-
-
-def gap_of(objective: float | None, bound: float | None) -> float | None:
-    """Relative gap ``|bound - objective| / max(|objective|, 1e-9)``; 0 when equal."""
-    if objective is None or bound is None:
-        return None
-    diff = abs(bound - objective)
-    if diff <= 1e-9 * max(1.0, abs(objective)):
-        return 0.0
-    return float(diff / max(abs(objective), 1e-9))
-
-
-def as_bool(values: np.ndarray | None, n: int) -> np.ndarray:
-    """A boolean selection of length ``n`` (all False for ``None``)."""
-    return np.zeros(n, dtype=bool) if values is None else np.asarray(values, dtype=bool)

@@ -1,0 +1,503 @@
+"""Independent validator: re-check a pairs table against the problem's input tables.
+
+It recomputes every hard rule and degree bound from the input tables with
+pandas/numpy only — it imports no solver and reads nothing a backend produced
+except the ``mentor_id``/``mentee_id`` columns of the pairs — and recomputes
+the objective, so tests can compare it with ``result.objective``.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E1", "E2"]}))
+>>> bad = pd.DataFrame({"mentor_id": ["M", "M"], "mentee_id": ["E1", "E2"]})
+>>> v = bd.validate(p, bad)
+>>> v.ok, v.violations["rule"].tolist()
+(False, ['capacity'])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import InputError, ValidationError
+from ..core.ids import ids_as_str, value_keys
+from ..data.schema import require_frame, tag_pairs
+from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
+from ..model.rules import (
+    AvoidSame,
+    Closeness,
+    DomainFit,
+    ForbiddenPairs,
+    MaxDistance,
+    Nearest,
+    PairScore,
+    PreferenceFit,
+    Preferences,
+    SameRegion,
+    SharesDomain,
+    Stronger,
+    StrongToWeak,
+)
+
+if TYPE_CHECKING:
+    from ..model.problem import Problem
+
+_COLUMNS = ["rule", "mentor_id", "mentee_id", "detail"]
+
+
+@dataclass(frozen=True, eq=False)
+class Validation:
+    """Outcome of :func:`validate`: ``violations`` table, ``ok`` flag, recomputed ``objective``.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.validate(p, p.solve().pairs).raise_if_invalid().ok
+    True
+    """
+
+    violations: pd.DataFrame
+    objective: float
+
+    @property
+    def ok(self) -> bool:
+        """True when no hard rule or degree bound is broken."""
+        return self.violations.empty
+
+    def raise_if_invalid(self) -> Validation:
+        """Raise :class:`ValidationError` listing the first violations; returns self."""
+        if not self.ok:
+            head = self.violations.head(10).to_string(index=False)
+            raise ValidationError(
+                f"{len(self.violations)} violation(s) of the hard rules:\n{head}", self.violations
+            )
+        return self
+
+    def __repr__(self) -> str:
+        return f"Validation(ok={self.ok}, violations={len(self.violations)}, objective={self.objective:g})"
+
+
+def _numbers(frame: pd.DataFrame, column: object, default: int) -> np.ndarray:
+    if isinstance(column, str):
+        return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+    return np.full(len(frame), float(column if column is not None else default))
+
+
+def _angle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km by Vincenty's atan2 form (a different formula from geo's haversine)."""
+    r = 6371.0088
+    a1, b1, a2, b2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    dl = b2 - b1
+    y = np.hypot(np.cos(a2) * np.sin(dl), np.cos(a1) * np.sin(a2) - np.sin(a1) * np.cos(a2) * np.cos(dl))
+    x = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(dl)
+    return r * np.arctan2(y, x)
+
+
+def _kth_nearest_km(problem: Problem, k: int, mentee_rows: np.ndarray) -> np.ndarray:
+    """Great-circle km from each listed mentee to its k-th nearest mentor (NaN: none)."""
+    from scipy.spatial import cKDTree
+
+    m, e = problem.mentors, problem.mentees
+    lat_m = pd.to_numeric(m["lat"], errors="coerce").to_numpy(float)
+    lon_m = pd.to_numeric(m["lon"], errors="coerce").to_numpy(float)
+    ok = ~(np.isnan(lat_m) | np.isnan(lon_m))
+    out = np.full(mentee_rows.size, np.nan)
+    if not ok.any() or mentee_rows.size == 0:
+        return out
+    rows, inverse = np.unique(mentee_rows, return_inverse=True)
+    lat_e = pd.to_numeric(e["lat"], errors="coerce").to_numpy(float)[rows]
+    lon_e = pd.to_numeric(e["lon"], errors="coerce").to_numpy(float)[rows]
+
+    def xyz(lat, lon):
+        a, b = np.radians(lat), np.radians(lon)
+        return np.column_stack([np.cos(a) * np.cos(b), np.cos(a) * np.sin(b), np.sin(a)])
+
+    good = ~(np.isnan(lat_e) | np.isnan(lon_e))
+    kk = min(k, int(ok.sum()))
+    chord = np.full(rows.size, np.nan)
+    if good.any():
+        dist, _ = cKDTree(xyz(lat_m[ok], lon_m[ok])).query(xyz(lat_e[good], lon_e[good]), k=[kk])
+        chord[good] = dist[:, 0]
+    km = 2 * 6371.0088 * np.arcsin(np.clip(chord / 2, 0, 1))
+    return km[inverse]
+
+
+def _shared_counts(problem: Problem, pairs: pd.DataFrame, mcol: str, ecol: str, rule: str):
+    """Shared tag count and mentee tag count per pair row, by joining exploded tags."""
+    rm, tm = tag_pairs(problem.mentor_table, mcol, rule)
+    re_, te = tag_pairs(problem.mentee_table, ecol, rule)
+    left = pd.DataFrame({"m": rm, "tag": tm.astype(str)})
+    right = pd.DataFrame({"e": re_, "tag": te.astype(str)})
+    rows = pd.DataFrame({"k": np.arange(len(pairs)), "m": pairs["_m"].to_numpy(),
+                         "e": pairs["_e"].to_numpy()})
+    joined = rows.merge(left, on="m").merge(right, on=["e", "tag"])
+    shared = np.bincount(joined["k"].to_numpy(dtype=np.int64), minlength=len(pairs))
+    need = right.groupby("e").size().reindex(pairs["_e"].to_numpy(), fill_value=0).to_numpy()
+    return shared, need
+
+
+def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
+    """Re-check ``pairs`` (columns ``mentor_id``, ``mentee_id``) against every hard rule.
+
+    Checks: known ids, no duplicate pair, mentor capacity and minimum load,
+    each mentee's number of mentors (exact when unmatched is forbidden), every
+    edge rule (region, distance, domains, strength, avoid-same, forbidden,
+    restricting pair tables) and that every fixed pair is present. Returns a
+    :class:`Validation` whose ``violations`` has columns rule, mentor_id,
+    mentee_id, detail, and whose ``objective`` is the total score recomputed
+    from the input tables.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["B"]}))
+    >>> p.require(bd.SameRegion("county"))  # doctest: +ELLIPSIS
+    Problem(...)
+    >>> bd.validate(p, pd.DataFrame({"mentor_id": ["M"], "mentee_id": ["E"]})).violations.rule.tolist()
+    ['same county']
+    """
+    require_frame(pairs, "pairs", ("mentor_id", "mentee_id"))
+    mt, et = problem.mentor_table, problem.mentee_table
+    mentors, mentees = mt.frame, et.frame
+    rows: list[pd.DataFrame] = []
+
+    def report(rule: str, frame: pd.DataFrame, detail) -> None:
+        if len(frame):
+            rows.append(pd.DataFrame({"rule": rule, "mentor_id": frame["mentor_id"].to_numpy(),
+                                      "mentee_id": frame["mentee_id"].to_numpy(),
+                                      "detail": detail}))
+
+    p = pd.DataFrame({"mentor_id": ids_as_str(pairs["mentor_id"]),
+                      "mentee_id": ids_as_str(pairs["mentee_id"])})
+    p["_m"] = pd.Index(mt.ids).get_indexer(p["mentor_id"])
+    p["_e"] = pd.Index(et.ids).get_indexer(p["mentee_id"])
+    report("unknown mentor", p[p["_m"] < 0], "mentor id not in the mentors table")
+    report("unknown mentee", p[p["_e"] < 0], "mentee id not in the mentees table")
+    p = p[(p["_m"] >= 0) & (p["_e"] >= 0)].reset_index(drop=True)
+    dup = p.duplicated(["_m", "_e"])
+    report("duplicate pair", p[dup], "the same pair is listed twice")
+    p = p[~dup].reset_index(drop=True)
+
+    # degree bounds, recomputed from the input columns
+    pairing = problem.pairing
+    pair_load = _pair_loads(problem, p)
+    load = np.bincount(p["_m"].to_numpy(dtype=np.int64), weights=pair_load,
+                       minlength=len(mentors))
+    hi = _numbers(mentors, pairing.capacity, 1)
+    lo = _numbers(mentors, pairing.min_load, 0)
+    for rule, bad, what in (("capacity", load > hi, hi), ("min_load", load < lo, lo)):
+        idx = np.flatnonzero(bad)
+        if idx.size:
+            rows.append(pd.DataFrame({"rule": rule, "mentor_id": mt.ids[idx], "mentee_id": None,
+                                      "detail": [f"load {load[i]:g}, bound {what[i]:g}"
+                                                 for i in idx]}))
+    got = p.groupby("_e").size().reindex(range(len(mentees)), fill_value=0).to_numpy()
+    need = _numbers(mentees, pairing.mentors_per_mentee, 1)
+    bad = got > need
+    if pairing.unmatched == "forbid":
+        bad |= got < need
+    idx = np.flatnonzero(bad)
+    if idx.size:
+        rows.append(pd.DataFrame({"rule": "mentors_per_mentee", "mentor_id": None,
+                                  "mentee_id": et.ids[idx],
+                                  "detail": [f"{got[i]} mentors, needs {need[i]:g}" for i in idx]}))
+
+    mrow = mentors.iloc[p["_m"].to_numpy()].reset_index(drop=True)
+    erow = mentees.iloc[p["_e"].to_numpy()].reset_index(drop=True)
+
+    def same_value(col: str) -> np.ndarray:
+        a = value_keys(mentors[col])[p["_m"].to_numpy()]
+        b = value_keys(mentees[col])[p["_e"].to_numpy()]
+        known = pd.notna(a) & pd.notna(b)
+        return known & (a == b)
+
+    for rule in problem.edge_rules:
+        if isinstance(rule, SameRegion):
+            report(f"same {rule.level}", p[~same_value(rule.level)], "different region")
+        elif isinstance(rule, MaxDistance):
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            bad = ~(d <= rule.km + 1e-6)
+            report(f"within {rule.km:g} km", p[bad], [f"{x:.3f} km" for x in d[bad]])
+        elif isinstance(rule, Nearest):
+            kth = _kth_nearest_km(problem, rule.k, p["_e"].to_numpy())
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            bad = ~(d <= kth + 1e-6)
+            report(f"{rule.k} nearest", p[bad],
+                   [f"{x:.3f} km, k-th nearest at {y:.3f} km" for x, y in zip(d[bad], kth[bad],
+                                                                           strict=True)])
+        elif isinstance(rule, SharesDomain):
+            shared, _ = _shared_counts(problem, p, rule.mentor_column, rule.mentee_column, "validate")
+            bad = shared < rule.min_shared
+            report(f"shares >= {rule.min_shared} domain", p[bad], [f"{s} shared" for s in shared[bad]])
+        elif isinstance(rule, Stronger):
+            gap = (pd.to_numeric(mrow[rule.by], errors="coerce")
+                   - pd.to_numeric(erow[rule.by], errors="coerce")).to_numpy(dtype=float)
+            ok = gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
+            report(f"stronger by {rule.by}", p[~ok], [f"gap {g:g}" for g in gap[~ok]])
+        elif isinstance(rule, AvoidSame):
+            report(f"different {rule.column}", p[same_value(rule.column)], "same value")
+        elif isinstance(rule, Preferences) and rule.restrict:
+            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
+            ranked = np.ones(len(t), dtype=bool)
+            for col in (rule.mentee_rank, rule.mentor_rank):
+                if col is not None:
+                    ranked &= pd.to_numeric(rule.table[col], errors="coerce").notna().to_numpy()
+            t = t[ranked].drop_duplicates().assign(_in=True)
+            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
+                                                         how="left")
+            report("on both preference lists", p[merged["_in"].isna().to_numpy()],
+                   "pair not ranked by both sides")
+        elif isinstance(rule, ForbiddenPairs):
+            f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
+            hit = p.merge(f.drop_duplicates(), on=["mentor_id", "mentee_id"])
+            report("not forbidden", hit, "pair is forbidden")
+    for term in problem.scores:
+        if isinstance(term, PairScore) and term.restrict:
+            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
+                              "mentee_id": ids_as_str(term.table[term.mentee]), "_in": True})
+            merged = p.merge(f.drop_duplicates(["mentor_id", "mentee_id"]),
+                             on=["mentor_id", "mentee_id"], how="left")
+            report(f"listed in {term.label} table", p[merged["_in"].isna().to_numpy()],
+                   "pair not in the table")
+    for rule in problem.fixed:
+        f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                          "mentee_id": ids_as_str(rule.table[rule.mentee])})
+        merged = f.merge(p[["mentor_id", "mentee_id"]].assign(_in=True),
+                         on=["mentor_id", "mentee_id"], how="left")
+        report("fixed pair", merged[merged["_in"].isna()], "fixed pair missing")
+
+    rows.extend(_group_violations(problem, p, got, need))
+    if any(isinstance(g, Stable) for g in problem.group_rules):
+        blocking = blocking_pairs(problem, p[["mentor_id", "mentee_id"]])
+        if len(blocking):
+            rows.append(pd.DataFrame({"rule": "stability (no blocking pair)",
+                                      "mentor_id": blocking["mentor_id"].to_numpy(),
+                                      "mentee_id": blocking["mentee_id"].to_numpy(),
+                                      "detail": "blocking pair: both would rather be paired"}))
+    objective = _objective(problem, p, mrow, erow)
+    violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
+    return Validation(violations=violations, objective=objective)
+
+
+def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs not formed that would both rather be together (双向自愿 stability check).
+
+    From the problem's :class:`Preferences` (both ranks needed): a ranked
+    pair that passes every hard edge rule blocks ``pairs`` when the mentee has
+    a free slot or ranks this mentor above one of its own, and the mentor has
+    room or ranks this mentee above one of its own. Equal ranks are broken by
+    table order (the lower row first), as the stable backend does. Returns
+    mentor_id, mentee_id, mentee_rank, mentor_rank of every blocking pair.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> prefs = pd.DataFrame({"mentor_id": ["A", "A", "B", "B"], "mentee_id": ["x", "y", "x", "y"],
+    ...                       "mentee_rank": [1, 1, 2, 2], "mentor_rank": [1, 2, 1, 2]})
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"]}),
+    ...                pd.DataFrame({"mentee_id": ["x", "y"]})).require(bd.Preferences(prefs))
+    >>> bd.blocking_pairs(p, pd.DataFrame({"mentor_id": ["A", "B"], "mentee_id": ["y", "x"]}))
+      mentor_id mentee_id  mentee_rank  mentor_rank
+    0         A         x          1.0          1.0
+    """
+    prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
+    if prefs is None or prefs.mentee_rank is None or prefs.mentor_rank is None:
+        raise InputError("blocking pairs need Preferences with mentee_rank and mentor_rank",
+                         table="preferences", column="mentor_rank")
+    mt, et = problem.mentor_table, problem.mentee_table
+    t = prefs.table
+    cand = pd.DataFrame({
+        "mentor_id": ids_as_str(t[prefs.mentor]), "mentee_id": ids_as_str(t[prefs.mentee]),
+        "re": pd.to_numeric(t[prefs.mentee_rank], errors="coerce").to_numpy(float),
+        "rm": pd.to_numeric(t[prefs.mentor_rank], errors="coerce").to_numpy(float),
+    })
+    cand = cand[cand["re"].notna() & cand["rm"].notna()].reset_index(drop=True)
+    # acceptable: passes every hard edge rule (the validator's own per-pair checks)
+    edge_only = _without_group_rules(problem)
+    flagged = validate(edge_only, cand[["mentor_id", "mentee_id"]]).violations
+    flagged = flagged[flagged["mentor_id"].notna() & flagged["mentee_id"].notna()
+                      & ~flagged["rule"].isin(["duplicate pair"])]
+    bad = set(zip(flagged["mentor_id"], flagged["mentee_id"], strict=True))
+    keep = ~pd.Series(list(zip(cand["mentor_id"], cand["mentee_id"], strict=True))).isin(bad)
+    cand = cand[keep.to_numpy()].reset_index(drop=True)
+    cand["_m"] = pd.Index(mt.ids).get_indexer(cand["mentor_id"])
+    cand["_e"] = pd.Index(et.ids).get_indexer(cand["mentee_id"])
+    # strict orders: rank, then the other side's table row
+    big = float(max(len(mt), len(et)) + 1)
+    cand["ke"] = cand["re"] * big + cand["_m"]
+    cand["km"] = cand["rm"] * big + cand["_e"]
+    chosen = pd.DataFrame({"mentor_id": ids_as_str(pairs["mentor_id"]),
+                           "mentee_id": ids_as_str(pairs["mentee_id"]), "_in": True})
+    cand = cand.merge(chosen.drop_duplicates(["mentor_id", "mentee_id"]),
+                      on=["mentor_id", "mentee_id"], how="left")
+    held = cand[cand["_in"].notna()]
+    worst_e = held.groupby("mentee_id")["ke"].max()
+    worst_m = held.groupby("mentor_id")["km"].max()
+    got = chosen.groupby("mentee_id").size()
+    load = chosen.groupby("mentor_id").size()
+    pairing = problem.pairing
+    need = pd.Series(_numbers(problem.mentees, pairing.mentors_per_mentee, 1), index=et.ids)
+    cap = pd.Series(_numbers(problem.mentors, pairing.capacity, 1), index=mt.ids)
+    free = cand[cand["_in"].isna()]
+    e_got = got.reindex(free["mentee_id"]).fillna(0).to_numpy()
+    m_load = load.reindex(free["mentor_id"]).fillna(0).to_numpy()
+    e_open = e_got < need.reindex(free["mentee_id"]).to_numpy()
+    m_open = m_load < cap.reindex(free["mentor_id"]).to_numpy()
+    e_wants = free["ke"].to_numpy() < worst_e.reindex(free["mentee_id"]).fillna(-np.inf).to_numpy()
+    m_wants = free["km"].to_numpy() < worst_m.reindex(free["mentor_id"]).fillna(-np.inf).to_numpy()
+    block = (e_open | e_wants) & (m_open | m_wants)
+    out = free[block][["mentor_id", "mentee_id", "re", "rm"]]
+    return out.rename(columns={"re": "mentee_rank", "rm": "mentor_rank"}).reset_index(drop=True)
+
+
+def _without_group_rules(problem: Problem) -> Problem:
+    """A shallow copy of ``problem`` keeping tables and edge rules only."""
+    import copy
+
+    clone = copy.copy(problem)
+    clone.group_rules = []
+    clone.fixed = []
+    clone.scores = []
+    clone.levels = []
+    return clone
+
+
+def _preference_fit(problem: Problem, p: pd.DataFrame, side: str) -> np.ndarray:
+    """(L - rank + 1) / L per pair from the Preferences table; "both" is the mean."""
+    if side == "both":
+        return (_preference_fit(problem, p, "mentee") + _preference_fit(problem, p, "mentor")) / 2
+    prefs = next(r for r in problem.edge_rules if isinstance(r, Preferences))
+    col = prefs.mentee_rank if side == "mentee" else prefs.mentor_rank
+    t = pd.DataFrame({"mentor_id": ids_as_str(prefs.table[prefs.mentor]),
+                      "mentee_id": ids_as_str(prefs.table[prefs.mentee]),
+                      "r": pd.to_numeric(prefs.table[col], errors="coerce")})
+    t = t[t["r"].notna()]
+    owner = "mentee_id" if side == "mentee" else "mentor_id"
+    t["L"] = t.groupby(owner)["r"].transform("size").astype(float)
+    merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"], how="left")
+    fit = (merged["L"] - merged["r"] + 1) / merged["L"]
+    return fit.fillna(0.0).to_numpy(float)
+
+
+def _pair_loads(problem: Problem, p: pd.DataFrame) -> np.ndarray:
+    """Capacity units each pair uses: 1, or the Load rules' values summed."""
+    loads = [g for g in problem.group_rules if isinstance(g, Load)]
+    if not loads:
+        return np.ones(len(p))
+    total = np.zeros(len(p))
+    for rule in loads:
+        if rule.mentee_column is not None:
+            col = pd.to_numeric(problem.mentees[rule.mentee_column], errors="coerce").to_numpy(float)
+            total += col[p["_e"].to_numpy()]
+        else:
+            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
+                              "mentee_id": ids_as_str(rule.table[rule.mentee]),
+                              "_l": pd.to_numeric(rule.table[rule.column], errors="coerce")})
+            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
+                                                         how="left")
+            total += merged["_l"].to_numpy(float)  # NaN (no load given) fails every bound
+    return total
+
+
+def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
+                      need: np.ndarray) -> list[pd.DataFrame]:
+    """Re-check the group rules on the pairs, from the input columns."""
+    out: list[pd.DataFrame] = []
+    mentors, mentees = problem.mentors, problem.mentees
+    for rule in problem.group_rules:
+        if isinstance(rule, DistinctTypes | RoleTemplate):
+            per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
+            if per == "mentee":
+                kind = value_keys(mentors[rule.column])[p["_m"].to_numpy()]
+                owner, other = p["mentee_id"], p["mentor_id"]
+            else:
+                kind = value_keys(mentees[rule.column])[p["_e"].to_numpy()]
+                owner, other = p["mentor_id"], p["mentee_id"]
+            frame = pd.DataFrame({"owner": owner.to_numpy(), "other": other.to_numpy(),
+                                  "kind": kind})
+            if isinstance(rule, RoleTemplate):
+                off = ~frame["kind"].isin(rule.roles).to_numpy()
+                if off.any():
+                    bad = frame[off]
+                    out.append(pd.DataFrame({"rule": rule.label, "mentor_id": bad["other"],
+                                             "mentee_id": bad["owner"],
+                                             "detail": "mentor's role is not in the template"}))
+            known = frame[frame["kind"].notna()]
+            dup = known[known.duplicated(["owner", "kind"], keep="first")]
+            if len(dup):
+                mentor_col = dup["other"] if per == "mentee" else dup["owner"]
+                mentee_col = dup["owner"] if per == "mentee" else dup["other"]
+                out.append(pd.DataFrame({"rule": rule.label, "mentor_id": mentor_col.to_numpy(),
+                                         "mentee_id": mentee_col.to_numpy(),
+                                         "detail": [f"second {k}" for k in dup["kind"]]}))
+        elif isinstance(rule, Quota):
+            table = mentors if rule.side == "mentor" else mentees
+            keys = value_keys(table[rule.column])
+            if rule.count == "pairs":
+                pos = p["_m"] if rule.side == "mentor" else p["_e"]
+                groups = pd.Series(keys[pos.to_numpy()]).value_counts()
+            elif rule.count == "mentees":
+                served = (got >= need) & (need > 0)
+                groups = pd.Series(keys[served]).value_counts()
+            else:
+                used = np.unique(p["_m"].to_numpy())
+                groups = pd.Series(keys[used]).value_counts()
+            names = sorted({str(k) for k in keys if k is not None})
+            lo = quota_bounds(rule.min, names)
+            hi = quota_bounds(rule.max, names)
+            for name, a, b in zip(names, lo, hi, strict=True):
+                n = int(groups.get(name, 0))
+                if (a is not None and n < a) or (b is not None and n > b):
+                    out.append(pd.DataFrame({
+                        "rule": [rule.label], "mentor_id": [None], "mentee_id": [None],
+                        "detail": [f"{rule.column}={name}: {n} {rule.count}, bounds "
+                                   f"[{'' if a is None else a}, {'' if b is None else b}]"],
+                    }))
+    return out
+
+
+def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.DataFrame) -> float:
+    total = 0.0
+    senses = []
+    for term in problem.scores:
+        if isinstance(term, DomainFit):
+            shared, need = _shared_counts(problem, p, term.mentor_column, term.mentee_column, "validate")
+            score = np.where(need > 0, shared / np.maximum(need, 1), 0.0)
+            senses.append("max")
+        elif isinstance(term, Closeness):
+            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
+            score = np.maximum(0.0, 1.0 - d / term.scale_km)
+            senses.append("max")
+        elif isinstance(term, StrongToWeak):
+            a = pd.to_numeric(problem.mentors[term.by], errors="coerce")
+            b = pd.to_numeric(problem.mentees[term.by], errors="coerce")
+            lo, hi = min(a.min(), b.min()), max(a.max(), b.max())
+            span = hi - lo if hi > lo else 1.0
+            sm = (pd.to_numeric(mrow[term.by]).to_numpy(float) - lo) / span
+            se = (pd.to_numeric(erow[term.by]).to_numpy(float) - lo) / span
+            score = sm * (1 - se)
+            senses.append("max")
+        elif isinstance(term, PreferenceFit):
+            score = _preference_fit(problem, p, term.side)
+            senses.append("max")
+        else:  # PairScore
+            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
+                              "mentee_id": ids_as_str(term.table[term.mentee]),
+                              "_v": pd.to_numeric(term.table[term.column]).to_numpy(float)})
+            merged = p[["mentor_id", "mentee_id"]].merge(f, on=["mentor_id", "mentee_id"], how="left")
+            score = merged["_v"].fillna(0.0).to_numpy(float)
+            senses.append(term.sense)
+            if term.sense == "min":
+                score = -score
+        total += term.weight * float(np.sum(score))
+    if senses and all(s == "min" for s in senses):
+        return -total
+    return total

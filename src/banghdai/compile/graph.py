@@ -1,0 +1,893 @@
+"""Compile a :class:`~banghdai.Problem` into a frozen, index-based candidate graph.
+
+The candidate graph is a long edge table (mentor index, mentee index, integer
+value), never a dense mentors × mentees matrix unless no rule restricts the
+pairs. The first restricting rule generates candidates with an index — a pair
+table, a merge on the region column, a k-d tree radius query on unit-sphere
+vectors, or an exploded tag join — and every edge rule is then applied as a
+vectorised mask, recording a per-mentee funnel of how many mentors survive each
+rule.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "county": ["A", "B"]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "county": ["A", "A"]})
+>>> c = bd.Problem(mentors, mentees).require(bd.SameRegion("county")).compile()
+>>> c.n_edges
+2
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from ..core import hooks
+from ..core.errors import InputError, ScalingWarning
+from ..core.geo import chord_for_km, haversine_km, unit_vectors
+from ..core.ids import value_keys
+from ..data.schema import Table, degree_values, pair_table, tag_pairs
+from ..model.groups import RoleTemplate
+from ..model.levels import BalanceLoad, Coverage, MaxMin
+from ..model.rules import (
+    AvoidSame,
+    Closeness,
+    DomainFit,
+    ForbiddenPairs,
+    MaxDistance,
+    Nearest,
+    Pairing,
+    PairScore,
+    PreferenceFit,
+    Preferences,
+    SameRegion,
+    SharesDomain,
+    Stronger,
+    StrongToWeak,
+)
+from .groups import CompiledStable, compile_groups, preference_orders
+from .levels import CompiledLevel
+
+if TYPE_CHECKING:
+    from ..model.problem import Problem
+
+#: Beyond this many pairs, refuse to enumerate every mentor × mentee pair.
+MAX_DENSE_PAIRS = 60_000_000
+#: Largest absolute integer objective coefficient we aim for when scaling floats.
+TARGET_MAGNITUDE = 1_000_000
+#: Keep the largest possible objective below this (CP-SAT and flow use int64).
+MAX_TOTAL = 2**60
+
+
+def stage_name(rule: object) -> str:
+    """Readable name of an edge rule for funnels and messages."""
+    if isinstance(rule, SameRegion):
+        return f"same {rule.level}"
+    if isinstance(rule, MaxDistance):
+        return f"within {rule.km:g} km"
+    if isinstance(rule, Nearest):
+        return f"{rule.k} nearest"
+    if isinstance(rule, SharesDomain):
+        return f"shares >= {rule.min_shared} domain"
+    if isinstance(rule, Stronger):
+        return f"stronger by {rule.by}"
+    if isinstance(rule, AvoidSame):
+        return f"different {rule.column}"
+    if isinstance(rule, ForbiddenPairs):
+        return "not forbidden"
+    if isinstance(rule, PairScore):
+        return f"listed in {rule.label} table"
+    if isinstance(rule, RoleTemplate):
+        return f"{rule.column} in {'/'.join(rule.roles)}"
+    if isinstance(rule, Preferences):
+        return "on both preference lists"
+    return type(rule).__name__
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """The frozen candidate graph a backend solves.
+
+    Attributes
+    ----------
+    mentors, mentees
+        The checked copies of the input tables.
+    edge_mentor, edge_mentee
+        Index arrays (int64) of each candidate pair, sorted by mentee then mentor.
+    edge_value
+        Integer objective value of each pair (maximised), ``round(score * scale)``.
+    edge_fixed
+        True where the pair is fixed (must be formed).
+    edge_info
+        Per-pair DataFrame: distance_km, shared_domains and each score.
+    cap_lo, cap_hi
+        Each mentor's minimum and maximum number of pairs.
+    demand
+        Each mentee's number of mentors needed.
+    must_match
+        True when every mentee must get exactly ``demand`` mentors.
+    slot_penalty
+        Integer penalty per missing mentor slot (0 when ``must_match``).
+    scale, sense
+        ``edge_value = round(sign * score * scale)``; ``sense`` is "min" when
+        every score term is a cost (objective reported as a positive cost).
+    funnel
+        DataFrame, one row per mentee: candidates left after each rule.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> p.compile().cap_hi.tolist()
+    [1]
+    """
+
+    mentors: Table
+    mentees: Table
+    pairing: Pairing
+    edge_mentor: np.ndarray
+    edge_mentee: np.ndarray
+    edge_value: np.ndarray
+    edge_fixed: np.ndarray
+    edge_info: pd.DataFrame
+    cap_lo: np.ndarray
+    cap_hi: np.ndarray
+    demand: np.ndarray
+    must_match: bool
+    slot_penalty: int
+    scale: float
+    sense: str
+    funnel: pd.DataFrame
+    group_rules: tuple = field(default=())
+    edge_load: np.ndarray | None = None
+    levels: tuple = field(default=())
+
+    @property
+    def n_mentors(self) -> int:
+        """Number of mentors."""
+        return len(self.mentors)
+
+    @property
+    def n_mentees(self) -> int:
+        """Number of mentees."""
+        return len(self.mentees)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of candidate pairs."""
+        return int(self.edge_mentor.size)
+
+    def objective_of(self, chosen: np.ndarray) -> float:
+        """Objective (in the caller's units and sense) of a boolean edge selection."""
+        total = float(self.edge_info["score"].to_numpy()[chosen].sum())
+        return -total if self.sense == "min" else total
+
+
+class _Context:
+    """Per-table arrays computed once and shared by the rule masks."""
+
+    def __init__(self, mentors: Table, mentees: Table) -> None:
+        self.mentors = mentors
+        self.mentees = mentees
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._tags: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._coords: tuple[np.ndarray, ...] | None = None
+
+    # shared categorical codes for a column present in both tables (-1 = empty)
+    def codes(self, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        if column not in self._codes:
+            a = value_keys(self.mentors.require(column, rule))
+            b = value_keys(self.mentees.require(column, rule))
+            codes, _ = pd.factorize(pd.Series(np.concatenate([a, b]), dtype=object),
+                                    use_na_sentinel=True)
+            self._codes[column] = (codes[: len(a)], codes[len(a) :])
+        return self._codes[column]
+
+    def coords(self, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        if self._coords is None:
+            lat_m = self.mentors.numeric("lat", rule, allow_nan=True)
+            lon_m = self.mentors.numeric("lon", rule, allow_nan=True)
+            lat_e = self.mentees.numeric("lat", rule, allow_nan=True)
+            lon_e = self.mentees.numeric("lon", rule, allow_nan=True)
+            self._coords = (lat_m, lon_m, lat_e, lon_e)
+        return self._coords
+
+    def points(self, rule: str):
+        """Unit-sphere points of mentors and mentees, and which rows have coordinates."""
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        ok_m = ~(np.isnan(lat_m) | np.isnan(lon_m))
+        ok_e = ~(np.isnan(lat_e) | np.isnan(lon_e))
+        pm = np.full((lat_m.size, 3), np.nan)
+        pe = np.full((lat_e.size, 3), np.nan)
+        pm[ok_m] = unit_vectors(lat_m[ok_m], lon_m[ok_m])
+        pe[ok_e] = unit_vectors(lat_e[ok_e], lon_e[ok_e])
+        return pm, pe, ok_m, ok_e
+
+    def nearest(self, k: int, rule: str):
+        """Per mentee: chord distance to its k-th nearest mentor, and a (k + slack)-NN query."""
+        key = ("nearest", k)
+        if key not in self._codes:
+            pm, pe, ok_m, ok_e = self.points(rule)
+            idx_m = np.flatnonzero(ok_m)
+            kth = np.full(len(self.mentees), -1.0)  # no coordinates: no candidate
+            hits = (np.empty(0, np.int64), np.empty(0, np.int64))
+            if idx_m.size and ok_e.any():
+                tree = cKDTree(pm[ok_m])
+                kk = min(k, idx_m.size)
+                extra = min(kk + 8, idx_m.size)
+                rows = np.flatnonzero(ok_e)
+                dist, nb = tree.query(pe[ok_e], k=extra)
+                dist, nb = dist.reshape(rows.size, extra), nb.reshape(rows.size, extra)
+                limit = dist[:, kk - 1] * (1 + 1e-12) + 1e-15
+                kth[rows] = limit
+                keep = dist <= limit[:, None]
+                e_idx = np.repeat(rows, extra).reshape(rows.size, extra)[keep]
+                m_idx = idx_m[nb[keep]]
+                more = np.flatnonzero(keep[:, -1]) if extra < idx_m.size else np.empty(0, int)
+                if more.size:  # more ties than the slack: ask the tree for the whole ball
+                    balls = tree.query_ball_point(pe[rows[more]], limit[more])
+                    sizes = np.fromiter((len(b) for b in balls), dtype=np.int64, count=more.size)
+                    drop = np.isin(e_idx, rows[more])
+                    e_idx = np.concatenate([e_idx[~drop], np.repeat(rows[more], sizes)])
+                    m_idx = np.concatenate([m_idx[~drop],
+                                            idx_m[np.concatenate(balls).astype(np.int64)]])
+                hits = (m_idx.astype(np.int64), e_idx.astype(np.int64))
+            self._codes[key] = (kth, hits)
+        return self._codes[key]
+
+    def has_coords(self) -> bool:
+        cols_m, cols_e = self.mentors.frame.columns, self.mentees.frame.columns
+        return all(c in cols_m and c in cols_e for c in ("lat", "lon"))
+
+    def tags(self, mentor_col: str, mentee_col: str, rule: str):
+        """Bit masks of each row's tags over a shared vocabulary, and tag counts."""
+        key = (mentor_col, mentee_col)
+        if key not in self._tags:
+            rm, tm = tag_pairs(self.mentors, mentor_col, rule)
+            re_, te = tag_pairs(self.mentees, mentee_col, rule)
+            vocab, inv = np.unique(np.concatenate([tm, te]).astype(str), return_inverse=True)
+            words = max(1, math.ceil(len(vocab) / 64))
+
+            def masks(rows: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+                out = np.zeros((n, words), dtype=np.uint64)
+                bits = np.left_shift(np.uint64(1), (ids % 64).astype(np.uint64))
+                np.bitwise_or.at(out, (rows, ids // 64), bits)
+                return out
+
+            mm = masks(rm, inv[: len(tm)], len(self.mentors))
+            me = masks(re_, inv[len(tm) :], len(self.mentees))
+            count_e = np.bincount(re_, minlength=len(self.mentees))
+            self._tags[key] = (mm, me, count_e)
+        return self._tags[key]
+
+    def shared(self, mentor_col: str, mentee_col: str, rule: str, m: np.ndarray, e: np.ndarray):
+        mm, me, _ = self.tags(mentor_col, mentee_col, rule)
+        return np.bitwise_count(mm[m] & me[e]).sum(axis=1).astype(np.int64)
+
+    def strength(self, by: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.mentors.numeric(by, rule), self.mentees.numeric(by, rule)
+
+
+def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
+    """Mentee-major pair keys: sorting by key sorts edges by (mentee, mentor)."""
+    keys = e.astype(np.int64, copy=False) * np.int64(max(n_mentors, 1))
+    keys += m
+    return keys
+
+
+def _grid(n_m: int, n_e: int, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Mentor and mentee of every pair of a complete table, sorted by (mentee, mentor).
+
+    ``out``: a spare int64 array of n_m * n_e items to write the mentors into.
+    """
+    m = np.empty((n_e, n_m), dtype=np.int64) if out is None else out.reshape(n_e, n_m)
+    m[:] = np.arange(n_m, dtype=np.int64)
+    e = np.empty((n_e, n_m), dtype=np.int64)
+    e[:] = np.arange(n_e, dtype=np.int64)[:, None]
+    return m.reshape(-1), e.reshape(-1)
+
+
+def _per_mentee(e: np.ndarray, n_e: int, in_order: bool) -> np.ndarray:
+    """Number of pairs of each mentee; ``in_order`` says ``e`` is sorted (then no pass over e)."""
+    if in_order:
+        return np.diff(np.searchsorted(e, np.arange(n_e + 1, dtype=np.int64)))
+    return np.bincount(e, minlength=n_e)
+
+
+def _complete_grid(keys: np.ndarray, values: np.ndarray) -> np.ndarray | None:
+    """``values`` in key order when ``keys`` are each of 0..n-1 once (a complete table), else None.
+
+    One scatter into a marked array: a mark left over means some pair is
+    missing, hence (as there are exactly n keys) another one is listed twice.
+    """
+    n = keys.size
+    if values.dtype.kind == "f":
+        out = np.full(n, np.nan)
+        out[keys] = values
+        return None if bool(np.isnan(out).any()) else out
+    low = int(values.min())
+    if low == np.iinfo(np.int64).min:
+        return None
+    out = np.full(n, low - 1, dtype=np.int64)
+    out[keys] = values
+    return None if bool((out == low - 1).any()) else out
+
+
+def _sorted_unique_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray | None, np.ndarray, int]:
+    """Order that sorts ``keys`` (None: already sorted), the sorted keys, first duplicate's row.
+
+    The first duplicate's row is -1 when the keys are unique. Keys already in
+    order cost one comparison pass; dense key sets (a large share of the key
+    space) use a scatter, O(space); sparse ones a sort.
+    """
+    n = keys.size
+    head = keys[:1024]
+    if n < 2 or (bool((head[1:] > head[:-1]).all()) and bool((keys[1:] > keys[:-1]).all())):
+        return None, keys, -1
+    if n * 3 >= space:
+        slot = np.full(space, -1, dtype=np.int64)
+        slot[keys] = np.arange(n, dtype=np.int64)
+        if n == space and int(slot.min()) >= 0:  # every pair once: a complete grid
+            return slot, np.arange(space, dtype=np.int64), -1
+        filled = slot >= 0
+        order = slot[filled]
+        if order.size == n:
+            return order, np.flatnonzero(filled).astype(np.int64, copy=False), -1
+        counts = np.bincount(keys, minlength=space)
+        rows = np.flatnonzero(keys == int(np.flatnonzero(counts > 1)[0]))
+        return None, np.empty(0, np.int64), int(rows[1])
+    order = np.argsort(keys)  # unique keys need no stable sort (introsort is 2-3x faster)
+    sk = keys[order]
+    same = np.flatnonzero(sk[1:] == sk[:-1])
+    if same.size:
+        rows = np.flatnonzero(keys == sk[same[0]])
+        return order, sk, int(rows[1])
+    return order, sk, -1
+
+
+def _take(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
+    """``values`` reordered; without an order, a copy unless the array is already our own
+    (the compiled graph must never alias the caller's tables)."""
+    if order is not None:
+        return values[order]
+    return values if values.flags.owndata and values.flags.writeable else values.copy()
+
+
+def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
+    """Boolean mask: which of the pairs (m, e) the edge rule allows."""
+    name = type(rule).__name__
+    if isinstance(rule, SameRegion):
+        cm, ce = ctx.codes(rule.level, name)
+        a, b = cm[m], ce[e]
+        return (a == b) & (a >= 0)
+    if isinstance(rule, MaxDistance):
+        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+        d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+        return d <= rule.km  # NaN coordinates compare False: no pair
+    if isinstance(rule, Nearest):
+        kth, _ = ctx.nearest(rule.k, name)
+        pm, pe, _, _ = ctx.points(name)
+        chord = np.linalg.norm(pm[m] - pe[e], axis=1)
+        return chord <= kth[e]  # NaN (no coordinates) and -1 (no mentor) fail
+    if isinstance(rule, SharesDomain):
+        return ctx.shared(rule.mentor_column, rule.mentee_column, name, m, e) >= rule.min_shared
+    if isinstance(rule, Stronger):
+        sm, se = ctx.strength(rule.by, name)
+        gap = sm[m] - se[e]
+        return gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
+    if isinstance(rule, AvoidSame):
+        cm, ce = ctx.codes(rule.column, name)
+        a, b = cm[m], ce[e]
+        return ~((a == b) & (a >= 0))
+    if isinstance(rule, RoleTemplate):
+        role = value_keys(ctx.mentors.require(rule.column, name))
+        return np.isin(role[m].astype(str), np.array(rule.roles, dtype=str)) & pd.notna(role[m])
+    if isinstance(rule, ForbiddenPairs | PairScore | Preferences):
+        keys = extra[id(rule)]  # sorted, unique
+        k = _pair_keys(m, e, len(ctx.mentors))
+        if keys.size == 0:
+            found = np.zeros(k.size, dtype=bool)
+        else:
+            pos = np.minimum(np.searchsorted(keys, k), keys.size - 1)
+            found = keys[pos] == k
+        return ~found if isinstance(rule, ForbiddenPairs) else found
+    raise InputError(f"not an edge rule: {rule!r}")
+
+
+def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs from the first restricting rule, with an index where possible."""
+    n_m, n_e = len(ctx.mentors), len(ctx.mentees)
+    name = type(first).__name__
+    if isinstance(first, PairScore):
+        keys = extra[id(first)]  # sorted, unique
+        return keys % max(n_m, 1), keys // max(n_m, 1)
+    if isinstance(first, SameRegion):
+        cm, ce = ctx.codes(first.level, name)
+        left = pd.DataFrame({"c": cm, "m": np.arange(n_m)})
+        right = pd.DataFrame({"c": ce, "e": np.arange(n_e)})
+        left, right = left[left["c"] >= 0], right[right["c"] >= 0]
+        joined = left.merge(right, on="c", how="inner", sort=False)
+        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
+    if isinstance(first, MaxDistance):
+        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+        ok_m = np.flatnonzero(~(np.isnan(lat_m) | np.isnan(lon_m)))
+        ok_e = np.flatnonzero(~(np.isnan(lat_e) | np.isnan(lon_e)))
+        if ok_m.size == 0 or ok_e.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        tm = cKDTree(unit_vectors(lat_m[ok_m], lon_m[ok_m]))
+        te = cKDTree(unit_vectors(lat_e[ok_e], lon_e[ok_e]))
+        radius = chord_for_km(first.km) * (1 + 1e-9) + 1e-12
+        hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
+        return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
+    if isinstance(first, Nearest):
+        _, (m, e) = ctx.nearest(first.k, name)
+        return m, e
+    if isinstance(first, SharesDomain):
+        rm, tm_ = tag_pairs(ctx.mentors, first.mentor_column, name)
+        re_, te = tag_pairs(ctx.mentees, first.mentee_column, name)
+        left = pd.DataFrame({"t": tm_.astype(str), "m": rm})
+        right = pd.DataFrame({"t": te.astype(str), "e": re_})
+        joined = left.merge(right, on="t", how="inner")[["m", "e"]].drop_duplicates()
+        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
+    if n_m * n_e > MAX_DENSE_PAIRS:
+        raise InputError(
+            f"{n_m} mentors x {n_e} mentees = {n_m * n_e:,} possible pairs and no rule restricts "
+            "them; add SameRegion, MaxDistance, SharesDomain or a restricting PairScore table"
+        )
+    m = np.repeat(np.arange(n_m, dtype=np.int64), n_e)
+    e = np.tile(np.arange(n_e, dtype=np.int64), n_m)
+    return m, e
+
+
+_STAGE_ORDER = (
+    PairScore, Preferences, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame,
+    RoleTemplate, ForbiddenPairs,
+)
+
+
+def _fits(values: np.ndarray, k: float, tol: float) -> bool:
+    scaled = values * k
+    return bool(np.all(np.abs(scaled - np.round(scaled)) < tol))
+
+
+def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
+    """Integer multiplier for float scores: 1 if whole, a small denominator, else 10^k.
+
+    Candidates are tried on a sample first, so a large edge table is read in
+    full only for the multiplier that is finally chosen.
+    """
+    if scale is not None:
+        if not scale > 0:
+            raise InputError(f"scale must be > 0, got {scale!r}", column="scale")
+        return float(scale)
+    if values.size == 0:
+        return 1.0
+    if values.dtype.kind in "iu":
+        biggest = float(max(int(values.max()), -int(values.min())))
+        if biggest <= TARGET_MAGNITUDE * 1000:
+            return 1.0
+    else:
+        biggest = float(np.abs(values).max())
+    if biggest == 0.0:
+        return 1.0
+    sample = values[:: max(1, values.size // 4096)]
+    for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
+        if k == 1:
+            if biggest <= TARGET_MAGNITUDE * 1000 and bool(np.all(sample == np.rint(sample))) \
+                    and bool(np.all(values == np.rint(values))):
+                return 1.0
+            continue
+        if biggest * k > TARGET_MAGNITUDE:
+            break
+        tol = 1e-9 * max(1.0, biggest * k)
+        if _fits(sample, k, tol) and _fits(values, k, tol):
+            return float(k)
+    exponent = math.floor(math.log10(TARGET_MAGNITUDE / biggest))
+    return float(10.0**exponent)
+
+
+def _scaled(values: np.ndarray, scale: float | None) -> tuple[np.ndarray, float]:
+    sc = _choose_scale(values, 0, scale)
+    return np.round(values * sc).astype(np.int64), sc
+
+
+def _compile_levels(problem, mentees, e, must, weighted, total, scale) -> list[CompiledLevel]:
+    """Lexicographic levels as integer data (empty without ``prefer(levels=...)``)."""
+    if not problem.levels:
+        return []
+    entries = list(problem.levels)
+    if (not must and problem.pairing.unmatched_penalty is None
+            and not any(isinstance(x, Coverage) for x in entries)):
+        entries.insert(0, Coverage())
+    if problem.scores:
+        entries.append(tuple(problem.scores))
+    out: list[CompiledLevel] = []
+    for entry in entries:
+        if isinstance(entry, Coverage):
+            if entry.priority is None:
+                out.append(CompiledLevel("coverage", "linear", np.ones(e.size, dtype=np.int64)))
+                continue
+            pri = mentees.numeric(entry.priority, "Coverage")
+            for value in np.unique(pri[~np.isnan(pri)]):
+                out.append(CompiledLevel(f"coverage {entry.priority}={value:g}", "linear",
+                                         (pri[e] == value).astype(np.int64)))
+        elif isinstance(entry, BalanceLoad):
+            out.append(CompiledLevel("largest mentor load", "minmaxload", sign=-1.0))
+        elif isinstance(entry, MaxMin):
+            values, _ = weighted(entry.terms) if entry.terms else (total, [])
+            coeff, sc = _scaled(values, scale)
+            out.append(CompiledLevel("worst served mentee's score", "maxmin", coeff, sc))
+        else:
+            terms = tuple(entry) if isinstance(entry, list | tuple) else (entry,)
+            values, senses = weighted(terms)
+            coeff, sc = _scaled(values, scale)
+            sign = -1.0 if senses and all(s == "min" for s in senses) else 1.0
+            name = " + ".join(type(t).__name__ if not isinstance(t, PairScore) else t.label
+                              for t in terms)
+            out.append(CompiledLevel(name, "linear", coeff, sc, sign))
+    return out
+
+
+def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled:
+    """Build the candidate graph, degree bounds and integer objective of ``problem``.
+
+    Parameters
+    ----------
+    problem
+        The problem to compile.
+    scale
+        Multiplier turning float scores into integers; chosen automatically
+        (1 for integral scores, else a power of ten giving about six
+        significant digits). A :class:`ScalingWarning` says when a chosen or
+        forced scale loses precision.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.compile_problem(p).n_edges
+    1
+    """
+    mentors, mentees = problem.mentor_table, problem.mentee_table
+    n_m, n_e = len(mentors), len(mentees)
+    ctx = _Context(mentors, mentees)
+
+    # pair tables, resolved once
+    extra: dict[int, np.ndarray] = {}
+    pair_values: dict[int, tuple] = {}
+    pair_edges: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms()]:
+        if id(rule) in extra:
+            continue
+        if isinstance(rule, ForbiddenPairs | PairScore):
+            tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
+            m, e = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
+            keys = _pair_keys(m, e, n_m)
+            if isinstance(rule, PairScore):
+                if rule.column not in rule.table.columns:
+                    raise InputError(
+                        "score column not found",
+                        table=tname,
+                        column=rule.column,
+                        choices=[str(c) for c in rule.table.columns],
+                    )
+                vals = rule.table[rule.column]
+                if vals.dtype.kind not in "iuf":
+                    vals = pd.to_numeric(vals, errors="coerce")
+                vals = vals.to_numpy(np.int64 if vals.dtype.kind == "i" else float)
+                bad = ~np.isfinite(vals) if vals.dtype.kind == "f" else np.zeros(0, dtype=bool)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputError(
+                        f"score must be a finite number, got {rule.table[rule.column].iloc[row]!r}",
+                        table=tname,
+                        row=row,
+                        column=rule.column,
+                    )
+                grid = _complete_grid(keys, vals) if keys.size == n_m * n_e else None
+                if grid is not None:  # every pair once: sorted, the pairs are a grid
+                    skeys = np.arange(keys.size, dtype=np.int64)
+                    pair_values[id(rule)] = (skeys, grid)
+                    pair_edges[id(rule)] = _grid(n_m, n_e, out=keys)  # keys: spare now
+                else:
+                    order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
+                    if dup_row >= 0:
+                        raise InputError("pair listed twice", table=tname, row=dup_row,
+                                         column=rule.mentor)
+                    pair_values[id(rule)] = (skeys, _take(vals, order))
+                    pair_edges[id(rule)] = (_take(m, order), _take(e, order))
+            else:
+                _, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
+                if dup_row >= 0:
+                    skeys = np.unique(keys)
+            extra[id(rule)] = skeys
+        elif isinstance(rule, Preferences):
+            m, e = pair_table(rule.table, "preferences", mentors, mentees, rule.mentor,
+                              rule.mentee)
+            keys = _pair_keys(m, e, n_m)
+            order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
+            if dup_row >= 0:
+                raise InputError("pair listed twice", table="preferences", row=dup_row,
+                                 column=rule.mentor)
+            ranks, lengths, acceptable = {}, {}, np.ones(keys.size, dtype=bool)
+            for side, col, owner in (("mentee", rule.mentee_rank, e), ("mentor", rule.mentor_rank, m)):
+                if col is None:
+                    continue
+                if col not in rule.table.columns:
+                    raise InputError("rank column not found", table="preferences", column=col,
+                                     choices=[str(x) for x in rule.table.columns])
+                raw = rule.table[col]
+                vals = pd.to_numeric(raw, errors="coerce").to_numpy(float)
+                bad = (np.isnan(vals) & raw.notna().to_numpy()) | (vals < 1)
+                if bad.any():
+                    row = int(np.flatnonzero(bad)[0])
+                    raise InputError(f"rank must be a number >= 1, got {raw.iloc[row]!r}",
+                                     table="preferences", row=row, column=col)
+                ranked = ~np.isnan(vals)
+                acceptable &= ranked
+                size = (len(mentees) if side == "mentee" else len(mentors))
+                lengths[side] = np.bincount(owner[ranked], minlength=size)
+                ranks[side] = _take(vals, order)
+            pair_values[id(rule)] = (skeys, ranks, lengths)
+            extra[id(rule)] = np.sort(keys[acceptable])
+
+    stages = [r for r in problem.edge_rules
+              if not (isinstance(r, Preferences) and not r.restrict)]
+    stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
+    stages += [g for g in problem.group_rules if isinstance(g, RoleTemplate)]
+    stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
+    generators = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain)
+    first = next(
+        (r for r in stages
+         if isinstance(r, generators) and not (isinstance(r, SharesDomain) and r.min_shared < 1)),
+        None,
+    )
+
+    keys_edges: np.ndarray | None = None
+    if isinstance(first, PairScore) and id(first) in pair_edges:
+        m, e = pair_edges[id(first)]  # already sorted by (mentee, mentor), unique
+        keys_edges = extra[id(first)]
+    else:
+        m, e = _generate(first, ctx, extra)
+    funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
+    for rule in stages:
+        if rule is not first or not isinstance(rule, PairScore | Nearest):  # exact generators
+            keep = _rule_mask(rule, ctx, m, e, extra)
+            if not keep.all():
+                m, e = m[keep], e[keep]
+                keys_edges = None if keys_edges is None else keys_edges[keep]
+        funnel[stage_name(rule)] = _per_mentee(e, n_e, keys_edges is not None)
+    if keys_edges is None:
+        keys_edges = _pair_keys(m, e, n_m)
+        if keys_edges.size > 1 and not bool((keys_edges[1:] > keys_edges[:-1]).all()):
+            order = np.argsort(keys_edges)  # unique pairs: no stable sort needed
+            m, e, keys_edges = m[order], e[order], keys_edges[order]
+
+    # degree bounds
+    pairing = problem.pairing
+    cap_hi = degree_values(mentors, pairing.capacity, "capacity")
+    cap_lo = degree_values(mentors, pairing.min_load, "min_load")
+    demand = degree_values(mentees, pairing.mentors_per_mentee, "mentors_per_mentee")
+    low_over = cap_lo > cap_hi
+    if low_over.any():
+        row = int(np.flatnonzero(low_over)[0])
+        raise InputError(
+            f"min_load {cap_lo[row]} exceeds capacity {cap_hi[row]}",
+            table="mentors",
+            row=row,
+            id=mentors.ids[row],
+            column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
+        )
+
+    for rule in problem.group_rules:
+        if isinstance(rule, RoleTemplate):
+            over = demand > len(rule.roles)
+            if over.any():
+                row = int(np.flatnonzero(over)[0])
+                raise InputError(
+                    f"needs {demand[row]} mentors but the role template has {len(rule.roles)} roles",
+                    table="mentees", row=row, id=mentees.ids[row], column="mentors_per_mentee",
+                )
+    groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e})
+
+    # fixed pairs: must pass every hard rule, and fit the degree bounds
+    fixed = np.zeros(m.size, dtype=bool)
+    for rule in problem.fixed:
+        fm, fe = pair_table(rule.table, "fixed", mentors, mentees, rule.mentor, rule.mentee)
+        for stage in stages:
+            ok = _rule_mask(stage, ctx, fm, fe, extra)
+            if not ok.all():
+                row = int(np.flatnonzero(~ok)[0])
+                raise InputError(
+                    f"fixed pair ({mentors.ids[fm[row]]}, {mentees.ids[fe[row]]}) breaks the hard "
+                    f"rule '{stage_name(stage)}'; remove the pair or the rule",
+                    table="fixed",
+                    row=row,
+                    column=rule.mentor,
+                )
+        where = np.searchsorted(keys_edges, _pair_keys(fm, fe, n_m))
+        fixed[where] = True
+    if fixed.any():
+        fixed_use = edge_load[fixed] if edge_load is not None else None
+        over_m = np.bincount(m[fixed], weights=fixed_use, minlength=n_m) > cap_hi
+        over_e = np.bincount(e[fixed], minlength=n_e) > demand
+        if over_m.any():
+            i = int(np.flatnonzero(over_m)[0])
+            raise InputError(
+                f"more fixed pairs than the mentor's capacity {cap_hi[i]}",
+                table="mentors", row=i, id=mentors.ids[i], column="capacity",
+            )
+        if over_e.any():
+            i = int(np.flatnonzero(over_e)[0])
+            raise InputError(
+                f"more fixed pairs than the {demand[i]} mentor(s) this mentee needs",
+                table="mentees", row=i, id=mentees.ids[i], column="mentors_per_mentee",
+            )
+
+    # per-edge facts and scores
+    info: dict[str, np.ndarray] = {}
+    if ctx.has_coords():
+        lat_m, lon_m, lat_e, lon_e = ctx.coords("distance")
+        info["distance_km"] = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+    if "domains" in mentors.frame.columns and "domains" in mentees.frame.columns:
+        info["shared_domains"] = ctx.shared("domains", "domains", "domains", m, e)
+    def term_score(term) -> tuple[str, np.ndarray, str]:
+        """(label, per-edge score, sense) of one score term."""
+        name = type(term).__name__
+        if isinstance(term, DomainFit):
+            shared = ctx.shared(term.mentor_column, term.mentee_column, name, m, e)
+            _, _, need = ctx.tags(term.mentor_column, term.mentee_column, name)
+            return ("domain_fit",
+                    np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0), "max")
+        if isinstance(term, Closeness):
+            lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
+            for t, arr in (("mentors", (lat_m, lon_m)), ("mentees", (lat_e, lon_e))):
+                nan = np.isnan(arr[0]) | np.isnan(arr[1])
+                if nan.any():
+                    row = int(np.flatnonzero(nan)[0])
+                    table = mentors if t == "mentors" else mentees
+                    raise InputError(
+                        "Closeness needs coordinates on every row", table=t, row=row,
+                        id=table.ids[row], column=table.shown("lat"),
+                    )
+            d = info.get("distance_km")
+            if d is None:
+                d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+            return "closeness", np.maximum(0.0, 1.0 - d / term.scale_km), "max"
+        if isinstance(term, StrongToWeak):
+            sm, se = ctx.strength(term.by, name)
+            lo = min(sm.min(initial=np.inf), se.min(initial=np.inf))
+            hi = max(sm.max(initial=-np.inf), se.max(initial=-np.inf))
+            span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
+            return "strong_to_weak", ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span), "max"
+        if isinstance(term, PairScore):
+            skeys, svals = pair_values[id(term)]
+            if skeys is keys_edges or (skeys.size == keys_edges.size
+                                       and np.array_equal(skeys, keys_edges)):
+                score = svals  # the table itself generated the candidates
+            else:
+                score = np.zeros(m.size)
+                if skeys.size:
+                    pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
+                    hit = skeys[pos] == keys_edges
+                    score[hit] = svals[pos[hit]]
+            return term.label, score, term.sense
+        if isinstance(term, PreferenceFit):
+            if term.side == "both":
+                return "preference_fit", (preference_fit("mentee") + preference_fit("mentor")) / 2, "max"
+            return f"{term.side}_preference_fit", preference_fit(term.side), "max"
+        raise InputError(f"unknown score {term!r}")  # pragma: no cover
+
+    prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
+    if prefs is not None:
+        skeys, ranks, lengths = pair_values[id(prefs)]
+        pos = np.minimum(np.searchsorted(skeys, keys_edges), max(skeys.size - 1, 0))
+        hit = skeys[pos] == keys_edges if skeys.size else np.zeros(m.size, bool)
+        for side in ("mentee", "mentor"):
+            if side in ranks:
+                col = np.full(m.size, np.nan)
+                col[hit] = ranks[side][pos[hit]]
+                info[f"{side}_rank"] = col
+
+    def preference_fit(side: str) -> np.ndarray:
+        if prefs is None or f"{side}_rank" not in info:
+            raise InputError(f"PreferenceFit needs Preferences with {side}_rank",
+                             table="preferences", column=f"{side}_rank")
+        _, _, lengths = pair_values[id(prefs)]
+        owner = e if side == "mentee" else m
+        length = lengths[side][owner].astype(float)
+        rank = info[f"{side}_rank"]
+        ok = ~np.isnan(rank) & (length > 0)
+        return np.where(ok, (length - np.nan_to_num(rank) + 1) / np.maximum(length, 1), 0.0)
+
+    def weighted(terms) -> tuple[np.ndarray, list[str]]:
+        out: np.ndarray | None = None
+        senses_ = []
+        for term in terms:
+            label, score, term_sense = term_score(term)
+            info.setdefault(label, score)
+            factor = (-1.0 if term_sense == "min" else 1.0) * term.weight
+            if score.dtype.kind == "i" and factor.is_integer():
+                factor = int(factor)  # whole scores, whole weights: the part stays exact
+            part = np.multiply(score, factor)
+            out = part if out is None else out + part
+            senses_.append(term_sense)
+        return (np.zeros(m.size) if out is None else out), senses_
+
+    total, senses = weighted(problem.scores)
+    sense = "min" if senses and all(s == "min" for s in senses) else "max"
+    info["score"] = total
+
+    slots = int(min(demand.sum(), cap_hi.sum()))
+    sc = _choose_scale(total, slots, scale)
+    if scale is None and sc == 1.0:
+        value = total.astype(np.int64, copy=False)  # every score is whole (checked)
+    else:
+        scaled = total * sc
+        value = np.rint(scaled)
+        if total.size:
+            err = float(np.abs(scaled - value).max())
+            spread = float(scaled.max() - scaled.min())  # the differences decide the optimum
+            ref = spread if spread > 0 else np.inf  # equal scores: nothing to tell apart
+            if err / ref > 1e-4:
+                warnings.warn(
+                    f"scores rounded to integers with scale {sc:g} lose precision (largest "
+                    f"rounding error {err / ref:.1e} of the scores' spread); pass a larger "
+                    "scale= to keep more digits",
+                    ScalingWarning,
+                    stacklevel=3,
+                )
+        value = value.astype(np.int64)
+
+    must = pairing.unmatched == "forbid"
+    vmax = int(value.max()) if value.size else 0
+    vmin = int(value.min()) if value.size else 0
+    if must:
+        penalty = 0
+    elif pairing.unmatched_penalty is not None:
+        penalty = int(round(pairing.unmatched_penalty * sc))
+    else:
+        penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
+    if (penalty + max(vmax, -vmin)) * max(slots, 1) >= MAX_TOTAL:
+        raise InputError(
+            "objective too large for 64-bit integers: lower scale= or the score weights",
+            column="scale",
+        )
+
+    levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
+
+    edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written
+    groups = [CompiledStable(g[1].label, g[1], *preference_orders(edge_info, m, e))
+              if isinstance(g, tuple) else g for g in groups]
+    funnel_df = pd.DataFrame({"mentee_id": mentees.ids, **funnel})
+    return Compiled(
+        mentors=mentors,
+        mentees=mentees,
+        pairing=pairing,
+        edge_mentor=m,
+        edge_mentee=e,
+        edge_value=value,
+        edge_fixed=fixed,
+        edge_info=edge_info,
+        cap_lo=cap_lo,
+        cap_hi=cap_hi,
+        demand=demand,
+        must_match=must,
+        slot_penalty=int(penalty),
+        scale=sc,
+        sense=sense,
+        funnel=funnel_df,
+        group_rules=tuple(groups),
+        edge_load=edge_load,
+        levels=tuple(levels),
+    )
+
+
+hooks.provide("compile", compile_problem)

@@ -1,0 +1,380 @@
+"""Input checks: turn the caller's tables into checked, canonical copies.
+
+Nothing here mutates the caller's DataFrames: every function works on a copy.
+Errors are :class:`~banghdai.InputError` naming table, row (0-based position in
+the caller's table), id, column and valid choices.
+
+Example
+-------
+>>> import pandas as pd
+>>> from banghdai.data.schema import prepare_table
+>>> t = prepare_table(pd.DataFrame({"导师编号": ["M1", "M2"]}), "mentors",
+...                   columns={"mentor_id": "导师编号"})
+>>> list(t.ids)
+['M1', 'M2']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import InputError
+from ..core.ids import ids_as_str
+
+ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
+
+# Common headers of planners' spreadsheets, used only when the canonical name is absent.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "mentor_id": ("导师编号", "导师ID", "导师id"),
+    "mentee_id": ("对象编号", "帮带对象编号", "学员编号"),
+    "name": ("姓名", "名称"),
+    "kind": ("主体类型",),
+    "province": ("省", "省份"),
+    "city": ("市", "地市"),
+    "county": ("县区", "区县", "县(市、区)"),
+    "township": ("乡镇", "乡镇(街道)", "乡镇街道"),
+    "village": ("村", "村(社区)", "村社区"),
+    "lat": ("纬度", "latitude"),
+    "lon": ("经度", "longitude", "lng"),
+    "domains": ("领域", "专长", "需求"),
+    "rating": ("评分", "等级分"),
+    "capacity": ("帮带上限", "容量"),
+    "mentors_required": ("导师人数", "需要导师数"),
+}
+
+_TAG_SPLIT = re.compile(r"\s*[;；、,，|]\s*")
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A checked copy of one side's table (mentors or mentees).
+
+    ``frame`` has a fresh RangeIndex and canonical column names; ``ids`` are
+    strings; ``source`` maps canonical names back to the caller's headers for
+    messages.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import prepare_table
+    >>> prepare_table(pd.DataFrame({"mentee_id": [1, 2]}), "mentees").ids.tolist()
+    ['1', '2']
+    """
+
+    side: str
+    frame: pd.DataFrame
+    ids: np.ndarray
+    source: Mapping[str, str]
+    int_ids: np.ndarray | None = None  # the caller's ids when they were integers
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def shown(self, column: str) -> str:
+        """The caller's name for canonical ``column``."""
+        return self.source.get(column, column)
+
+    def require(self, column: str, rule: str) -> pd.Series:
+        """Return ``column`` or raise an InputError naming the rule and the choices."""
+        if column not in self.frame.columns:
+            raise InputError(
+                f"rule {rule} needs column {column!r}, which the {self.side} table lacks",
+                table=self.side,
+                column=column,
+                choices=[str(c) for c in self.frame.columns],
+            )
+        return self.frame[column]
+
+    def numeric(self, column: str, rule: str, *, allow_nan: bool = False) -> np.ndarray:
+        """Column as float64, refusing text and (unless allowed) empty cells by row."""
+        series = self.require(column, rule)
+        values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(values) & series.notna().to_numpy()
+        if not allow_nan:
+            bad |= np.isnan(values)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"rule {rule} needs a number here, got {series.iloc[row]!r}",
+                table=self.side,
+                row=row,
+                id=self.ids[row],
+                column=self.shown(column),
+            )
+        return values
+
+    @cached_property
+    def _int_lookup(self) -> tuple[int, np.ndarray | None] | pd.Index | None:
+        """Integer ids → positions: a direct-address array when the ids are compact (None for
+        ids numbered in row order), a hash index otherwise."""
+        if self.int_ids is None or len(self.int_ids) == 0:
+            return None
+        lo, hi = int(self.int_ids.min()), int(self.int_ids.max())
+        span = hi - lo + 1
+        if span > 4 * len(self.int_ids) + 4096:
+            return pd.Index(self.int_ids)
+        if span == len(self.int_ids) and bool((np.diff(self.int_ids) == 1).all()):
+            return lo, None  # ids lo, lo+1, ... in row order: the position is id - lo
+        lut = np.full(span, -1, dtype=np.int64)
+        lut[self.int_ids - lo] = np.arange(len(self.int_ids), dtype=np.int64)
+        return lo, lut
+
+    def _index_of_ints(self, values: np.ndarray) -> np.ndarray | None:
+        """Positions of integer ``values`` (-1 when unknown), or None if this table's ids are not
+        integers. One gather through a lookup array: no hashing, no text."""
+        lookup = self._int_lookup
+        if lookup is None:
+            return None
+        if isinstance(lookup, pd.Index):
+            return lookup.get_indexer(values).astype(np.int64, copy=False)
+        lo, lut = lookup
+        if values.size == 0:
+            return np.empty(0, dtype=np.int64)
+        size = len(self.int_ids) if lut is None else lut.size
+        vmin, vmax = int(values.min()), int(values.max())
+        if vmin >= lo and vmax < lo + size:
+            if lut is None:
+                if lo:
+                    return values - lo
+                view = values.view()  # the caller's own array: hand out a read-only view
+                view.flags.writeable = False
+                return view
+            return lut.take(values - lo if lo else values)
+        inside = (values >= lo) & (values < lo + size)
+        shifted = np.where(inside, values - lo, 0)
+        return np.where(inside, shifted if lut is None else lut.take(shifted), -1)
+
+    def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
+        """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
+        kind = getattr(ids, "dtype", np.dtype(object)).kind
+        pos = None
+        if kind == "i" or (kind == "u" and len(ids) and ids.max() < 2**63):
+            pos = self._index_of_ints(np.asarray(ids, dtype=np.int64))
+        if pos is None:
+            series = pd.Series(ids).reset_index(drop=True)
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            keys = ids_as_str(pd.Series(uniques))
+            pos_u = pd.Index(self.ids).get_indexer(keys)
+            pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
+        if pos.size and int(pos.min()) < 0:
+            row = int(np.flatnonzero(pos < 0)[0])
+            value = pd.Series(ids).iloc[row]
+            shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
+            raise InputError(
+                f"unknown {self.side[:-1]} id {shown!r}",
+                table=table,
+                row=row,
+                column=column,
+            )
+        return pos
+
+
+def _rename(
+    df: pd.DataFrame, side: str, columns: Mapping[str, str] | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    present = [str(c) for c in df.columns]
+    mapping: dict[str, str] = {}
+    for canonical, actual in (columns or {}).items():
+        if not isinstance(canonical, str) or not isinstance(actual, str):
+            raise InputError("column mapping keys and values must be strings", table=side)
+        if actual not in present:
+            raise InputError(
+                f"column mapping {canonical!r} = {actual!r} names a column that is not there",
+                table=side,
+                column=actual,
+                choices=present,
+            )
+        mapping[actual] = canonical
+    taken = set(mapping.values()) | (set(present) - set(mapping))
+    for canonical, aliases in ALIASES.items():
+        if canonical in taken:
+            continue
+        for alias in aliases:
+            if alias in present and alias not in mapping:
+                mapping[alias] = canonical
+                taken.add(canonical)
+                break
+    out = df.rename(columns=mapping)
+    dupes = out.columns[out.columns.duplicated()].tolist()
+    if dupes:
+        raise InputError(
+            f"two columns would both be called {dupes[0]!r} after renaming",
+            table=side,
+            column=str(dupes[0]),
+        )
+    source = {canonical: actual for actual, canonical in mapping.items()}
+    return out, source
+
+
+def prepare_table(
+    df: pd.DataFrame, side: str, columns: Mapping[str, str] | None = None
+) -> Table:
+    """Check one side's table and return a canonical copy.
+
+    Parameters
+    ----------
+    df
+        The caller's table; never modified.
+    side
+        ``"mentors"`` or ``"mentees"``.
+    columns
+        Optional mapping ``{canonical name: column in df}`` such as
+        ``{"mentor_id": "导师编号", "township": "乡镇"}``. Common Chinese headers
+        (纬度, 经度, 乡镇, ...) are recognised without a mapping.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import prepare_table
+    >>> prepare_table(pd.DataFrame({"mentor_id": ["A"], "纬度": [38.5]}), "mentors").frame.columns.tolist()
+    ['mentor_id', 'lat']
+    """
+    if side not in ID_COLUMN:
+        raise InputError(f"unknown side {side!r}", choices=list(ID_COLUMN))
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}", table=side)
+    frame, source = _rename(df, side, columns)
+    frame = frame.reset_index(drop=True)
+    id_col = ID_COLUMN[side]
+    if id_col not in frame.columns:
+        if "id" in frame.columns:
+            frame = frame.rename(columns={"id": id_col})
+            source[id_col] = "id"
+        else:
+            raise InputError(
+                f"no id column: name it {id_col!r}, or map yours with columns={{'{id_col}': ...}}",
+                table=side,
+                column=id_col,
+                choices=[str(c) for c in df.columns],
+            )
+    raw_ids = frame[id_col]
+    nan = raw_ids.isna().to_numpy()
+    if nan.any():
+        row = int(np.flatnonzero(nan)[0])
+        raise InputError("empty id", table=side, row=row, column=source.get(id_col, id_col))
+    ids = ids_as_str(raw_ids)
+    dup = pd.Series(ids).duplicated(keep="first").to_numpy()
+    if dup.any():
+        row = int(np.flatnonzero(dup)[0])
+        first = int(np.flatnonzero(ids == ids[row])[0])
+        raise InputError(
+            f"duplicate id (first seen at row {first})",
+            table=side,
+            row=row,
+            id=ids[row],
+            column=source.get(id_col, id_col),
+        )
+    frame[id_col] = ids
+    int_ids = raw_ids.to_numpy(dtype=np.int64) if raw_ids.dtype.kind == "i" else None
+    for coord, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+        if coord in frame.columns:
+            values = pd.to_numeric(frame[coord], errors="coerce").to_numpy(dtype=float)
+            text = np.isnan(values) & frame[coord].notna().to_numpy()
+            out = ~np.isnan(values) & ((values < lo) | (values > hi))
+            bad = text | out
+            if bad.any():
+                row = int(np.flatnonzero(bad)[0])
+                raise InputError(
+                    f"{coord} must be a number in [{lo:g}, {hi:g}], got {frame[coord].iloc[row]!r}",
+                    table=side,
+                    row=row,
+                    id=ids[row],
+                    column=source.get(coord, coord),
+                )
+            frame[coord] = values
+    return Table(side=side, frame=frame, ids=ids, source=source, int_ids=int_ids)
+
+
+def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
+    """A degree bound per row from an int or a column: non-negative whole numbers."""
+    n = len(table)
+    if not isinstance(value, str):
+        return np.full(n, int(value), dtype=np.int64)
+    series = table.require(value, what)
+    if series.dtype.kind in "iu":  # whole numbers already: only the sign to check
+        numbers = series.to_numpy(dtype=np.int64)
+        if not len(numbers) or int(numbers.min()) >= 0:
+            return numbers.copy()
+    numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(numbers) | (numbers < 0) | (numbers != np.floor(numbers))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"{what} must be a non-negative whole number, got {series.iloc[row]!r}",
+            table=table.side,
+            row=row,
+            id=table.ids[row],
+            column=table.shown(value),
+        )
+    return numbers.astype(np.int64)
+
+
+def tag_pairs(table: Table, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
+    """Domain tags as an exploded (row, tag) table, vectorised.
+
+    A cell may hold a list/tuple/set of tags or a string separated by ``;``
+    (also ``；``, ``、``, ``,``, ``，``, ``|``). Empty cells have no tags.
+
+    Returns
+    -------
+    rows, tags
+        Parallel arrays: row position and tag text, each (row, tag) once.
+    """
+    series = table.require(column, rule)
+    s = series.reset_index(drop=True).explode().dropna()
+    s = s.astype(str).str.split(_TAG_SPLIT).explode().str.strip()
+    s = s[s.notna() & (s != "")]
+    frame = pd.DataFrame({"row": s.index.to_numpy(dtype=np.int64), "tag": s.to_numpy(dtype=object)})
+    frame = frame.drop_duplicates()
+    return frame["row"].to_numpy(dtype=np.int64), frame["tag"].to_numpy(dtype=object)
+
+
+def require_frame(df: pd.DataFrame, table: str, columns: tuple[str, ...] | list[str]) -> None:
+    """Refuse anything but a DataFrame holding ``columns``, naming the table and the column.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import require_frame
+    >>> require_frame(pd.DataFrame({"mentor_id": [1]}), "pairs", ["mentor_id"])
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{table} must be a DataFrame, got {type(df).__name__}", table=table)
+    for col in columns:
+        if col not in df.columns:
+            raise InputError(f"{table.replace('_', ' ')} table needs this column", table=table,
+                             column=col, choices=[str(c) for c in df.columns])
+
+
+def pair_table(
+    df: pd.DataFrame,
+    name: str,
+    mentors: Table,
+    mentees: Table,
+    mentor_col: str = "mentor_id",
+    mentee_col: str = "mentee_id",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the mentor and mentee of each row of a pair table; unknown ids raise."""
+    for col in (mentor_col, mentee_col):
+        if col not in df.columns:
+            raise InputError(
+                f"pair table needs column {col!r}",
+                table=name,
+                column=col,
+                choices=[str(c) for c in df.columns],
+            )
+    for col in (mentor_col, mentee_col):
+        if df[col].dtype.kind in "iub":  # integer columns hold no empty cells
+            continue
+        nan = df[col].isna().to_numpy()
+        if nan.any():
+            raise InputError("empty id", table=name, row=int(np.flatnonzero(nan)[0]), column=col)
+    m = mentors.index_of(df[mentor_col], table=name, column=mentor_col)
+    e = mentees.index_of(df[mentee_col], table=name, column=mentee_col)
+    return m, e

@@ -1,0 +1,227 @@
+"""Group rules: constraints that tie several candidate pairs together.
+
+* :class:`DistinctTypes` — a mentee's mentors all of different types
+  (三型导师: 专家型/经验型/群众型), or a mentor's mentees all different;
+* :class:`RoleTemplate` — a mentee's mentors fill a template of roles, one
+  each ("3+1": 包村领导 + 村书记 + 第一书记);
+* :class:`Quota` — bounds on pairs, served mentees or used mentors per group
+  of a column (per tier of the bank, per township, per category);
+* :class:`Load` — weighted capacity: a pair may use more than one unit of a
+  mentor's capacity (a weak village organisation counts 2) — with per-pair
+  loads this is the generalised assignment problem.
+
+The specs are pure data; :func:`compile_groups` turns them into index arrays
+that the CP-SAT backend adds as constraints (each in named *parts*, so
+explanations can put each part behind an assumption literal) and that
+:func:`banghdai.validate` re-checks from the input tables.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["A", "B", "C"], "type": ["专家型", "专家型", "群众型"]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E"]})
+>>> p = bd.Problem(mentors, mentees, pairing=bd.ManyToOne(2)).require(bd.DistinctTypes("type"))
+>>> sorted(p.solve().pairs.mentor_id.map(dict(zip(mentors.mentor_id, mentors.type))))
+['专家型', '群众型']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
+
+from ..core.errors import InputError
+
+if TYPE_CHECKING:
+    pass
+
+Bound = int | Mapping[str, int] | None
+
+
+def _check_side(side: str) -> None:
+    if side not in ("mentor", "mentee"):
+        raise InputError(f"unknown side {side!r}", column="side", choices=["mentor", "mentee"])
+
+
+@dataclass(frozen=True)
+class DistinctTypes:
+    """Every mentee's mentors have different values of ``column`` (三型导师).
+
+    ``per="mentee"`` (default) reads ``column`` in the mentors table: a key
+    mentee needing 3 mentors gets one 专家型, one 经验型 and one 群众型 when
+    it can. ``per="mentor"`` is the mirror: a mentor's mentees have different
+    values of the mentees' ``column`` (e.g. different categories).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.DistinctTypes("type").per
+    'mentee'
+    """
+
+    column: str = "type"
+    per: Literal["mentee", "mentor"] = "mentee"
+
+    def __post_init__(self) -> None:
+        _check_side(self.per)
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"distinct {self.column} per {self.per}"
+
+
+@dataclass(frozen=True)
+class RoleTemplate:
+    """Every mentee's mentors fill ``roles`` once each (e.g. the "3+1" template).
+
+    The mentors' ``column`` holds each mentor's role; only mentors with a role
+    in the template are candidates, and a mentee needs ``len(roles)`` mentors.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> t = bd.RoleTemplate(("包村领导", "村书记", "第一书记"), column="role")
+    >>> len(t.roles)
+    3
+    """
+
+    roles: tuple[str, ...]
+    column: str = "role"
+
+    def __post_init__(self) -> None:
+        if isinstance(self.roles, str) or len(self.roles) == 0:
+            raise InputError("roles must be a non-empty list of role names", column="roles")
+        object.__setattr__(self, "roles", tuple(str(r) for r in self.roles))
+        if len(set(self.roles)) != len(self.roles):
+            raise InputError("a role is listed twice in the template", column="roles")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"role template {'+'.join(self.roles)}"
+
+
+@dataclass(frozen=True, eq=False)
+class Quota:
+    """Bounds per group of ``column`` on the ``side`` table.
+
+    ``count="pairs"`` counts pairs touching the group; ``"mentees"`` counts
+    fully served mentees (side must be "mentee"); ``"mentors"`` counts mentors
+    with at least one pair (side must be "mentor"). ``min`` / ``max`` are an
+    int for every group or a ``{group value: bound}`` mapping (groups not in
+    the mapping are unbounded).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> q = bd.Quota("tier", side="mentor", max={"city": 40})
+    >>> q.label
+    'quota on mentor tier'
+    """
+
+    column: str
+    side: Literal["mentor", "mentee"] = "mentee"
+    min: Bound = None
+    max: Bound = None
+    count: Literal["pairs", "mentees", "mentors"] = "pairs"
+
+    def __post_init__(self) -> None:
+        _check_side(self.side)
+        if self.count not in ("pairs", "mentees", "mentors"):
+            raise InputError(f"unknown count {self.count!r}", column="count",
+                             choices=["pairs", "mentees", "mentors"])
+        if self.count == "mentees" and self.side != "mentee":
+            raise InputError("count='mentees' needs side='mentee'", column="count")
+        if self.count == "mentors" and self.side != "mentor":
+            raise InputError("count='mentors' needs side='mentor'", column="count")
+        if self.min is None and self.max is None:
+            raise InputError("a quota needs min= or max=", column="min")
+        for bound in (self.min, self.max):
+            values = bound.values() if isinstance(bound, Mapping) else [bound]
+            for v in values:
+                if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+                    raise InputError(f"quota bounds must be whole numbers >= 0, got {v!r}",
+                                     column="min/max")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return f"quota on {self.side} {self.column}"
+
+
+@dataclass(frozen=True, eq=False)
+class Load:
+    """Weighted capacity: each pair uses ``load`` units of its mentor's capacity.
+
+    Give the load per mentee (``mentee_column``: a weak village organisation
+    counts 2) or per pair (``table`` with mentor ids, mentee ids and
+    ``column``). Loads are whole numbers >= 0. With per-pair loads and costs
+    this is the generalised assignment problem (GAP), solved by CP-SAT.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.Load(mentee_column="weight").mentee_column
+    'weight'
+    """
+
+    mentee_column: str | None = None
+    table: pd.DataFrame | None = None
+    column: str = "load"
+    mentor: str = "mentor_id"
+    mentee: str = "mentee_id"
+
+    def __post_init__(self) -> None:
+        if (self.mentee_column is None) == (self.table is None):
+            raise InputError("Load needs exactly one of mentee_column= or table=", column="load")
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return "weighted capacity"
+
+
+@dataclass(frozen=True)
+class Stable:
+    """No blocking pair (双向自愿, stability) under the :class:`Preferences` ranks.
+
+    A pair (mentee, mentor) not formed blocks when the mentee has a free slot
+    or prefers this mentor to one of its own, and the mentor has room or
+    prefers this mentee to one of its own. Alone, the ``stable`` backend
+    solves it by deferred acceptance: the ``proposer`` side's best stable
+    matching. With scores, CP-SAT finds the best-scoring stable matching,
+    warm-started from deferred acceptance ("stable and best").
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> bd.Stable(proposer="mentor").proposer
+    'mentor'
+    """
+
+    proposer: Literal["mentee", "mentor"] = "mentee"
+
+    def __post_init__(self) -> None:
+        _check_side(self.proposer)
+
+    @property
+    def label(self) -> str:
+        """Planner words for this rule."""
+        return "stability (no blocking pair)"
+
+
+GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load, Stable)
+
+
+def quota_bounds(bound: Bound, names: list[str]) -> list[int | None]:
+    """A quota's bound per group name (None: unbounded), from an int or a mapping."""
+    if bound is None:
+        return [None] * len(names)
+    if isinstance(bound, Mapping):
+        by_name = {str(k): int(v) for k, v in bound.items()}
+        return [by_name.get(n) for n in names]
+    return [int(bound)] * len(names)

@@ -1,0 +1,231 @@
+"""``solve``: compile, pick the backend, decode the answer into a :class:`Result`.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+>>> bd.solve(p, seed=0).status.name
+'OPTIMAL'
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Mapping
+from concurrent.futures import Executor
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..compile.split import components, coupling
+from ..core import hooks
+from ..core.errors import InputError
+from ..core.messages import check_lang
+from ..core.status import Status, as_bool, gap_of
+from ..core.version import version
+from ..result import Result
+from .base import RawSolution, trivially_infeasible
+from .parallel import solve_split
+from .registry import AUTO_ORDER, BACKENDS, SolveParams, get_backend
+
+if TYPE_CHECKING:
+    from ..compile.graph import Compiled
+    from ..model.problem import Problem
+
+
+def choose_backend(compiled: Compiled, name: str) -> str:
+    """The backend to run: ``name`` itself, or for ``"auto"`` the fastest that supports it."""
+    if name == "auto":
+        for candidate in AUTO_ORDER:
+            if BACKENDS[candidate].supports(compiled):
+                return candidate
+        raise InputError("no backend supports this problem", column="backend")  # pragma: no cover
+    backend = get_backend(name)
+    if not backend.supports(compiled):
+        raise InputError(
+            f"backend {name!r} cannot solve this problem exactly", column="backend",
+            choices=[n for n, b in BACKENDS.items() if b.supports(compiled)],
+        )
+    return name
+
+
+def solve(
+    problem: Problem,
+    *,
+    backend: str = "auto",
+    time_limit: float | None = 60.0,
+    seed: int = 0,
+    workers: int | None = None,
+    log: bool = False,
+    params: Mapping[str, Any] | None = None,
+    scale: float | None = None,
+    split: bool | str = "auto",
+    executor: Executor | None = None,
+    lang: str = "en",
+) -> Result:
+    """Solve ``problem`` and return a :class:`Result`.
+
+    Parameters
+    ----------
+    backend
+        ``"auto"`` (the fastest exact backend that supports the rules) or a
+        name from :func:`banghdai.solvers.available_backends`.
+    time_limit
+        Seconds; on timeout the status is FEASIBLE (with a gap) or UNKNOWN.
+    seed, workers, log
+        Solver seed, threads (default 2) and search log on stdout. Keep at
+        least 2 for CP-SAT: with 1 it runs a single search strategy instead
+        of its portfolio, and lexicographic levels can take 10-40x longer.
+    params
+        Extra backend parameters by name (CP-SAT ``SatParameters`` fields);
+        unknown names raise.
+    scale
+        Float-to-integer score multiplier (see :func:`banghdai.compile_problem`).
+    split
+        Solve independent components of the candidate graph apart (regions
+        that share no candidate pair): ``"auto"`` splits for CP-SAT or when an
+        executor is given unless a rule ties the components together (a quota
+        spanning them, MaxMin, BalanceLoad), ``True`` always (an error if a
+        rule ties them), ``False`` never. Group rules local to a mentee or
+        mentor, and sum levels, are solved per component.
+    executor
+        Any ``concurrent.futures.Executor`` (a process pool, or a Dask
+        cluster's ``client.get_executor()``) to solve the components on.
+    lang
+        Language of ``result.unmatched`` reasons: ``"en"`` or ``"zh"``.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> bd.solve(p, backend="cpsat", time_limit=5).backend
+    'cpsat'
+    """
+    if time_limit is not None and not time_limit > 0:
+        raise InputError(f"time_limit must be > 0 seconds, got {time_limit!r}", column="time_limit")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise InputError(f"workers must be a positive integer, got {workers!r}", column="workers")
+    check_lang(lang)
+    start = time.perf_counter()
+    compiled = problem.compile(scale=scale)
+    compile_seconds = time.perf_counter() - start
+    name = choose_backend(compiled, backend)
+    sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
+                     extra=dict(params or {}))
+    if split not in ("auto", True, False):
+        raise InputError(f"unknown split option {split!r}", column="split",
+                         choices=["auto", "True", "False"])
+    do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
+    parts = components(compiled) if do_split else []
+    coupled = coupling(compiled, parts) if do_split else []
+    if coupled and split is True:
+        raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
+    if coupled:  # "auto": solve it whole
+        do_split, parts = False, []
+    if len(parts) > 1 and trivially_infeasible(compiled) is None:
+        raw = solve_split(compiled, name, sp, parts, executor)
+    else:
+        raw = BACKENDS[name].solve(compiled, sp)
+    result = decode(compiled, raw, name)
+    if lang != "en":
+        chosen = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
+        result.unmatched = unmatched_frame(compiled, chosen, lang)
+    result.seconds = time.perf_counter() - start
+    result.info.update(
+        {
+            "compile_seconds": compile_seconds,
+            "seed": seed,
+            "time_limit": time_limit,
+            "workers": workers,
+            "params": dict(params or {}),
+            "n_edges": compiled.n_edges,
+            "scale": compiled.scale,
+            "split": do_split,
+            "versions": _versions(),
+        }
+    )
+    return result
+
+
+def _versions() -> dict[str, str]:
+    out = {"banghdai": version(), "python": platform.python_version(),
+           "numpy": np.__version__, "pandas": pd.__version__}
+    try:
+        import ortools
+
+        out["ortools"] = ortools.__version__
+    except Exception:  # pragma: no cover
+        pass
+    return out
+
+
+def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
+    """The pairs table for a boolean edge selection, keyed by the caller's ids."""
+    idx = np.flatnonzero(chosen)
+    m, e = compiled.edge_mentor[idx], compiled.edge_mentee[idx]
+    cols: dict[str, Any] = {
+        "mentor_id": compiled.mentors.ids[m],
+        "mentee_id": compiled.mentees.ids[e],
+    }
+    for side, table, pos in (("mentor", compiled.mentors, m), ("mentee", compiled.mentees, e)):
+        if "name" in table.frame.columns:
+            cols[f"{side}_name"] = table.frame["name"].to_numpy()[pos]
+    for name in compiled.edge_info.columns:
+        cols.setdefault(name, compiled.edge_info[name].to_numpy()[idx])
+    cols["fixed"] = compiled.edge_fixed[idx]
+    return pd.DataFrame(cols)
+
+
+def unmatched_frame(compiled: Compiled, chosen: np.ndarray, lang: str = "en") -> pd.DataFrame:
+    """Mentees with fewer mentors than needed, each with a reason a planner reads.
+
+    See :func:`banghdai.explain.unmatched_reasons` (candidate funnel, full
+    candidates and with whom; ``lang`` "en" or "zh").
+    """
+    return hooks.use("unmatched_reasons")(compiled, chosen, lang)
+
+
+def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
+    """Turn a backend's raw solution into a :class:`Result` in the caller's units."""
+    chosen = as_bool(raw.chosen, compiled.n_edges)
+    pairs = pairs_frame(compiled, chosen)
+    unmatched = unmatched_frame(compiled, chosen) if raw.status.has_solution else unmatched_frame(
+        compiled, np.zeros(compiled.n_edges, dtype=bool)
+    )
+    demand = int(compiled.demand.sum())
+    filled = int(chosen.sum())
+    coverage = filled / demand if demand else 1.0
+    sign = -1.0 if compiled.sense == "min" else 1.0
+    objective = bound = None
+    levels = raw.info.get("levels")
+    if levels:
+        last = levels[-1]
+        objective, bound = (last["value"], last["bound"]) if raw.status.has_solution else (None,
+                                                                                           None)
+    elif raw.status.has_solution:
+        objective = sign * float(compiled.edge_info["score"].to_numpy()[chosen].sum())
+        if raw.bound is not None:
+            score_bound = (raw.bound - compiled.slot_penalty * filled) / compiled.scale
+            bound = sign * score_bound
+            if raw.status is Status.OPTIMAL:
+                bound = objective
+    level_frame = pd.DataFrame(levels) if levels else None
+    return Result(
+        levels=level_frame,
+        status=raw.status,
+        pairs=pairs,
+        unmatched=unmatched,
+        objective=objective,
+        bound=bound,
+        gap=gap_of(objective, bound),
+        seconds=raw.seconds,
+        backend=backend,
+        coverage=coverage,
+        sense=compiled.sense,
+        info=dict(raw.info),
+    )
+
+
+hooks.provide("solve", solve)
