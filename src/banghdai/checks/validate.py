@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError, ValidationError
+from ..core.geo import vincenty_km as _angle_km
 from ..core.ids import ids_as_str, value_keys
 from ..data.schema import require_frame, tag_pairs
 from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
@@ -86,16 +87,6 @@ def _numbers(frame: pd.DataFrame, column: object, default: int) -> np.ndarray:
     if isinstance(column, str):
         return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     return np.full(len(frame), float(column if column is not None else default))
-
-
-def _angle_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle km by Vincenty's atan2 form (a different formula from geo's haversine)."""
-    r = 6371.0088
-    a1, b1, a2, b2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    dl = b2 - b1
-    y = np.hypot(np.cos(a2) * np.sin(dl), np.cos(a1) * np.sin(a2) - np.sin(a1) * np.cos(a2) * np.cos(dl))
-    x = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(dl)
-    return r * np.arctan2(y, x)
 
 
 def _kth_nearest_km(problem: Problem, k: int, mentee_rows: np.ndarray) -> np.ndarray:

@@ -1,5 +1,10 @@
 """Great-circle geometry on numpy arrays.
 
+:func:`haversine_km` is the distance the compiler uses; :func:`vincenty_km`
+is a second, independent formula kept for the validators (``checks`` and
+``validate_teams``), so a slip in one formula cannot hide in both the
+model and its check.
+
 Example
 -------
 >>> import numpy as np
@@ -23,6 +28,27 @@ def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.
     dlmb = np.radians(lon2) - np.radians(lon1)
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def vincenty_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle km by Vincenty's atan2 form, independent of :func:`haversine_km`.
+
+    The validators recompute distances with this formula rather than the
+    compiler's haversine, so the two agree only when both are right.
+    Accepts scalars, lists or arrays in degrees (broadcast like numpy).
+
+    Example
+    -------
+    >>> round(float(vincenty_km(38.47, 106.27, 38.47, 106.37)), 2)
+    8.71
+    >>> round(float(vincenty_km(0, 0, 0, 180)), 1)  # antipodes stay exact
+    20015.1
+    """
+    a1, b1, a2, b2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
+    dl = b2 - b1
+    y = np.hypot(np.cos(a2) * np.sin(dl), np.cos(a1) * np.sin(a2) - np.sin(a1) * np.cos(a2) * np.cos(dl))
+    x = np.sin(a1) * np.sin(a2) + np.cos(a1) * np.cos(a2) * np.cos(dl)
+    return EARTH_RADIUS_KM * np.arctan2(y, x)
 
 
 def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
