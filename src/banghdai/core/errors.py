@@ -26,7 +26,9 @@ class InputError(BanghdaiError, ValueError):
 
     The message names the table, the row (0-based position in the caller's
     table), the id, the column and, where there is a closed set, the valid
-    choices. The same facts are kept as attributes for programs.
+    choices. A table read from a file also names the file and the row a
+    spreadsheet shows (``excel_row``: the header is row 1 when it is the first
+    line). The same facts are kept as attributes for programs.
 
     Example
     -------
@@ -34,6 +36,12 @@ class InputError(BanghdaiError, ValueError):
     >>> err = bd.InputError("capacity must be >= 0", table="mentors", row=3, column="capacity")
     >>> print(err)
     mentors row 3, column 'capacity': capacity must be >= 0
+    >>> print(bd.InputError("duplicate id", table="mentors", row=3, file="mentors.csv",
+    ...                     excel_row=5))
+    mentors row 3 (mentors.csv row 5): duplicate id
+    >>> print(bd.InputError("2 fields, the header has 3", table="mentors.csv",
+    ...                     file="mentors.csv", excel_row=5))
+    mentors.csv row 5: 2 fields, the header has 3
     """
 
     def __init__(
@@ -45,8 +53,12 @@ class InputError(BanghdaiError, ValueError):
         id: object | None = None,  # noqa: A002 - the natural name in messages
         column: str | None = None,
         choices: list[str] | tuple[str, ...] | None = None,
+        file: str | None = None,
+        excel_row: int | None = None,
     ) -> None:
         self.table = table
+        self.file = file
+        self.excel_row = excel_row
         self.row = row
         self.id = id
         self.column = column
@@ -56,6 +68,12 @@ class InputError(BanghdaiError, ValueError):
             where.append(str(table))
         if row is not None:
             where.append(f"row {row}")
+        if file is not None and file == table and row is None:
+            if excel_row is not None:  # an error in the file itself: its row as a spreadsheet shows it
+                where.append(f"row {excel_row}")
+        elif excel_row is not None or file is not None:
+            shown = f"{file or 'spreadsheet'} row {excel_row}" if excel_row is not None else file
+            where.append(f"({shown})")
         if id is not None:
             where.append(f"id {id!r}")
         prefix = " ".join(where)
