@@ -313,9 +313,15 @@ def test_unmatched_reasons_funnel_and_full_mentors_in_two_languages():
 
 
 def test_rule_labels_in_chinese():
-    assert [rule_label(n, "zh") for n in ("same township", "within 25 km", "5 nearest",
-                                          "shares >= 2 domain", "stronger by rating",
-                                          "different village", "not forbidden")] == [
+    forbidden = pd.DataFrame({"mentor_id": ["M"], "mentee_id": ["E"]})
+    rules = [bd.SameRegion("township"), bd.MaxDistance(km=25), bd.Nearest(5),
+             bd.SharesDomain(min_shared=2), bd.Stronger("rating"), bd.AvoidSame("village"),
+             bd.ForbiddenPairs(forbidden)]
+    english = [r.label() for r in rules]
+    assert english == ["same township", "within 25 km", "5 nearest", "shares >= 2 domain",
+                       "stronger by rating", "different village", "not forbidden"]
+    # a funnel name is shown in Chinese by re-rendering the rule's message code
+    assert [rule_label(n, "zh") for n in english] == [r.label("zh") for r in rules] == [
         "同乡镇", "25公里内", "最近5名", "领域相同≥2项", "评分高于对象", "不同村", "未被禁止"]
 
 

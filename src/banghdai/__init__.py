@@ -43,7 +43,6 @@ from .data.readers import read_roster as read_roster
 from .data.readers import read_table as read_table
 from .data.samples import load_sample as load_sample
 from .data.samples import sample_names as sample_names
-from .data.samples import sample_path as sample_path
 from .explain.core import Explanation as Explanation
 from .explain.core import check as check
 from .explain.core import explain as explain
@@ -140,7 +139,6 @@ __all__ = [
     "read_table",
     "rematch",
     "sample_names",
-    "sample_path",
     "solve",
     "validate",
     "validate_teams",

@@ -28,21 +28,7 @@ from ..core.geo import vincenty_km as _angle_km
 from ..core.ids import ids_as_str, value_keys
 from ..data.schema import require_frame, tag_pairs
 from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
-from ..model.rules import (
-    AvoidSame,
-    Closeness,
-    DomainFit,
-    ForbiddenPairs,
-    MaxDistance,
-    Nearest,
-    PairScore,
-    PreferenceFit,
-    Preferences,
-    SameRegion,
-    SharesDomain,
-    Stronger,
-    StrongToWeak,
-)
+from ..model.rules import Preferences
 
 if TYPE_CHECKING:
     from ..model.problem import Problem
@@ -132,6 +118,61 @@ def _shared_counts(problem: Problem, pairs: pd.DataFrame, mcol: str, ecol: str, 
     return shared, need
 
 
+class PairView:
+    """The validator's view of a pairing, handed to each rule's ``violations`` check.
+
+    Built from the input tables and the pairs alone (no compiled data): the
+    pairs with their row positions (``pairs``: mentor_id, mentee_id, _m, _e),
+    the matching table rows, and independent helpers — great-circle km by a
+    second formula, k-th nearest distances, shared tags by a join.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.checks.validate import PairView
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["A"]}))
+    >>> pairs = pd.DataFrame({"mentor_id": ["M"], "mentee_id": ["E"], "_m": [0], "_e": [0]})
+    >>> PairView(p, pairs).same_value("county").tolist()
+    [True]
+    """
+
+    def __init__(self, problem: Problem, pairs: pd.DataFrame) -> None:
+        self.problem = problem
+        self.pairs = pairs
+        self.mentors = problem.mentors
+        self.mentees = problem.mentees
+        self.mentor_rows = self.mentors.iloc[pairs["_m"].to_numpy()].reset_index(drop=True)
+        self.mentee_rows = self.mentees.iloc[pairs["_e"].to_numpy()].reset_index(drop=True)
+        self._km: np.ndarray | None = None
+
+    def same_value(self, column: str) -> np.ndarray:
+        """Pairs whose mentor and mentee have the same known value of ``column``."""
+        a = value_keys(self.mentors[column])[self.pairs["_m"].to_numpy()]
+        b = value_keys(self.mentees[column])[self.pairs["_e"].to_numpy()]
+        known = pd.notna(a) & pd.notna(b)
+        return known & (a == b)
+
+    def km(self) -> np.ndarray:
+        """Great-circle km of each pair (Vincenty's formula, not the compiler's haversine)."""
+        if self._km is None:
+            m, e = self.mentor_rows, self.mentee_rows
+            self._km = np.asarray(_angle_km(m["lat"], m["lon"], e["lat"], e["lon"]), float)
+        return self._km
+
+    def kth_nearest_km(self, k: int) -> np.ndarray:
+        """Per pair, km from its mentee to the mentee's k-th nearest mentor."""
+        return _kth_nearest_km(self.problem, k, self.pairs["_e"].to_numpy())
+
+    def shared(self, mentor_column: str, mentee_column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair: tags shared, and the mentee's number of tags."""
+        return _shared_counts(self.problem, self.pairs, mentor_column, mentee_column, "validate")
+
+    def preference_fit(self, side: str) -> np.ndarray:
+        """(L - rank + 1) / L per pair from the Preferences table."""
+        return _preference_fit(self.problem, self.pairs, side)
+
+
 def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
     """Re-check ``pairs`` (columns ``mentor_id``, ``mentee_id``) against every hard rule.
 
@@ -199,71 +240,15 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
                                   "mentee_id": et.ids[idx],
                                   "detail": [f"{got[i]} mentors, needs {need[i]:g}" for i in idx]}))
 
-    mrow = mentors.iloc[p["_m"].to_numpy()].reset_index(drop=True)
-    erow = mentees.iloc[p["_e"].to_numpy()].reset_index(drop=True)
-
-    def same_value(col: str) -> np.ndarray:
-        a = value_keys(mentors[col])[p["_m"].to_numpy()]
-        b = value_keys(mentees[col])[p["_e"].to_numpy()]
-        known = pd.notna(a) & pd.notna(b)
-        return known & (a == b)
-
-    for rule in problem.edge_rules:
-        if isinstance(rule, SameRegion):
-            report(f"same {rule.level}", p[~same_value(rule.level)], "different region")
-        elif isinstance(rule, MaxDistance):
-            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
-            bad = ~(d <= rule.km + 1e-6)
-            report(f"within {rule.km:g} km", p[bad], [f"{x:.3f} km" for x in d[bad]])
-        elif isinstance(rule, Nearest):
-            kth = _kth_nearest_km(problem, rule.k, p["_e"].to_numpy())
-            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
-            bad = ~(d <= kth + 1e-6)
-            report(f"{rule.k} nearest", p[bad],
-                   [f"{x:.3f} km, k-th nearest at {y:.3f} km" for x, y in zip(d[bad], kth[bad],
-                                                                           strict=True)])
-        elif isinstance(rule, SharesDomain):
-            shared, _ = _shared_counts(problem, p, rule.mentor_column, rule.mentee_column, "validate")
-            bad = shared < rule.min_shared
-            report(f"shares >= {rule.min_shared} domain", p[bad], [f"{s} shared" for s in shared[bad]])
-        elif isinstance(rule, Stronger):
-            gap = (pd.to_numeric(mrow[rule.by], errors="coerce")
-                   - pd.to_numeric(erow[rule.by], errors="coerce")).to_numpy(dtype=float)
-            ok = gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
-            report(f"stronger by {rule.by}", p[~ok], [f"gap {g:g}" for g in gap[~ok]])
-        elif isinstance(rule, AvoidSame):
-            report(f"different {rule.column}", p[same_value(rule.column)], "same value")
-        elif isinstance(rule, Preferences) and rule.restrict:
-            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
-                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
-            ranked = np.ones(len(t), dtype=bool)
-            for col in (rule.mentee_rank, rule.mentor_rank):
-                if col is not None:
-                    ranked &= pd.to_numeric(rule.table[col], errors="coerce").notna().to_numpy()
-            t = t[ranked].drop_duplicates().assign(_in=True)
-            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
-                                                         how="left")
-            report("on both preference lists", p[merged["_in"].isna().to_numpy()],
-                   "pair not ranked by both sides")
-        elif isinstance(rule, ForbiddenPairs):
-            f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
-                              "mentee_id": ids_as_str(rule.table[rule.mentee])})
-            hit = p.merge(f.drop_duplicates(), on=["mentor_id", "mentee_id"])
-            report("not forbidden", hit, "pair is forbidden")
-    for term in problem.scores:
-        if isinstance(term, PairScore) and term.restrict:
-            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
-                              "mentee_id": ids_as_str(term.table[term.mentee]), "_in": True})
-            merged = p.merge(f.drop_duplicates(["mentor_id", "mentee_id"]),
-                             on=["mentor_id", "mentee_id"], how="left")
-            report(f"listed in {term.label} table", p[merged["_in"].isna().to_numpy()],
-                   "pair not in the table")
+    view = PairView(problem, p)
+    for rule in _restricting(problem):
+        bad, detail = rule.violations(view)
+        if bad.any():
+            detail = detail if isinstance(detail, str) else list(detail)
+            report(rule.stage_label() if hasattr(rule, "stage_label") else rule.label(),
+                   p[bad], detail)
     for rule in problem.fixed:
-        f = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
-                          "mentee_id": ids_as_str(rule.table[rule.mentee])})
-        merged = f.merge(p[["mentor_id", "mentee_id"]].assign(_in=True),
-                         on=["mentor_id", "mentee_id"], how="left")
-        report("fixed pair", merged[merged["_in"].isna()], "fixed pair missing")
+        report(rule.label(), rule.missing(view), "fixed pair missing")
 
     rows.extend(_group_violations(problem, p, got, need))
     if any(isinstance(g, Stable) for g in problem.group_rules):
@@ -273,7 +258,7 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
                                       "mentor_id": blocking["mentor_id"].to_numpy(),
                                       "mentee_id": blocking["mentee_id"].to_numpy(),
                                       "detail": "blocking pair: both would rather be paired"}))
-    objective = _objective(problem, p, mrow, erow)
+    objective = _objective(problem, view)
     violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
     return Validation(violations=violations, objective=objective)
 
@@ -418,7 +403,7 @@ def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
                 off = ~frame["kind"].isin(rule.roles).to_numpy()
                 if off.any():
                     bad = frame[off]
-                    out.append(pd.DataFrame({"rule": rule.label, "mentor_id": bad["other"],
+                    out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": bad["other"],
                                              "mentee_id": bad["owner"],
                                              "detail": "mentor's role is not in the template"}))
             known = frame[frame["kind"].notna()]
@@ -426,7 +411,7 @@ def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
             if len(dup):
                 mentor_col = dup["other"] if per == "mentee" else dup["owner"]
                 mentee_col = dup["owner"] if per == "mentee" else dup["other"]
-                out.append(pd.DataFrame({"rule": rule.label, "mentor_id": mentor_col.to_numpy(),
+                out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": mentor_col.to_numpy(),
                                          "mentee_id": mentee_col.to_numpy(),
                                          "detail": [f"second {k}" for k in dup["kind"]]}))
         elif isinstance(rule, Quota):
@@ -448,46 +433,34 @@ def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
                 n = int(groups.get(name, 0))
                 if (a is not None and n < a) or (b is not None and n > b):
                     out.append(pd.DataFrame({
-                        "rule": [rule.label], "mentor_id": [None], "mentee_id": [None],
+                        "rule": [rule.label()], "mentor_id": [None], "mentee_id": [None],
                         "detail": [f"{rule.column}={name}: {n} {rule.count}, bounds "
                                    f"[{'' if a is None else a}, {'' if b is None else b}]"],
                     }))
     return out
 
 
-def _objective(problem: Problem, p: pd.DataFrame, mrow: pd.DataFrame, erow: pd.DataFrame) -> float:
+def _restricting(problem: Problem) -> list:
+    """Every rule that removes candidate pairs: edge rules, restricting pair tables (also
+    inside levels), role templates — each checked once."""
+    seen: set[int] = set()
+    out = []
+    for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms(),
+                 *problem.group_rules]:
+        if rule.restricts and id(rule) not in seen and not isinstance(rule, RoleTemplate):
+            seen.add(id(rule))
+            out.append(rule)
+    return out
+
+
+def _objective(problem: Problem, view: PairView) -> float:
     total = 0.0
     senses = []
     for term in problem.scores:
-        if isinstance(term, DomainFit):
-            shared, need = _shared_counts(problem, p, term.mentor_column, term.mentee_column, "validate")
-            score = np.where(need > 0, shared / np.maximum(need, 1), 0.0)
-            senses.append("max")
-        elif isinstance(term, Closeness):
-            d = _angle_km(mrow["lat"], mrow["lon"], erow["lat"], erow["lon"])
-            score = np.maximum(0.0, 1.0 - d / term.scale_km)
-            senses.append("max")
-        elif isinstance(term, StrongToWeak):
-            a = pd.to_numeric(problem.mentors[term.by], errors="coerce")
-            b = pd.to_numeric(problem.mentees[term.by], errors="coerce")
-            lo, hi = min(a.min(), b.min()), max(a.max(), b.max())
-            span = hi - lo if hi > lo else 1.0
-            sm = (pd.to_numeric(mrow[term.by]).to_numpy(float) - lo) / span
-            se = (pd.to_numeric(erow[term.by]).to_numpy(float) - lo) / span
-            score = sm * (1 - se)
-            senses.append("max")
-        elif isinstance(term, PreferenceFit):
-            score = _preference_fit(problem, p, term.side)
-            senses.append("max")
-        else:  # PairScore
-            f = pd.DataFrame({"mentor_id": ids_as_str(term.table[term.mentor]),
-                              "mentee_id": ids_as_str(term.table[term.mentee]),
-                              "_v": pd.to_numeric(term.table[term.column]).to_numpy(float)})
-            merged = p[["mentor_id", "mentee_id"]].merge(f, on=["mentor_id", "mentee_id"], how="left")
-            score = merged["_v"].fillna(0.0).to_numpy(float)
-            senses.append(term.sense)
-            if term.sense == "min":
-                score = -score
+        score = term.check_score(view)
+        senses.append(term.sense)
+        if term.sense == "min":
+            score = -score
         total += term.weight * float(np.sum(score))
     if senses and all(s == "min" for s in senses):
         return -total

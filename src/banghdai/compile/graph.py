@@ -36,22 +36,8 @@ from ..core.ids import value_keys
 from ..data.schema import Table, degree_values, pair_table, tag_pairs
 from ..model.groups import RoleTemplate
 from ..model.levels import BalanceLoad, Coverage, MaxMin
-from ..model.rules import (
-    AvoidSame,
-    Closeness,
-    DomainFit,
-    ForbiddenPairs,
-    MaxDistance,
-    Nearest,
-    Pairing,
-    PairScore,
-    PreferenceFit,
-    Preferences,
-    SameRegion,
-    SharesDomain,
-    Stronger,
-    StrongToWeak,
-)
+from ..model.pairing import Pairing
+from ..model.rules import ForbiddenPairs, PairScore, Preferences
 from .groups import CompiledStable, compile_groups, preference_orders
 from .levels import CompiledLevel
 
@@ -66,29 +52,28 @@ TARGET_MAGNITUDE = 1_000_000
 MAX_TOTAL = 2**60
 
 
-def stage_name(rule: object) -> str:
-    """Readable name of an edge rule for funnels and messages."""
-    if isinstance(rule, SameRegion):
-        return f"same {rule.level}"
-    if isinstance(rule, MaxDistance):
-        return f"within {rule.km:g} km"
-    if isinstance(rule, Nearest):
-        return f"{rule.k} nearest"
-    if isinstance(rule, SharesDomain):
-        return f"shares >= {rule.min_shared} domain"
-    if isinstance(rule, Stronger):
-        return f"stronger by {rule.by}"
-    if isinstance(rule, AvoidSame):
-        return f"different {rule.column}"
-    if isinstance(rule, ForbiddenPairs):
-        return "not forbidden"
-    if isinstance(rule, PairScore):
-        return f"listed in {rule.label} table"
-    if isinstance(rule, RoleTemplate):
-        return f"{rule.column} in {'/'.join(rule.roles)}"
-    if isinstance(rule, Preferences):
-        return "on both preference lists"
-    return type(rule).__name__
+def stage_name(rule: object, lang: str = "en") -> str:
+    """A restricting rule's name in the candidate funnel (its ``stage_label`` or ``label``)."""
+    named = getattr(rule, "stage_label", None) or rule.label  # type: ignore[attr-defined]
+    return named(lang)
+
+
+def stage_rules(problem: Problem) -> list:
+    """The rules that remove candidate pairs, in funnel order (cheap restricting rules first).
+
+    Edge rules, restricting pair tables and group rules that filter candidates
+    (a role template), each ordered by its class's ``stage``.
+    """
+    rules = [r for r in [*problem.edge_rules, *problem.scores, *problem.level_terms(),
+                         *problem.group_rules] if r.restricts]
+    seen: set[int] = set()
+    out = []
+    for r in rules:
+        if id(r) not in seen:
+            seen.add(id(r))
+            out.append(r)
+    out.sort(key=lambda r: r.stage)
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,6 +164,118 @@ class _Context:
         self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._tags: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._coords: tuple[np.ndarray, ...] | None = None
+        #: per pair-table rule (by id): sorted unique keys of its acceptable pairs
+        self.listed: dict[int, np.ndarray] = {}
+        #: per pair-table rule: (sorted keys, values...) for scores and ranks
+        self.values: dict[int, tuple] = {}
+        #: per generating pair table: its pairs already sorted by key
+        self.sorted_pairs: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        #: the final candidate edges' sorted keys, once known (speeds up table lookups)
+        self.edge_keys: np.ndarray | None = None
+        self.edge_m: np.ndarray | None = None
+        self.edge_distance: np.ndarray | None = None
+        self.prefs: Preferences | None = None
+        self.ranks: dict[str, np.ndarray] = {}
+
+    # ------------------------------------------------------------ pair tables
+    def pair_keys(self, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Unique integer key per (mentor row, mentee row) pair."""
+        if self.edge_keys is not None and m is self.edge_m:
+            return self.edge_keys
+        return _pair_keys(m, e, len(self.mentors))
+
+    def keys_of(self, rule) -> np.ndarray:
+        """Sorted unique keys of the pairs ``rule``'s table lists (resolved on first use)."""
+        if id(rule) not in self.listed:
+            tm, te = pair_table(rule.table, rule.table_name, self.mentors, self.mentees,
+                                rule.mentor, rule.mentee)
+            ok = rule.acceptable_rows()
+            self.listed[id(rule)] = np.unique(_pair_keys(tm[ok], te[ok], len(self.mentors)))
+        return self.listed[id(rule)]
+
+    def in_table(self, rule, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """Which pairs (m, e) the rule's table lists."""
+        keys = self.keys_of(rule)
+        k = self.pair_keys(m, e)
+        if keys.size == 0:
+            return np.zeros(k.size, dtype=bool)
+        pos = np.minimum(np.searchsorted(keys, k), keys.size - 1)
+        return keys[pos] == k
+
+    def table_pairs(self, rule) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs a table lists, as (mentor rows, mentee rows) sorted by key."""
+        if id(rule) in self.sorted_pairs:
+            return self.sorted_pairs[id(rule)]
+        keys = self.keys_of(rule)
+        n_m = max(len(self.mentors), 1)
+        return keys % n_m, keys // n_m
+
+    def table_values(self, rule, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """A PairScore's value per pair (0 where the table has no row)."""
+        skeys, svals = self.values[id(rule)]
+        keys = self.pair_keys(m, e)
+        if skeys is keys or (skeys.size == keys.size and np.array_equal(skeys, keys)):
+            return svals  # the table itself generated the candidates
+        score = np.zeros(keys.size)
+        if skeys.size:
+            pos = np.minimum(np.searchsorted(skeys, keys), skeys.size - 1)
+            hit = skeys[pos] == keys
+            score[hit] = svals[pos[hit]]
+        return score
+
+    def preference_fit(self, side: str, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """(L - rank + 1) / L of the side's rank of each pair, 0 when unranked."""
+        if self.prefs is None or side not in self.ranks:
+            raise InputError(f"PreferenceFit needs Preferences with {side}_rank",
+                             table="preferences", column=f"{side}_rank")
+        _, _, lengths = self.values[id(self.prefs)]
+        owner = e if side == "mentee" else m
+        length = lengths[side][owner].astype(float)
+        rank = self.ranks[side]
+        ok = ~np.isnan(rank) & (length > 0)
+        return np.where(ok, (length - np.nan_to_num(rank) + 1) / np.maximum(length, 1), 0.0)
+
+    # ------------------------------------------------------------ geography
+    def distance(self, m: np.ndarray, e: np.ndarray, rule: str) -> np.ndarray:
+        """Great-circle km of the pairs (NaN where a row has no coordinates)."""
+        if self.edge_distance is not None and m is self.edge_m:
+            return self.edge_distance
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        return haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
+
+    def require_coords(self, rule: str) -> None:
+        """Refuse rows without coordinates (a score cannot treat them as far away)."""
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        for t, table, arr in (("mentors", self.mentors, (lat_m, lon_m)),
+                              ("mentees", self.mentees, (lat_e, lon_e))):
+            nan = np.isnan(arr[0]) | np.isnan(arr[1])
+            if nan.any():
+                row = int(np.flatnonzero(nan)[0])
+                raise InputError(f"{rule} needs coordinates on every row", table=t, row=row,
+                                 id=table.ids[row], column=table.shown("lat"))
+
+    def within_km(self, km: float, rule: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair within ``km``: a k-d tree radius query on unit-sphere points."""
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        ok_m = np.flatnonzero(~(np.isnan(lat_m) | np.isnan(lon_m)))
+        ok_e = np.flatnonzero(~(np.isnan(lat_e) | np.isnan(lon_e)))
+        if ok_m.size == 0 or ok_e.size == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        tm = cKDTree(unit_vectors(lat_m[ok_m], lon_m[ok_m]))
+        te = cKDTree(unit_vectors(lat_e[ok_e], lon_e[ok_e]))
+        radius = chord_for_km(km) * (1 + 1e-9) + 1e-12
+        hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
+        return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
+
+    def tag_join(self, mentor_col: str, mentee_col: str, rule: str
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair sharing at least one tag: a join of the exploded tag lists."""
+        rm, tm_ = tag_pairs(self.mentors, mentor_col, rule)
+        re_, te = tag_pairs(self.mentees, mentee_col, rule)
+        left = pd.DataFrame({"t": tm_.astype(str), "m": rm})
+        right = pd.DataFrame({"t": te.astype(str), "e": re_})
+        joined = left.merge(right, on="t", how="inner")[["m", "e"]].drop_duplicates()
+        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
 
     # shared categorical codes for a column present in both tables (-1 = empty)
     def codes(self, column: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
@@ -360,82 +457,18 @@ def _take(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
     return values if values.flags.owndata and values.flags.writeable else values.copy()
 
 
-def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray, extra: dict) -> np.ndarray:
-    """Boolean mask: which of the pairs (m, e) the edge rule allows."""
-    name = type(rule).__name__
-    if isinstance(rule, SameRegion):
-        cm, ce = ctx.codes(rule.level, name)
-        a, b = cm[m], ce[e]
-        return (a == b) & (a >= 0)
-    if isinstance(rule, MaxDistance):
-        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
-        d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
-        return d <= rule.km  # NaN coordinates compare False: no pair
-    if isinstance(rule, Nearest):
-        kth, _ = ctx.nearest(rule.k, name)
-        pm, pe, _, _ = ctx.points(name)
-        chord = np.linalg.norm(pm[m] - pe[e], axis=1)
-        return chord <= kth[e]  # NaN (no coordinates) and -1 (no mentor) fail
-    if isinstance(rule, SharesDomain):
-        return ctx.shared(rule.mentor_column, rule.mentee_column, name, m, e) >= rule.min_shared
-    if isinstance(rule, Stronger):
-        sm, se = ctx.strength(rule.by, name)
-        gap = sm[m] - se[e]
-        return gap > rule.margin + 1e-9 if rule.strict else gap >= rule.margin - 1e-9
-    if isinstance(rule, AvoidSame):
-        cm, ce = ctx.codes(rule.column, name)
-        a, b = cm[m], ce[e]
-        return ~((a == b) & (a >= 0))
-    if isinstance(rule, RoleTemplate):
-        role = value_keys(ctx.mentors.require(rule.column, name))
-        return np.isin(role[m].astype(str), np.array(rule.roles, dtype=str)) & pd.notna(role[m])
-    if isinstance(rule, ForbiddenPairs | PairScore | Preferences):
-        keys = extra[id(rule)]  # sorted, unique
-        k = _pair_keys(m, e, len(ctx.mentors))
-        if keys.size == 0:
-            found = np.zeros(k.size, dtype=bool)
-        else:
-            pos = np.minimum(np.searchsorted(keys, k), keys.size - 1)
-            found = keys[pos] == k
-        return ~found if isinstance(rule, ForbiddenPairs) else found
-    raise InputError(f"not an edge rule: {rule!r}")
+def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Boolean mask: which of the pairs (m, e) the restricting rule allows."""
+    return rule.mask(ctx, m, e)  # type: ignore[attr-defined]
 
 
-def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate pairs from the first restricting rule, with an index where possible."""
+def _generate(first: object | None, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs from the first restricting rule with an index, else every pair."""
+    if first is not None:
+        found = first.generate(ctx)  # type: ignore[attr-defined]
+        if found is not None:
+            return found
     n_m, n_e = len(ctx.mentors), len(ctx.mentees)
-    name = type(first).__name__
-    if isinstance(first, PairScore):
-        keys = extra[id(first)]  # sorted, unique
-        return keys % max(n_m, 1), keys // max(n_m, 1)
-    if isinstance(first, SameRegion):
-        cm, ce = ctx.codes(first.level, name)
-        left = pd.DataFrame({"c": cm, "m": np.arange(n_m)})
-        right = pd.DataFrame({"c": ce, "e": np.arange(n_e)})
-        left, right = left[left["c"] >= 0], right[right["c"] >= 0]
-        joined = left.merge(right, on="c", how="inner", sort=False)
-        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
-    if isinstance(first, MaxDistance):
-        lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
-        ok_m = np.flatnonzero(~(np.isnan(lat_m) | np.isnan(lon_m)))
-        ok_e = np.flatnonzero(~(np.isnan(lat_e) | np.isnan(lon_e)))
-        if ok_m.size == 0 or ok_e.size == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        tm = cKDTree(unit_vectors(lat_m[ok_m], lon_m[ok_m]))
-        te = cKDTree(unit_vectors(lat_e[ok_e], lon_e[ok_e]))
-        radius = chord_for_km(first.km) * (1 + 1e-9) + 1e-12
-        hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
-        return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
-    if isinstance(first, Nearest):
-        _, (m, e) = ctx.nearest(first.k, name)
-        return m, e
-    if isinstance(first, SharesDomain):
-        rm, tm_ = tag_pairs(ctx.mentors, first.mentor_column, name)
-        re_, te = tag_pairs(ctx.mentees, first.mentee_column, name)
-        left = pd.DataFrame({"t": tm_.astype(str), "m": rm})
-        right = pd.DataFrame({"t": te.astype(str), "e": re_})
-        joined = left.merge(right, on="t", how="inner")[["m", "e"]].drop_duplicates()
-        return joined["m"].to_numpy(np.int64), joined["e"].to_numpy(np.int64)
     if n_m * n_e > MAX_DENSE_PAIRS:
         raise InputError(
             f"{n_m} mentors x {n_e} mentees = {n_m * n_e:,} possible pairs and no rule restricts "
@@ -444,12 +477,6 @@ def _generate(first: object | None, ctx: _Context, extra: dict) -> tuple[np.ndar
     m = np.repeat(np.arange(n_m, dtype=np.int64), n_e)
     e = np.tile(np.arange(n_e, dtype=np.int64), n_m)
     return m, e
-
-
-_STAGE_ORDER = (
-    PairScore, Preferences, SameRegion, MaxDistance, Nearest, SharesDomain, Stronger, AvoidSame,
-    RoleTemplate, ForbiddenPairs,
-)
 
 
 def _fits(values: np.ndarray, k: float, tol: float) -> bool:
@@ -529,7 +556,7 @@ def _compile_levels(problem, mentees, e, must, weighted, total, scale) -> list[C
             values, senses = weighted(terms)
             coeff, sc = _scaled(values, scale)
             sign = -1.0 if senses and all(s == "min" for s in senses) else 1.0
-            name = " + ".join(type(t).__name__ if not isinstance(t, PairScore) else t.label
+            name = " + ".join(type(t).__name__ if not isinstance(t, PairScore) else t.result_column
                               for t in terms)
             out.append(CompiledLevel(name, "linear", coeff, sc, sign))
     return out
@@ -559,10 +586,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     n_m, n_e = len(mentors), len(mentees)
     ctx = _Context(mentors, mentees)
 
-    # pair tables, resolved once
-    extra: dict[int, np.ndarray] = {}
-    pair_values: dict[int, tuple] = {}
-    pair_edges: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    # pair tables, resolved once (fast paths for the known tables; others resolve lazily)
+    extra = ctx.listed
+    pair_values = ctx.values
+    pair_edges = ctx.sorted_pairs
     for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms()]:
         if id(rule) in extra:
             continue
@@ -637,29 +664,29 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 ranks[side] = _take(vals, order)
             pair_values[id(rule)] = (skeys, ranks, lengths)
             extra[id(rule)] = np.sort(keys[acceptable])
+            if ctx.prefs is None:
+                ctx.prefs = rule
 
-    stages = [r for r in problem.edge_rules
-              if not (isinstance(r, Preferences) and not r.restrict)]
-    stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
-    stages += [g for g in problem.group_rules if isinstance(g, RoleTemplate)]
-    stages.sort(key=lambda r: _STAGE_ORDER.index(type(r)))
-    generators = (PairScore, SameRegion, MaxDistance, Nearest, SharesDomain)
-    first = next(
-        (r for r in stages
-         if isinstance(r, generators) and not (isinstance(r, SharesDomain) and r.min_shared < 1)),
-        None,
-    )
+    stages = stage_rules(problem)
+    first, generated = None, None
+    for rule in stages:  # the first rule with an index-based generator makes the candidates
+        generated = rule.generate(ctx)
+        if generated is not None:
+            first = rule
+            break
 
     keys_edges: np.ndarray | None = None
     if isinstance(first, PairScore) and id(first) in pair_edges:
         m, e = pair_edges[id(first)]  # already sorted by (mentee, mentor), unique
         keys_edges = extra[id(first)]
+    elif generated is not None:
+        m, e = generated
     else:
-        m, e = _generate(first, ctx, extra)
+        m, e = _generate(None, ctx)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
-        if rule is not first or not isinstance(rule, PairScore | Nearest):  # exact generators
-            keep = _rule_mask(rule, ctx, m, e, extra)
+        if rule is not first or not getattr(rule, "exact_generator", False):
+            keep = _rule_mask(rule, ctx, m, e)
             if not keep.all():
                 m, e = m[keep], e[keep]
                 keys_edges = None if keys_edges is None else keys_edges[keep]
@@ -702,7 +729,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     for rule in problem.fixed:
         fm, fe = pair_table(rule.table, "fixed", mentors, mentees, rule.mentor, rule.mentee)
         for stage in stages:
-            ok = _rule_mask(stage, ctx, fm, fe, extra)
+            ok = _rule_mask(stage, ctx, fm, fe)
             if not ok.all():
                 row = int(np.flatnonzero(~ok)[0])
                 raise InputError(
@@ -738,53 +765,6 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         info["distance_km"] = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
     if "domains" in mentors.frame.columns and "domains" in mentees.frame.columns:
         info["shared_domains"] = ctx.shared("domains", "domains", "domains", m, e)
-    def term_score(term) -> tuple[str, np.ndarray, str]:
-        """(label, per-edge score, sense) of one score term."""
-        name = type(term).__name__
-        if isinstance(term, DomainFit):
-            shared = ctx.shared(term.mentor_column, term.mentee_column, name, m, e)
-            _, _, need = ctx.tags(term.mentor_column, term.mentee_column, name)
-            return ("domain_fit",
-                    np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0), "max")
-        if isinstance(term, Closeness):
-            lat_m, lon_m, lat_e, lon_e = ctx.coords(name)
-            for t, arr in (("mentors", (lat_m, lon_m)), ("mentees", (lat_e, lon_e))):
-                nan = np.isnan(arr[0]) | np.isnan(arr[1])
-                if nan.any():
-                    row = int(np.flatnonzero(nan)[0])
-                    table = mentors if t == "mentors" else mentees
-                    raise InputError(
-                        "Closeness needs coordinates on every row", table=t, row=row,
-                        id=table.ids[row], column=table.shown("lat"),
-                    )
-            d = info.get("distance_km")
-            if d is None:
-                d = haversine_km(lat_m[m], lon_m[m], lat_e[e], lon_e[e])
-            return "closeness", np.maximum(0.0, 1.0 - d / term.scale_km), "max"
-        if isinstance(term, StrongToWeak):
-            sm, se = ctx.strength(term.by, name)
-            lo = min(sm.min(initial=np.inf), se.min(initial=np.inf))
-            hi = max(sm.max(initial=-np.inf), se.max(initial=-np.inf))
-            span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
-            return "strong_to_weak", ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span), "max"
-        if isinstance(term, PairScore):
-            skeys, svals = pair_values[id(term)]
-            if skeys is keys_edges or (skeys.size == keys_edges.size
-                                       and np.array_equal(skeys, keys_edges)):
-                score = svals  # the table itself generated the candidates
-            else:
-                score = np.zeros(m.size)
-                if skeys.size:
-                    pos = np.minimum(np.searchsorted(skeys, keys_edges), skeys.size - 1)
-                    hit = skeys[pos] == keys_edges
-                    score[hit] = svals[pos[hit]]
-            return term.label, score, term.sense
-        if isinstance(term, PreferenceFit):
-            if term.side == "both":
-                return "preference_fit", (preference_fit("mentee") + preference_fit("mentor")) / 2, "max"
-            return f"{term.side}_preference_fit", preference_fit(term.side), "max"
-        raise InputError(f"unknown score {term!r}")  # pragma: no cover
-
     prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
     if prefs is not None:
         skeys, ranks, lengths = pair_values[id(prefs)]
@@ -796,16 +776,14 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 col[hit] = ranks[side][pos[hit]]
                 info[f"{side}_rank"] = col
 
-    def preference_fit(side: str) -> np.ndarray:
-        if prefs is None or f"{side}_rank" not in info:
-            raise InputError(f"PreferenceFit needs Preferences with {side}_rank",
-                             table="preferences", column=f"{side}_rank")
-        _, _, lengths = pair_values[id(prefs)]
-        owner = e if side == "mentee" else m
-        length = lengths[side][owner].astype(float)
-        rank = info[f"{side}_rank"]
-        ok = ~np.isnan(rank) & (length > 0)
-        return np.where(ok, (length - np.nan_to_num(rank) + 1) / np.maximum(length, 1), 0.0)
+    ctx.edge_keys, ctx.edge_m = keys_edges, m
+    ctx.edge_distance = info.get("distance_km")
+    ctx.ranks = {side: info[f"{side}_rank"] for side in ("mentee", "mentor")
+                 if f"{side}_rank" in info}
+
+    def term_score(term) -> tuple[str, np.ndarray, str]:
+        """(result column, per-edge score, sense) of one score term."""
+        return term.result_column, term.score(ctx, m, e), term.sense
 
     def weighted(terms) -> tuple[np.ndarray, list[str]]:
         out: np.ndarray | None = None
@@ -864,7 +842,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
 
     edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written
-    groups = [CompiledStable(g[1].label, g[1], *preference_orders(edge_info, m, e))
+    groups = [CompiledStable(g[1].label(), g[1], *preference_orders(edge_info, m, e))
               if isinstance(g, tuple) else g for g in groups]
     funnel_df = pd.DataFrame({"mentee_id": mentees.ids, **funnel})
     return Compiled(

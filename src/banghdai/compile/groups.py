@@ -235,7 +235,7 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
                 type_of, owner, n_types = codes[e], m, int(codes.max(initial=-1)) + 1
             key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
             groups = [g for g in _groups_of(key) if g.size > 1]
-            out.append(AtMostOneGroups(rule.label, groups))
+            out.append(AtMostOneGroups(rule.label(), groups))
         elif isinstance(rule, Quota):
             table = mentors if rule.side == "mentor" else mentees
             col = value_keys(table.require(rule.column, "Quota"))
@@ -255,7 +255,7 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
                 nodes = np.flatnonzero(col == names[i])
                 node_sets.append(nodes)
                 edge_sets.append(np.flatnonzero(np.isin(own, nodes)))
-            out.append(CompiledQuota(rule.label, rule, [names[i] for i in keep], edge_sets,
+            out.append(CompiledQuota(rule.label(), rule, [names[i] for i in keep], edge_sets,
                                      node_sets, [lo[i] for i in keep], [hi[i] for i in keep]))
         elif isinstance(rule, Stable):
             out.append(("stable", rule))

@@ -7,6 +7,7 @@ never translated back by pattern matching.
 Example
 -------
 >>> from banghdai.core.messages import text
+>>> import banghdai as bd  # the rules register their messages
 >>> text("rule.same_region", "zh", level="县区")
 '同县区'
 >>> text("rule.same_region", "en", level="county")
@@ -62,4 +63,31 @@ def text(code: str, lang: str = "en", **params: object) -> str:
     return template.format(**params)
 
 
-register("rule.same_region", en="same {level}", zh="同{level}")
+#: English label of a rule instance → (code, parameters per language), recorded by the
+#: rules when they name themselves, so a label can be shown in another language by
+#: re-rendering its code — never by parsing the English words.
+_LABELS: dict[str, tuple[str, dict[str, Mapping[str, object]]]] = {}
+
+
+def labelled(code: str, params: Mapping[str, Mapping[str, object]]) -> str:
+    """Render ``code`` in English, remembering how to render it in every language."""
+    en = text(code, "en", **params["en"])
+    _LABELS[en] = (code, dict(params))
+    return en
+
+
+def translate_label(label: str, lang: str) -> str:
+    """A rule label (as the rule rendered it in English) in ``lang``; unknown text unchanged.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> from banghdai.core.messages import translate_label
+    >>> translate_label(bd.SameRegion("county").label(), "zh")
+    '同县区'
+    """
+    check_lang(lang)
+    if lang == "en" or label not in _LABELS:
+        return label
+    code, params = _LABELS[label]
+    return text(code, lang, **params[lang])

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -41,12 +40,11 @@ import pandas as pd
 from ..core import hooks
 from ..core.errors import InputError
 from ..core.ids import ids_as_str, value_keys
-from ..core.messages import check_lang
+from ..core.messages import check_lang, translate_label
 from ..data.schema import pair_table, require_frame
 from ..model.rules import (
     REGION_LEVELS,
     FixedPairs,
-    ForbiddenPairs,
     PairScore,
     SameRegion,
     Stronger,
@@ -67,8 +65,6 @@ _COLUMN_ZH = {
     "type": "类型", "tier": "层级", "role": "角色",
     "mentor_id": "导师", "mentee_id": "帮带对象",
 }
-_SCORE_ZH = {"domain_fit": "领域匹配", "closeness": "距离近", "strong_to_weak": "以强带弱",
-             "score": "总分"}
 
 
 def _check_lang(lang: str) -> str:
@@ -82,31 +78,18 @@ def _zh_col(column: str) -> str:
 def rule_label(name: str, lang: str = "en") -> str:
     """A rule's funnel name (as in ``compiled.funnel``) in planner words.
 
+    The name is the label a rule gave itself in English; the rule's message
+    code renders it again in ``lang`` (see :mod:`banghdai.core.messages`).
+
     Example
     -------
+    >>> import banghdai as bd
     >>> from banghdai.explain.core import rule_label
-    >>> rule_label("within 60 km", "zh"), rule_label("same county", "zh")
+    >>> names = bd.MaxDistance(km=60).label(), bd.SameRegion("county").label()
+    >>> rule_label(names[0], "zh"), rule_label(names[1], "zh")
     ('60公里内', '同县区')
     """
-    _check_lang(lang)
-    if lang == "en":
-        return name
-    patterns: list[tuple[str, Callable[[re.Match], str]]] = [
-        (r"same (.+)", lambda g: f"同{_zh_col(g[1])}"),
-        (r"within (.+) km", lambda g: f"{g[1]}公里内"),
-        (r"(\d+) nearest", lambda g: f"最近{g[1]}名"),
-        (r"shares >= (\d+) domain", lambda g: f"领域相同≥{g[1]}项"),
-        (r"stronger by (.+)", lambda g: f"{_zh_col(g[1])}高于对象"),
-        (r"different (.+)", lambda g: f"不同{_zh_col(g[1])}"),
-        (r"not forbidden", lambda g: "未被禁止"),
-        (r"listed in (.+) table", lambda g: f"列于{g[1]}表"),
-        (r"(\S+) in (.+)", lambda g: f"{_zh_col(g[1])}为{g[2]}"),
-    ]
-    for pattern, make in patterns:
-        hit = re.fullmatch(pattern, name)
-        if hit:
-            return make(hit)
-    return name
+    return translate_label(name, lang)
 
 
 def _quote(name: str, lang: str) -> str:
@@ -403,13 +386,9 @@ def copy_problem(problem: Problem) -> Problem:
 
 
 def _stage_rules(problem: Problem) -> list:
-    from ..compile.graph import _STAGE_ORDER
+    from ..compile.graph import stage_rules
 
-    stages = list(problem.edge_rules)
-    stages += [s for s in problem.scores if isinstance(s, PairScore) and s.restrict]
-    order = {t: i for i, t in enumerate(_STAGE_ORDER)}
-    stages.sort(key=lambda r: order.get(type(r), len(order)))
-    return stages
+    return stage_rules(problem)
 
 
 def broken_rules(problem: Problem, m: np.ndarray, e: np.ndarray) -> list[list[str]]:
@@ -424,24 +403,16 @@ def broken_rules(problem: Problem, m: np.ndarray, e: np.ndarray) -> list[list[st
     >>> broken_rules(p.require(bd.SameRegion("county")), np.array([0]), np.array([0]))
     [['same county']]
     """
-    from ..compile.graph import _Context, _pair_keys, _rule_mask, stage_name
+    from ..compile.graph import _Context, stage_name
 
     m = np.asarray(m, dtype=np.int64)
     e = np.asarray(e, dtype=np.int64)
     out: list[list[str]] = [[] for _ in range(m.size)]
     if m.size == 0:
         return out
-    mentors, mentees = problem.mentor_table, problem.mentee_table
-    ctx = _Context(mentors, mentees)
-    extra: dict[int, np.ndarray] = {}
-    stages = _stage_rules(problem)
-    for rule in stages:
-        if isinstance(rule, ForbiddenPairs | PairScore):
-            tname = "forbidden" if isinstance(rule, ForbiddenPairs) else "pair_scores"
-            rm, re_ = pair_table(rule.table, tname, mentors, mentees, rule.mentor, rule.mentee)
-            extra[id(rule)] = np.unique(_pair_keys(rm, re_, len(mentors)))
-    for rule in stages:
-        ok = _rule_mask(rule, ctx, m, e, extra)
+    ctx = _Context(problem.mentor_table, problem.mentee_table)
+    for rule in _stage_rules(problem):
+        ok = rule.mask(ctx, m, e)
         for i in np.flatnonzero(~ok).tolist():
             out[i].append(stage_name(rule))
     return out
@@ -695,7 +666,7 @@ def check(problem: Problem, lang: str = "en") -> pd.DataFrame:
             rule = last[k] or "the rules"
             q = _quote(rule, lang)
             fix = (w["none_fix_region"].format(v=region_e[i], rule=q)
-                   if rule.startswith("same ") else w["none_fix"].format(rule=q))
+                   if _is_region_rule(problem, rule) else w["none_fix"].format(rule=q))
             add("no_candidate", severe, ident,
                 w["none"].format(id=ident, rule=q, funnel=funnels[k]), fix)
         else:
@@ -830,30 +801,37 @@ def _check_groups(problem: Problem, compiled: Compiled, lang: str, add) -> None:
 
 
 def _pair_detail(problem: Problem, m: int, e: int, rule: str, lang: str) -> str:
-    """A measured value for the rule a pair breaks (distance, strength gap), or ''."""
-    from ..core.geo import haversine_km
+    """A measured value for the rule a pair breaks (distance, strength gap), or ''.
 
-    mf, ef = problem.mentors, problem.mentees
-    try:
-        if rule.startswith("within ") and {"lat", "lon"} <= set(mf.columns) & set(ef.columns):
-            km = float(haversine_km(np.array([mf["lat"].iloc[m]], float),
-                                    np.array([mf["lon"].iloc[m]], float),
-                                    np.array([ef["lat"].iloc[e]], float),
-                                    np.array([ef["lon"].iloc[e]], float))[0])
-            if np.isfinite(km):
-                return _CHECK_WORDS[lang]["km"].format(km=km)
-        hit = re.fullmatch(r"stronger by (.+)", rule)
-        if hit and hit[1] in mf.columns and hit[1] in ef.columns:
-            a = pd.to_numeric(mf[hit[1]].iloc[[m]], errors="coerce").iloc[0]
-            b = pd.to_numeric(ef[hit[1]].iloc[[e]], errors="coerce").iloc[0]
-            return f" ({a:g} vs {b:g})" if lang == "en" else f"（{a:g}对{b:g}）"
-        hit = re.fullmatch(r"(?:same|different) (.+)", rule)
-        if hit and hit[1] in mf.columns and hit[1] in ef.columns:
-            a, b = mf[hit[1]].iloc[m], ef[hit[1]].iloc[e]
-            return f" ({a} vs {b})" if lang == "en" else f"（{a}对{b}）"
-    except (TypeError, ValueError):  # pragma: no cover - odd cell values: no detail
+    ``rule`` is the broken rule's funnel label; the rule object it names says
+    which values it compares (:meth:`~banghdai.model.rule.Rule.compared`).
+    """
+    from ..compile.graph import stage_name
+
+    obj = next((r for r in _stage_rules(problem) if stage_name(r) == rule), None)
+    if obj is None:
         return ""
-    return ""
+    try:
+        values = obj.compared(problem.mentors.iloc[m], problem.mentees.iloc[e])
+    except (KeyError, TypeError, ValueError):  # pragma: no cover - odd cells: no detail
+        return ""
+    if values is None:
+        return ""
+    if values[0] == "km":
+        km = float(values[1])
+        return _CHECK_WORDS[lang]["km"].format(km=km) if np.isfinite(km) else ""
+    a, b = values
+    fa = f"{a:g}" if isinstance(a, int | float | np.number) else str(a)
+    fb = f"{b:g}" if isinstance(b, int | float | np.number) else str(b)
+    return f" ({fa} vs {fb})" if lang == "en" else f"（{fa}对{fb}）"
+
+
+def _is_region_rule(problem: Problem, label: str) -> bool:
+    """True when the funnel label names a same-region rule."""
+    from ..compile.graph import stage_name
+
+    return any(isinstance(r, SameRegion) and stage_name(r) == label
+               for r in problem.edge_rules)
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -2062,14 +2040,14 @@ def explain_pairs(problem: Problem, pairs: pd.DataFrame, lang: str = "en") -> pd
             gap[ok] = a[pm[ok]] - b[pe[ok]]
             out[col] = gap
     labels = []
+    names: dict[str, str] = {}
     for term in problem.scores:
-        label = term.label if isinstance(term, PairScore) else {
-            "DomainFit": "domain_fit", "Closeness": "closeness",
-            "StrongToWeak": "strong_to_weak"}[type(term).__name__]
-        w = -term.weight if isinstance(term, PairScore) and term.sense == "min" else term.weight
+        label = term.result_column
+        w = -term.weight if term.sense == "min" else term.weight
         out[label] = facts[label]
         out[f"{label}_points"] = facts[label] * w
         labels.append(label)
+        names[label] = label if en or isinstance(term, PairScore) else term.label(lang)
     out["score"] = facts["score"] if "score" in facts else np.nan
     out["rank"] = np.where(is_edge, rank[np.maximum(edge, 0)] if c.n_edges else 0, 0)
     out["candidates"] = np.where(pe >= 0, cand[np.maximum(pe, 0)], 0)
@@ -2090,7 +2068,7 @@ def explain_pairs(problem: Problem, pairs: pd.DataFrame, lang: str = "en") -> pd
         bits = []
         for label in labels:
             v, pts = out.at[k, label], out.at[k, f"{label}_points"]
-            name = label if en else _SCORE_ZH.get(label, label)
+            name = names[label]
             bits.append(f"{name} {v:.2f} ({pts:+.2f})" if en else f"{name}{v:.2f}（{pts:+.2f}）")
         if "distance_km" in out.columns and np.isfinite(out.at[k, "distance_km"]):
             bits.append(f"{out.at[k, 'distance_km']:.1f} km" if en

@@ -29,16 +29,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.ids import value_keys
+from ..core.messages import column_word, register
+from .rule import Rule
 
 if TYPE_CHECKING:
     pass
 
 Bound = int | Mapping[str, int] | None
+
+register("rule.distinct_types", en="distinct {column} per {per}", zh="每名{per}的{column}各不相同")
+register("rule.role_template", en="role template {roles}", zh="角色模板{roles}")
+register("stage.role_template", en="{column} in {roles}", zh="{column}为{roles}")
+register("rule.quota", en="quota on {side} {column}", zh="{side}{column}名额")
+register("rule.load", en="weighted capacity", zh="加权帮带量")
+register("rule.stable", en="stability (no blocking pair)", zh="稳定（无阻塞对）")
+_SIDE_ZH = {"mentor": "导师", "mentee": "帮带对象"}
+
+
+def _side(side: str, lang: str) -> str:
+    return _SIDE_ZH.get(side, side) if lang == "zh" else side
 
 
 def _check_side(side: str) -> None:
@@ -47,7 +63,7 @@ def _check_side(side: str) -> None:
 
 
 @dataclass(frozen=True)
-class DistinctTypes:
+class DistinctTypes(Rule):
     """Every mentee's mentors have different values of ``column`` (三型导师).
 
     ``per="mentee"`` (default) reads ``column`` in the mentors table: a key
@@ -62,20 +78,21 @@ class DistinctTypes:
     'mentee'
     """
 
+    key: ClassVar[str] = "distinct_types"
+    kind: ClassVar[str] = "group"
+
     column: str = "type"
     per: Literal["mentee", "mentor"] = "mentee"
 
     def __post_init__(self) -> None:
         _check_side(self.per)
 
-    @property
-    def label(self) -> str:
-        """Planner words for this rule."""
-        return f"distinct {self.column} per {self.per}"
+    def label_params(self, lang: str) -> dict[str, object]:
+        return {"column": column_word(self.column, lang), "per": _side(self.per, lang)}
 
 
 @dataclass(frozen=True)
-class RoleTemplate:
+class RoleTemplate(Rule):
     """Every mentee's mentors fill ``roles`` once each (e.g. the "3+1" template).
 
     The mentors' ``column`` holds each mentor's role; only mentors with a role
@@ -89,6 +106,9 @@ class RoleTemplate:
     3
     """
 
+    key: ClassVar[str] = "role_template"
+    kind: ClassVar[str] = "group"
+
     roles: tuple[str, ...]
     column: str = "role"
 
@@ -99,14 +119,34 @@ class RoleTemplate:
         if len(set(self.roles)) != len(self.roles):
             raise InputError("a role is listed twice in the template", column="roles")
 
+    stage: ClassVar[int] = 80
+
+    def label_params(self, lang: str) -> dict[str, object]:
+        return {"roles": "+".join(self.roles)}
+
     @property
-    def label(self) -> str:
-        """Planner words for this rule."""
-        return f"role template {'+'.join(self.roles)}"
+    def restricts(self) -> bool:
+        """Only mentors with a role in the template are candidates."""
+        return True
+
+    def stage_label(self, lang: str = "en") -> str:
+        """The candidate filter in planner words ("role in 包村领导/村书记")."""
+        return self._render("stage.role_template", lang,
+                            lambda lg: {"column": column_word(self.column, lg),
+                                        "roles": "/".join(self.roles)})
+
+    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        role = value_keys(ctx.mentors.require(self.column, type(self).__name__))
+        return np.isin(role[m].astype(str), np.array(self.roles, dtype=str)) & pd.notna(role[m])
+
+    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+        role = value_keys(view.mentors[self.column])[view.pairs["_m"].to_numpy()]
+        off = ~pd.Series(role, dtype=object).isin(self.roles).to_numpy()
+        return off, "mentor's role is not in the template"
 
 
 @dataclass(frozen=True, eq=False)
-class Quota:
+class Quota(Rule):
     """Bounds per group of ``column`` on the ``side`` table.
 
     ``count="pairs"`` counts pairs touching the group; ``"mentees"`` counts
@@ -119,9 +159,12 @@ class Quota:
     -------
     >>> import banghdai as bd
     >>> q = bd.Quota("tier", side="mentor", max={"city": 40})
-    >>> q.label
-    'quota on mentor tier'
+    >>> q.label(), q.label("zh")
+    ('quota on mentor tier', '导师层级名额')
     """
+
+    key: ClassVar[str] = "quota"
+    kind: ClassVar[str] = "group"
 
     column: str
     side: Literal["mentor", "mentee"] = "mentee"
@@ -147,14 +190,12 @@ class Quota:
                     raise InputError(f"quota bounds must be whole numbers >= 0, got {v!r}",
                                      column="min/max")
 
-    @property
-    def label(self) -> str:
-        """Planner words for this rule."""
-        return f"quota on {self.side} {self.column}"
+    def label_params(self, lang: str) -> dict[str, object]:
+        return {"side": _side(self.side, lang), "column": column_word(self.column, lang)}
 
 
 @dataclass(frozen=True, eq=False)
-class Load:
+class Load(Rule):
     """Weighted capacity: each pair uses ``load`` units of its mentor's capacity.
 
     Give the load per mentee (``mentee_column``: a weak village organisation
@@ -169,6 +210,9 @@ class Load:
     'weight'
     """
 
+    key: ClassVar[str] = "load"
+    kind: ClassVar[str] = "group"
+
     mentee_column: str | None = None
     table: pd.DataFrame | None = None
     column: str = "load"
@@ -179,14 +223,11 @@ class Load:
         if (self.mentee_column is None) == (self.table is None):
             raise InputError("Load needs exactly one of mentee_column= or table=", column="load")
 
-    @property
-    def label(self) -> str:
-        """Planner words for this rule."""
-        return "weighted capacity"
+    tables: ClassVar[tuple[str, ...]] = ("table",)
 
 
 @dataclass(frozen=True)
-class Stable:
+class Stable(Rule):
     """No blocking pair (双向自愿, stability) under the :class:`Preferences` ranks.
 
     A pair (mentee, mentor) not formed blocks when the mentee has a free slot
@@ -203,15 +244,15 @@ class Stable:
     'mentor'
     """
 
+    key: ClassVar[str] = "stable"
+    kind: ClassVar[str] = "group"
+
     proposer: Literal["mentee", "mentor"] = "mentee"
 
     def __post_init__(self) -> None:
         _check_side(self.proposer)
 
-    @property
-    def label(self) -> str:
-        """Planner words for this rule."""
-        return "stability (no blocking pair)"
+
 
 
 GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load, Stable)

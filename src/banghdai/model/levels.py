@@ -33,14 +33,19 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    pass
+from ..core.messages import register
+from .rule import Rule
+from .rules._checks import check_name
+
+register("rule.coverage", en="coverage", zh="覆盖")
+register("rule.max_min", en="max-min fairness", zh="最差者最优")
+register("rule.balance_load", en="balanced load", zh="负载均衡")
 
 
 @dataclass(frozen=True)
-class Coverage:
+class Coverage(Rule):
     """Level: fill as many mentor slots as possible; with ``priority``, by priority value.
 
     ``priority`` names a mentees column; smaller values are covered first
@@ -53,11 +58,18 @@ class Coverage:
     'priority'
     """
 
+    key: ClassVar[str] = "coverage"
+    kind: ClassVar[str] = "level"
+
     priority: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.priority is not None:
+            check_name(self.priority, "priority")
 
 
 @dataclass(frozen=True)
-class MaxMin:
+class MaxMin(Rule):
     """Level: maximise the lowest total score among served mentees (fairness).
 
     A mentee's total is the weighted ``prefer`` score of its pairs (or of
@@ -72,6 +84,9 @@ class MaxMin:
     (Closeness(weight=1.0, scale_km=50),)
     """
 
+    key: ClassVar[str] = "max_min"
+    kind: ClassVar[str] = "level"
+
     terms: tuple = ()
 
     def __post_init__(self) -> None:
@@ -82,7 +97,7 @@ class MaxMin:
 
 
 @dataclass(frozen=True)
-class BalanceLoad:
+class BalanceLoad(Rule):
     """Level: minimise the largest number of mentees any single mentor takes.
 
     Example
@@ -91,6 +106,9 @@ class BalanceLoad:
     >>> bd.BalanceLoad()
     BalanceLoad()
     """
+
+    key: ClassVar[str] = "balance_load"
+    kind: ClassVar[str] = "level"
 
 
 LEVELS = (Coverage, MaxMin, BalanceLoad)

@@ -22,18 +22,10 @@ import pandas as pd
 from ..core import hooks
 from ..core.errors import InputError
 from ..data.schema import Table, prepare_table
-from .groups import GROUP_RULES
-from .levels import LEVELS, MaxMin
-from .rules import (
-    EDGE_RULES,
-    SCORES,
-    AvoidSame,
-    FixedPairs,
-    ForbiddenPairs,
-    OneToOne,
-    Pairing,
-    PairScore,
-)
+from .levels import MaxMin
+from .pairing import OneToOne, Pairing
+from .registry import classes
+from .rules import AvoidSame, FixedPairs, ForbiddenPairs, PairScore
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
@@ -125,17 +117,18 @@ class Problem:
         1
         """
         for rule in rules:
-            if isinstance(rule, FixedPairs):
+            kind = getattr(rule, "kind", None) if isinstance(rule, classes()) else None
+            if kind == "fixed":
                 self.fixed.append(rule)
-            elif isinstance(rule, EDGE_RULES):
+            elif kind == "edge":
                 self.edge_rules.append(rule)
-            elif isinstance(rule, GROUP_RULES):
+            elif kind == "group":
                 self.group_rules.append(rule)
             else:
                 raise InputError(
                     f"require() takes edge and group rules, got {rule!r}",
                     column="rule",
-                    choices=[c.__name__ for c in (*EDGE_RULES, FixedPairs, *GROUP_RULES)],
+                    choices=[c.__name__ for c in classes("edge", "fixed", "group")],
                 )
         return self
 
@@ -163,37 +156,37 @@ class Problem:
         for level in levels or []:
             terms = level if isinstance(level, list | tuple) else [level]
             for term in terms:
-                if not isinstance(term, LEVELS):
+                if not isinstance(term, classes("level")):
                     self._check_term(term)
             self.levels.append(level)
         return self
 
     def _check_term(self, term: object) -> None:
-        if isinstance(term, LEVELS):
+        if isinstance(term, classes("level")):
             raise InputError(
                 f"{type(term).__name__} is a level: pass it as prefer(levels=[...])",
                 column="levels",
             )
-        if not isinstance(term, SCORES):
+        if not isinstance(term, classes("score")):
             raise InputError(
                 f"prefer() takes scores, got {term!r}",
                 column="score",
-                choices=[c.__name__ for c in SCORES],
+                choices=[c.__name__ for c in classes("score")],
             )
         if isinstance(term, PairScore) and sum(
-            isinstance(s, PairScore) and s.label == term.label and s is not term
+            isinstance(s, PairScore) and s.result_column == term.result_column and s is not term
             for s in [*self.scores, *self.level_terms()]
         ):
-            raise InputError(f"two PairScore terms named {term.label!r}; pass name=")
+            raise InputError(f"two PairScore terms named {term.result_column!r}; pass name=")
 
     def level_terms(self) -> list:
         """Score terms used inside the levels (for compiling their tables)."""
         out = []
         for level in self.levels:
             terms = level if isinstance(level, list | tuple) else [level]
-            out += [t for t in terms if isinstance(t, SCORES)]
+            out += [t for t in terms if isinstance(t, classes("score"))]
             if isinstance(level, MaxMin):
-                out += [t for t in level.terms if isinstance(t, SCORES)]
+                out += [t for t in level.terms if isinstance(t, classes("score"))]
         return out
 
     def forbid(

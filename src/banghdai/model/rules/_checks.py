@@ -1,0 +1,62 @@
+"""Parameter checks shared by the rule classes (finite numbers, counts, choices, tables)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ...core.errors import InputError
+
+
+def check_choice(value: object, choices: tuple[str, ...], what: str) -> None:
+    """``value`` must be one of ``choices``."""
+    if value not in choices:
+        raise InputError(f"unknown {what} {value!r}", column=what, choices=list(choices))
+
+
+def check_count(value: object, what: str, *, column_ok: bool = False) -> None:
+    """A whole number >= 0 (or, with ``column_ok``, a column name)."""
+    if column_ok and isinstance(value, str):
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(f"{what} must be a non-negative integer, got {value!r}", column=what)
+
+
+def check_number(value: object, what: str, *, positive: bool = False, minimum: float | None = None
+                 ) -> None:
+    """A finite real number (not a bool), optionally > 0 or >= ``minimum``."""
+    ok = (not isinstance(value, bool) and isinstance(value, int | float)
+          and math.isfinite(value))
+    if ok and positive:
+        ok = value > 0
+    if ok and minimum is not None:
+        ok = value >= minimum
+    if not ok:
+        need = "a positive number" if positive else (
+            f"a finite number >= {minimum:g}" if minimum is not None else "a finite number")
+        raise InputError(f"{what} must be {need}, got {value!r}", column=what)
+
+
+def check_weight(weight: object) -> None:
+    """A score weight: a finite number >= 0."""
+    check_number(weight, "weight", minimum=0)
+
+
+def check_name(value: object, what: str) -> None:
+    """A column or group name: a non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(f"{what} must be a column name (text), got {value!r}", column=what)
+
+
+def check_bool(value: object, what: str) -> None:
+    """A true boolean (not the text "false")."""
+    if not isinstance(value, bool):
+        raise InputError(f"{what} must be true or false, got {value!r}", column=what)
+
+
+def check_table(table: object, what: str) -> None:
+    """A side table must be a pandas DataFrame."""
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{what} needs a pandas DataFrame, got {type(table).__name__}",
+                         table=what)
