@@ -1,4 +1,12 @@
-"""Reading rosters (CSV / Excel, Chinese headers welcome) and writing results.
+"""Reading rosters (CSV / Excel, Chinese headers welcome): the one front door for files.
+
+Every failure to read a file becomes an :class:`~banghdai.InputError` that names
+the file and, where there is one, the row a spreadsheet shows: empty, damaged or
+mislabelled workbooks, undecodable or ragged CSV, a folder where a file should
+be, a ``rules.toml`` in another encoding. Ids are always read as text (leading
+zeros kept; ``NA`` or ``None`` are ids like any other); CSV in UTF-8, UTF-16,
+GB18030/GBK or Big5 is recognised, and a file whose encoding is unsure is
+refused rather than read as mojibake.
 
 Example
 -------
@@ -11,75 +19,476 @@ Example
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+import re
 import tomllib
-from collections.abc import Iterator
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..core import hooks
 from ..core.errors import InputError
-
-if TYPE_CHECKING:
-    pass
+from .schema import ALIASES, ID_COLUMN, SOURCE_ATTR
 
 MENTOR_NAMES = ("mentors", "导师", "导师库")
 MENTEE_NAMES = ("mentees", "帮带对象", "对象")
 EXTRA_NAMES = {"fixed": ("fixed", "固定结对"), "forbidden": ("forbidden", "禁止结对"),
                "pair_scores": ("pair_scores", "scores")}
 SUFFIXES = (".csv", ".xlsx", ".xls")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+#: The encodings a CSV or TOML file is tried in, as named in messages.
+ENCODINGS_TRIED = ("UTF-8", "UTF-8 with BOM", "UTF-16", "GB18030/GBK", "Big5")
+
+#: Cell texts read as "missing" in columns that are not ids (pandas' defaults).
+NA_TEXTS = frozenset({
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+    "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+})
+_WHOLE_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.0+")
+_BOOL_TEXT = {"True": True, "TRUE": True, "true": True,
+              "False": False, "FALSE": False, "false": False}
 
 
 def _id_like(column: object) -> bool:
-    text = str(column).lower()
-    return text.endswith("id") or "编号" in text
+    text = str(column).strip().lower()
+    return text.endswith("id") or "编号" in text or "号" in text or "編號" in text
 
 
-def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read one table from CSV (UTF-8, UTF-8 with BOM or GBK) or Excel.
+def _name(path: Path) -> str:
+    return str(path)
 
-    Columns that look like ids (ending in ``id`` or containing 编号) are read as
-    text so leading zeros survive.
+
+def _refuse(path: Path, message: str, *, excel_row: int | None = None,
+            column: str | None = None, choices: list[str] | None = None) -> InputError:
+    return InputError(message, table=_name(path), file=_name(path), excel_row=excel_row,
+                      column=column, choices=choices)
+
+
+# ------------------------------------------------------------------------------ bytes and text
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes; a missing file, a folder or an unreadable file is an InputError."""
+    if not path.exists():
+        raise _refuse(path, "file not found")
+    if path.is_dir():
+        raise _refuse(path, "is a folder, but a file is expected here")
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise _refuse(path, f"cannot read the file: {err.strerror or err}") from err
+
+
+def _common_gb(ch: str) -> bool:
+    code = ord(ch)
+    if 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+        return True
+    if not 0x4E00 <= code <= 0x9FFF:
+        return False
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _common_big5(ch: str) -> bool:
+    code = ord(ch)
+    if 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF:
+        return True
+    if not 0x4E00 <= code <= 0x9FFF:
+        return False
+    try:
+        lead = ch.encode("big5")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xA4 <= lead <= 0xC6  # Big5's frequently used characters
+
+
+def _common_share(text: str, common) -> float:
+    """Share of the non-ASCII characters that are common Chinese characters or punctuation
+    in the encoding's own character set (a text read in the wrong encoding scores low)."""
+    counts = Counter(text)
+    total = sum(n for ch, n in counts.items() if ord(ch) > 127)
+    if total == 0:
+        return 1.0
+    return sum(n for ch, n in counts.items() if ord(ch) > 127 and common(ch)) / total
+
+
+def _library_guess(data: bytes) -> str | None:
+    """charset-normalizer's choice among the Chinese encodings (None when not installed)."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    best = from_bytes(data, cp_isolation=["gb18030", "big5", "cp950", "big5hkscs"]).best()
+    if best is None:
+        return None
+    return "gb18030" if best.encoding.replace("_", "").lower() == "gb18030" else "big5"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """Text of BOM-less UTF-16 (the NUL bytes of its ASCII characters tell the byte order)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 2
+    for encoding, zeros, others in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros >= 0.3 * half and others <= 0.05 * half:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return text if "\x00" not in text else None
+    return None
+
+
+def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
+    """Decode a text file's bytes: ``(text, encoding)``; an unsure encoding is an InputError.
+
+    A byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8, then UTF-16
+    without a mark, then GB18030 (GBK) and Big5 — these two are told apart by
+    charset-normalizer and by how many of the characters are common Chinese
+    characters of that character set. When neither wins clearly the file is
+    refused, naming the encodings tried: a Big5 file is never read as GB18030
+    mojibake.
+
+    Example
+    -------
+    >>> from banghdai.data.readers import decode_text
+    >>> decode_text("乡镇,村\\n良田镇,丰登村\\n".encode("gbk"))
+    ('乡镇,村\\n良田镇,丰登村\\n', 'gb18030')
+    >>> decode_text("鄉鎮,村\\n竹東鎮,軟橋里\\n".encode("big5"))[1]
+    'big5'
+    """
+    tried = ", ".join(ENCODINGS_TRIED)
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32"),
+                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+            except UnicodeDecodeError as err:
+                raise InputError(f"starts with a {encoding.upper()} byte-order mark but is not "
+                                 f"valid {encoding.upper()} (byte {err.start})",
+                                 table=where, file=where) from err
+            return text.lstrip("\ufeff"), encoding
+    if b"\x00" in data[:65536]:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text, "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    decoded: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    for family, codecs_, common in (("gb18030", ("gb18030",), _common_gb),
+                                    ("big5", ("big5", "cp950", "big5hkscs"), _common_big5)):
+        for encoding in codecs_:
+            try:
+                decoded[family] = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            scores[family] = _common_share(decoded[family], common)
+            break
+    if not decoded:
+        raise InputError(f"cannot decode the file (tried {tried}); save it as UTF-8 CSV",
+                         table=where, file=where)
+    best = max(scores, key=scores.__getitem__)
+    runner_up = max((s for f, s in scores.items() if f != best), default=None)
+    margin = scores[best] - (runner_up if runner_up is not None else 0.0)
+    sure = scores[best] >= 0.6 and margin >= 0.4
+    if not sure and scores[best] >= (0.2 if runner_up is None else 0.6) and margin >= 0.2:
+        sure = _library_guess(data) == best  # a close call: the library must agree
+    if not sure:
+        names = {"gb18030": "GB18030/GBK", "big5": "Big5"}
+        read = " or ".join(names[f] for f in scores)
+        raise InputError(f"cannot tell the file's encoding for sure (tried {tried}; it reads as "
+                         f"{read} only with unusual characters); save it as UTF-8",
+                         table=where, file=where)
+    return decoded[best], best
+
+
+# ----------------------------------------------------------------------------------- tables
+
+def _id_text(values: pd.Series) -> pd.Series:
+    """Id cells as text: numbers without a trailing ``.0`` (1.0 → '1'), blanks as NaN,
+    every other text as typed (``NA`` and ``None`` are ids)."""
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values.to_numpy(dtype=object)):
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            out[i] = np.nan
+        elif isinstance(value, str):
+            out[i] = value[: value.index(".")] if _WHOLE_DECIMAL.fullmatch(value) else (
+                value if value != "" else np.nan)
+        elif isinstance(value, bool | np.bool_):
+            out[i] = str(value)
+        elif isinstance(value, int | np.integer):
+            out[i] = str(int(value))
+        elif isinstance(value, float | np.floating):
+            out[i] = str(int(value)) if np.isfinite(value) and value == int(value) else repr(
+                float(value))
+        else:
+            out[i] = str(value)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _typed(values: pd.Series) -> pd.Series:
+    """A column of cells (text from CSV, objects from Excel) with its type inferred as
+    pandas would: numbers when every filled cell is a number, text otherwise."""
+    raw = values.to_numpy(dtype=object)
+    blank = np.fromiter(
+        (v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and (
+            v in NA_TEXTS or v.strip() == "")) for v in raw), dtype=bool, count=len(raw))
+    filled = raw[~blank]
+    if len(filled) == 0:
+        return pd.Series(np.full(len(raw), np.nan), index=values.index, dtype=float)
+    if all(isinstance(v, bool | np.bool_) or (isinstance(v, str) and v in _BOOL_TEXT)
+           for v in filled):
+        flags = np.array([_BOOL_TEXT[v] if isinstance(v, str) else bool(v) for v in filled])
+        if not blank.any():
+            return pd.Series(flags, index=values.index, dtype=bool)
+        out = np.full(len(raw), np.nan, dtype=object)
+        out[~blank] = flags
+        return pd.Series(out, index=values.index, dtype=object)
+    if not any(isinstance(v, bool | np.bool_) for v in filled):
+        try:
+            numbers = pd.to_numeric(pd.Series(filled, dtype=object))
+        except (ValueError, TypeError):
+            numbers = None
+        if numbers is not None:
+            if numbers.dtype.kind not in "iuf":  # integers beyond int64: keep their size as floats
+                numbers = numbers.astype(float)
+            if not blank.any():
+                return pd.Series(numbers.to_numpy(), index=values.index)
+            out = np.full(len(raw), np.nan)
+            out[~blank] = numbers.to_numpy(dtype=float)
+            return pd.Series(out, index=values.index)
+    text = np.full(len(raw), np.nan, dtype=object)
+    text[~blank] = [v if isinstance(v, str) else str(v) for v in filled]
+    return pd.Series(text, index=values.index).astype("str")
+
+
+def _frame(columns: list[str], cells: pd.DataFrame, ids: set[str]) -> pd.DataFrame:
+    data = {}
+    for j, name in enumerate(columns):
+        col = cells.iloc[:, j]
+        data[name] = _id_text(col) if name in ids or _id_like(name) else _typed(col)
+    frame = pd.DataFrame(data, columns=columns)
+    frame.index = pd.RangeIndex(len(frame))
+    return frame
+
+
+def _check_header(path: Path, header: list[str], excel_row: int) -> None:
+    seen: dict[str, int] = {}
+    for j, name in enumerate(header):
+        if name in seen:
+            raise _refuse(path, f"columns {seen[name] + 1} and {j + 1} are both called {name!r}; "
+                          "rename one", excel_row=excel_row, column=name)
+        seen[name] = j
+
+
+def _attach(frame: pd.DataFrame, path: Path, rows: list[int]) -> pd.DataFrame:
+    """Remember which file and spreadsheet row each row came from (for messages)."""
+    regular = not rows or rows == list(range(rows[0], rows[0] + len(rows)))
+    frame.attrs[SOURCE_ATTR] = {
+        "file": _name(path), "n": len(frame), "first_row": rows[0] if rows else 2,
+        "rows": None if regular else tuple(rows),
+    }
+    return frame
+
+
+def _sniff_separator(suffix: str, text: str) -> str:
+    if suffix == ".tsv":
+        return "\t"
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return "\t" if "\t" in first and "," not in first else ","
+
+
+def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
+    data = _read_bytes(path)
+    if not data:
+        raise _refuse(path, "the file is empty (0 bytes): it needs at least a header row")
+    text, encoding = decode_text(data, _name(path))
+    if not text.strip():
+        raise _refuse(path, "the file is empty: it needs at least a header row")
+    sep = _sniff_separator(path.suffix.lower(), text)
+    # One pass with the csv module: field counts, blank rows and the spreadsheet row of each
+    # record (a record with a line break inside quotes is still one spreadsheet row).
+    header: list[str] | None = None
+    header_index = 0
+    keep: list[int] = []  # spreadsheet rows of the data records kept
+    blank: list[int] = []  # positions (after the header) of blank records
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    index = -1
+    try:
+        for index, record in enumerate(reader):
+            empty = all(not f.strip() for f in record)
+            if header is None:
+                if empty:
+                    continue
+                header, header_index = record, index
+                _check_header(path, header, index + 1)
+                continue
+            if empty:
+                blank.append(index - header_index - 1)
+                continue
+            if len(record) != len(header):
+                more = "too many" if len(record) > len(header) else "too few"
+                raise _refuse(path, f"{len(record)} fields, but the header has {len(header)} "
+                              f"({more}: a stray or missing separator shifts the columns)",
+                              excel_row=index + 1)
+            keep.append(index + 1)
+    except csv.Error as err:
+        reason = str(err)
+        if "end of data" in reason or "expected after" in reason:
+            reason = f"a quote is not closed or is followed by text ({reason})"
+        elif "NUL" in reason:
+            reason = "the file contains NUL bytes: it is not a text table"
+        raise _refuse(path, reason, excel_row=index + 2) from err
+    assert header is not None
+    n_records = index - header_index
+    payload = data if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8) else (
+        text.encode("utf-8"))
+    try:
+        cells = pd.read_csv(io.BytesIO(payload), sep=sep, dtype=str, na_filter=False,
+                            index_col=False, skip_blank_lines=False, skiprows=header_index,
+                            header=0, encoding="utf-8")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
+        raise _refuse(path, f"cannot read the table: {err}") from err
+    if len(cells) != n_records or list(cells.columns) != header:
+        # pandas and the csv module disagreed (an exotic quoting): build from the csv records
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[header_index + 1:]
+        cells = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(
+            columns=header, dtype=object)
+    if blank:
+        cells = cells.drop(index=cells.index[blank])
+    return _attach(_frame(header, cells, ids), path, keep)
+
+
+def _excel_file(path: Path) -> pd.ExcelFile:
+    data_head = b""
+    if path.is_file():
+        with open(path, "rb") as fh:
+            data_head = fh.read(8)
+    elif path.is_dir():
+        raise _refuse(path, "is a folder, but a file is expected here")
+    elif not path.exists():
+        raise _refuse(path, "file not found")
+    if not data_head:
+        raise _refuse(path, "the workbook is empty (0 bytes)")
+    if path.suffix.lower() == ".xls" or data_head.startswith(b"\xd0\xcf\x11\xe0"):
+        engine = "xlrd"
+        if not data_head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise _refuse(path, "not an Excel workbook (the content is not .xls or .xlsx)")
+    else:
+        engine = "openpyxl"
+        if not zipfile.is_zipfile(path):
+            looks = "text such as CSV" if not data_head.startswith(b"PK") else "a damaged file"
+            raise _refuse(path, f"not an Excel .xlsx workbook (the content looks like {looks}); "
+                          "save it again from Excel, or as .csv with a .csv name")
+    try:
+        return pd.ExcelFile(path, engine=engine)
+    except ImportError as err:
+        package = "xlrd" if engine == "xlrd" else "openpyxl"
+        raise _refuse(path, f"reading this workbook needs {package}: pip install {package} "
+                      "(or save it as .xlsx / .csv)") from err
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001 - a damaged zip or XML raises many kinds of errors
+        raise _refuse(path, f"damaged workbook ({type(err).__name__}: {err})") from err
+
+
+def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str]) -> pd.DataFrame:
+    try:
+        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, na_filter=False)
+    except MemoryError:
+        raise
+    except Exception as err:  # noqa: BLE001 - damaged sheet XML
+        raise _refuse(path, f"cannot read sheet {sheet!r} ({type(err).__name__}: {err})") from err
+    cells = grid.to_numpy(dtype=object)
+    filled = np.array([[not (c is None or (isinstance(c, float) and np.isnan(c))
+                         or (isinstance(c, str) and not c.strip())) for c in row]
+                       for row in cells], dtype=bool).reshape(cells.shape)
+    rows_filled = filled.any(axis=1) if cells.size else np.zeros(len(cells), dtype=bool)
+    where = f"{_name(path)} [{sheet}]" if isinstance(sheet, str) else _name(path)
+    if not rows_filled.any():
+        raise InputError("the sheet is empty: it needs at least a header row", table=where,
+                         file=where)
+    top = int(np.flatnonzero(rows_filled)[0])
+    header = []
+    for j, value in enumerate(cells[top]):
+        if not filled[top, j]:
+            header.append(f"Unnamed: {j}")
+        elif isinstance(value, float) and value == int(value):
+            header.append(str(int(value)))
+        else:
+            header.append(str(value))
+    while header and header[-1].startswith("Unnamed: ") and not filled[:, len(header) - 1].any():
+        header.pop()
+    _check_header(path, header, top + 1)
+    body = [i for i in range(top + 1, len(cells)) if rows_filled[i]]
+    frame = _frame(header, pd.DataFrame(cells[body, : len(header)], dtype=object), ids)
+    return _attach(frame, path, [i + 1 for i in body])
+
+
+def read_table(path: str | Path, sheet: str | int | None = None, *,
+               ids: Iterable[str] = ()) -> pd.DataFrame:
+    """Read one table from CSV (UTF-8, UTF-16, GB18030/GBK or Big5) or Excel.
+
+    Id columns — ``ids``, and every header ending in ``id`` or containing 编号 / 号 —
+    are read as text exactly as typed (leading zeros kept, ``NA`` is an id, a whole
+    number ``1.0`` becomes ``'1'``); only an empty cell is a missing id. Other
+    columns become numbers when every filled cell is a number; ``NA``, ``null``
+    and the like are missing there. Fully blank rows are skipped. Anything wrong
+    with the file is an :class:`~banghdai.InputError` naming it and the row a
+    spreadsheet shows.
 
     Example
     -------
     >>> import banghdai as bd
     >>> t = bd.read_table(bd.samples.sample_path("fanxian") / "mentors.csv")
-    >>> t["mentor_id"].iloc[0]
-    'M001'
+    >>> t["mentor_id"].iloc[0], t["rating"].dtype.kind
+    ('M001', 'f')
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"file not found: {path}", table=str(path))
+    ids = {str(c) for c in ids}
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xls"):
-        try:
-            head = pd.read_excel(path, sheet_name=sheet or 0, nrows=0)
-            dtype = {c: str for c in head.columns if _id_like(c)}
-            return pd.read_excel(path, sheet_name=sheet or 0, dtype=dtype)
-        except ImportError as err:  # pragma: no cover - depends on the environment
-            raise InputError("reading Excel needs openpyxl: pip install 'banghdai[excel]'") from err
-    if suffix not in (".csv", ".txt", ".tsv"):
-        raise InputError(f"unsupported file type {suffix!r}", table=str(path),
-                         choices=[".csv", ".tsv", ".xlsx"])
-    sep = "\t" if suffix == ".tsv" else ","
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            head = pd.read_csv(path, nrows=0, sep=sep, encoding=encoding)
-            dtype = {c: str for c in head.columns if _id_like(c)}
-            return pd.read_csv(path, sep=sep, encoding=encoding, dtype=dtype)
-        except UnicodeDecodeError:
-            continue
-    raise InputError("cannot decode the file as UTF-8 or GBK", table=str(path))  # pragma: no cover
+    if suffix in EXCEL_SUFFIXES:
+        book = _excel_file(path)
+        with book:
+            names = book.sheet_names
+            if sheet is not None and not isinstance(sheet, int) and sheet not in names:
+                raise _refuse(path, f"no sheet {sheet!r}", column="sheet",
+                              choices=[str(s) for s in names])
+            if isinstance(sheet, int) and not -len(names) <= sheet < len(names):
+                raise _refuse(path, f"no sheet number {sheet}", column="sheet",
+                              choices=[str(s) for s in names])
+            return _read_sheet(path, book, sheet if sheet is not None else 0, ids)
+    if suffix not in TEXT_SUFFIXES:
+        raise _refuse(path, f"unsupported file type {suffix!r}",
+                      choices=[".csv", ".tsv", ".txt", ".xlsx"])
+    return _read_csv(path, ids)
 
+
+# --------------------------------------------------------------------------------- rosters
 
 @dataclass
 class Roster:
     """Mentors, mentees and optional side tables read from a folder or workbook.
 
-    Unpacks as ``mentors, mentees = roster``.
+    Unpacks as ``mentors, mentees = roster``. ``files`` lists every file that
+    was read (the CLI never writes over one of them).
 
     Example
     -------
@@ -87,6 +496,8 @@ class Roster:
     >>> roster = bd.read_roster(bd.samples.sample_path("yinchuan"))
     >>> roster.rules["pairing"]["shape"], len(roster.fixed)
     ('many_to_many', 5)
+    >>> sorted(p.name for p in roster.files)[:3]
+    ['fixed.csv', 'forbidden.csv', 'mentees.csv']
     """
 
     mentors: pd.DataFrame
@@ -97,34 +508,112 @@ class Roster:
     rules: dict[str, Any] | None = None
     source: Path | None = None
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         yield self.mentors
         yield self.mentees
 
     def problem(self, rules: dict[str, Any] | str | Path | None = None):
-        """Build the :class:`~banghdai.Problem` these tables and their rules describe."""
+        """Build the :class:`~banghdai.Problem` these tables and their rules describe.
+
+        Example
+        -------
+        >>> import banghdai as bd
+        >>> bd.load_sample("fanxian").problem().pairing.capacity
+        2
+        """
         if isinstance(rules, str | Path):
             rules = hooks.use("read_rules")(rules)
         return hooks.use("problem_from_rules")(self, rules if rules is not None else self.rules or {})
 
 
-def _find(folder: Path, names: tuple[str, ...]) -> Path | None:
-    for name in names:
-        for suffix in SUFFIXES:
-            candidate = folder / f"{name}{suffix}"
-            if candidate.exists():
-                return candidate
-    return None
+def _find(folder: Path, names: tuple[str, ...], what: str) -> Path | None:
+    found = [folder / f"{name}{suffix}" for name in names for suffix in SUFFIXES
+             if (folder / f"{name}{suffix}").exists()]
+    if len(found) > 1:
+        raise InputError(f"{len(found)} files could be the {what} table: "
+                         f"{', '.join(p.name for p in found)}; keep one",
+                         table=what, file=_name(folder), choices=[p.name for p in found])
+    return found[0] if found else None
+
+
+def _mapping(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def id_columns(rules: Mapping[str, Any] | None, side: str) -> set[str]:
+    """Headers that hold ids in the ``side`` table (``"mentors"``, ``"mentees"`` or a side
+    table): canonical names, their Chinese aliases and what ``[columns]`` maps to them.
+
+    Example
+    -------
+    >>> from banghdai.data.readers import id_columns
+    >>> "工号" in id_columns({"columns": {"mentors": {"mentor_id": "工号"}}}, "mentors")
+    True
+    """
+    names = {"id", "mentor_id", "mentee_id", *ALIASES["mentor_id"], *ALIASES["mentee_id"]}
+    columns = _mapping((rules or {}).get("columns"))
+    sides = [side] if side in ID_COLUMN else list(ID_COLUMN)
+    for one in sides:
+        canonical = ID_COLUMN[one]
+        for mapping in (columns, _mapping(columns.get(one))):
+            for key in (canonical, "id"):
+                if isinstance(mapping.get(key), str):
+                    names.add(mapping[key])
+    if side not in ID_COLUMN:
+        prefer = (rules or {}).get("prefer")
+        for item in prefer if isinstance(prefer, list) else []:
+            for key in ("mentor", "mentee"):
+                if isinstance(item, Mapping) and isinstance(item.get(key), str):
+                    names.add(item[key])
+    return names
+
+
+def _main_table(table: pd.DataFrame, path: Path, side: str) -> pd.DataFrame:
+    if len(table) == 0:
+        raise InputError(f"the {side} table has a header but no rows", table=side,
+                         file=_name(path))
+    return table
+
+
+def _side_table(path: Path, key: str, ids: set[str]) -> pd.DataFrame | None:
+    if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES and not _read_bytes(path).strip():
+        warnings.warn(f"{path} is empty: no {key} pairs", UserWarning, stacklevel=3)
+        return None
+    table = read_table(path, ids=ids)
+    if len(table) == 0:
+        warnings.warn(f"{path} has a header but no rows: no {key} pairs", UserWarning,
+                      stacklevel=3)
+    return table
+
+
+def _inside(folder: Path, named: object, key: str) -> Path:
+    """The side table ``named`` in ``[files]``, which must stay inside the roster folder."""
+    if not isinstance(named, str) or not named.strip():
+        raise InputError(f"[files] {key} must be a file name in the roster folder, got {named!r}",
+                         table="rules [files]", column=key)
+    target = folder / named
+    root = folder.resolve()
+    try:
+        inside = Path(named).is_absolute() is False and target.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # pragma: no cover - a symlink loop
+        inside = False
+    if not inside:
+        raise InputError(f"{named!r} is outside the roster folder {folder}; side tables must be "
+                         "in the roster folder", table="rules [files]", column=key)
+    return target
 
 
 def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     """Read a roster: a folder of CSV/Excel files, or one workbook with sheets.
 
     A folder holds ``mentors`` and ``mentees`` tables (``.csv`` or ``.xlsx``;
-    导师 / 帮带对象 also work), optionally ``fixed``, ``forbidden``,
-    ``pair_scores`` and a ``rules.toml``. A workbook holds sheets of those
-    names.
+    导师 / 帮带对象 also work — two candidates for one table are refused),
+    optionally ``fixed``, ``forbidden``, ``pair_scores`` and a ``rules.toml``.
+    A workbook holds sheets of those names. Mentors and mentees need at least
+    one row; an empty side table only warns. Side tables named in ``[files]``
+    must be inside the roster folder.
 
     Example
     -------
@@ -136,14 +625,20 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     path = Path(path)
     tables: dict[str, pd.DataFrame | None] = {}
     rules_data: dict[str, Any] | None = None
+    files: list[Path] = []
+    if not path.exists():
+        raise InputError(f"not found: {path}", table=_name(path), file=_name(path))
     if path.is_dir():
         rules_path = Path(rules) if rules is not None else path / "rules.toml"
-        if rules_path.exists():
+        if rules_path.exists() or rules is not None:
             rules_data = hooks.use("read_rules")(rules_path)
-        elif rules is not None:
-            raise InputError(f"rules file not found: {rules_path}", table="rules")
-        files = dict((rules_data or {}).get("files", {}))
-        found_m, found_e = _find(path, MENTOR_NAMES), _find(path, MENTEE_NAMES)
+            files.append(rules_path)
+        listed = (rules_data or {}).get("files", {})
+        if not isinstance(listed, Mapping):
+            raise InputError("[files] must be a table of file names", table="rules",
+                             column="files")
+        found_m = _find(path, MENTOR_NAMES, "mentors")
+        found_e = _find(path, MENTEE_NAMES, "mentees")
         if found_m is None or found_e is None:
             missing = "mentors" if found_m is None else "mentees"
             raise InputError(
@@ -151,48 +646,84 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
                 choices=[f"{n}{s}" for n in (MENTOR_NAMES if found_m is None else MENTEE_NAMES)
                          for s in SUFFIXES],
             )
-        tables["mentors"], tables["mentees"] = read_table(found_m), read_table(found_e)
+        for side, found in (("mentors", found_m), ("mentees", found_e)):
+            tables[side] = _main_table(read_table(found, ids=id_columns(rules_data, side)),
+                                       found, side)
+            files.append(found)
         for key, names in EXTRA_NAMES.items():
-            named = files.get(key)
+            named = listed.get(key)
             if named is not None:
-                target = path / named
+                target = _inside(path, named, key)
                 if not target.exists():
-                    raise InputError(f"rules.toml names {named!r}, which is missing", table="files",
-                                     column=key)
-                tables[key] = read_table(target)
+                    raise InputError(f"rules.toml names {named!r}, which is missing",
+                                     table="rules [files]", column=key)
             else:
-                found = _find(path, names)
-                tables[key] = read_table(found) if found is not None else None
-    elif path.suffix.lower() in (".xlsx", ".xls"):
-        sheets = pd.ExcelFile(path).sheet_names
-        def sheet(names: tuple[str, ...]) -> str | None:
-            return next((s for s in sheets if s in names), None)
-        sm, se = sheet(MENTOR_NAMES), sheet(MENTEE_NAMES)
-        if sm is None or se is None:
-            raise InputError("workbook needs 'mentors' and 'mentees' sheets", table=str(path),
-                             choices=list(sheets))
-        tables["mentors"], tables["mentees"] = read_table(path, sm), read_table(path, se)
-        for key, names in EXTRA_NAMES.items():
-            s = sheet(names)
-            tables[key] = read_table(path, s) if s is not None else None
+                target = _find(path, names, key)
+            tables[key] = None
+            if target is not None:
+                tables[key] = _side_table(target, key, id_columns(rules_data, key))
+                files.append(target)
+    elif path.suffix.lower() in EXCEL_SUFFIXES:
         if rules is not None:
             rules_data = hooks.use("read_rules")(rules)
+            files.append(Path(rules))
+        book = _excel_file(path)
+        files.append(path)
+        with book:
+            sheets = [str(s) for s in book.sheet_names]
+
+            def sheet(names: tuple[str, ...], what: str) -> str | None:
+                hits = [s for s in sheets if s.strip() in names]
+                if len(hits) > 1:
+                    raise InputError(f"sheets {', '.join(map(repr, hits))} could all be the {what} "
+                                     "table; keep one", table=_name(path), choices=hits)
+                return hits[0] if hits else None
+
+            sm, se = sheet(MENTOR_NAMES, "mentors"), sheet(MENTEE_NAMES, "mentees")
+            if sm is None or se is None:
+                raise InputError("workbook needs 'mentors' and 'mentees' sheets (or 导师 and "
+                                 "帮带对象)", table=_name(path), choices=sheets)
+            for side, name in (("mentors", sm), ("mentees", se)):
+                tables[side] = _main_table(
+                    _read_sheet(path, book, name, id_columns(rules_data, side)), path, side)
+            for key, names in EXTRA_NAMES.items():
+                s = sheet(names, key)
+                tables[key] = None
+                if s is not None:
+                    tables[key] = _read_sheet(path, book, s, id_columns(rules_data, key))
+                    if len(tables[key]) == 0:
+                        warnings.warn(f"sheet {s!r} of {path} has no rows: no {key} pairs",
+                                      UserWarning, stacklevel=2)
     else:
-        raise InputError(f"not a folder or workbook: {path}", table=str(path))
+        raise InputError(f"not a folder or workbook: {path}", table=_name(path), file=_name(path),
+                         choices=["a roster folder", *EXCEL_SUFFIXES])
     return Roster(
         mentors=tables["mentors"], mentees=tables["mentees"], fixed=tables.get("fixed"),
         forbidden=tables.get("forbidden"), pair_scores=tables.get("pair_scores"),
-        rules=rules_data, source=path,
+        rules=rules_data, source=path, files=files,
     )
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into InputError."""
+    """Parse a TOML file in UTF-8 (with or without BOM), UTF-16 or GB18030; every failure is
+    an InputError naming the file (and the line of a syntax error).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> from banghdai.data.readers import load_toml
+    >>> load_toml(bd.samples.sample_path("fanxian") / "rules.toml")["pairing"]["shape"]
+    'one_to_many'
+    """
     path = Path(path)
+    data = _read_bytes(path)
+    text, _ = decode_text(data, _name(path))
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError(f"bad TOML: {err}", table=str(path)) from err
-    except FileNotFoundError as err:
-        raise InputError(f"file not found: {path}", table=str(path)) from err
+        raise InputError(f"bad TOML: {err}", table=_name(path), file=_name(path)) from err
+    except RecursionError as err:
+        raise InputError("bad TOML: nested too deeply", table=_name(path), file=_name(path)) from err
+
+
+__all__ = ["Roster", "decode_text", "id_columns", "load_toml", "read_roster", "read_table"]

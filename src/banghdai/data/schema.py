@@ -29,6 +29,16 @@ from ..core.ids import ids_as_str
 
 ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
 
+#: ``DataFrame.attrs`` key under which the readers note the file and spreadsheet rows.
+SOURCE_ATTR = "banghdai.source"
+
+#: Largest magnitude accepted for ratings, priorities and other numbers in the tables
+#: (differences and scaled scores of larger values lose precision or overflow).
+MAX_NUMBER = 1e15
+
+#: Largest capacity / number of mentors accepted per row.
+MAX_DEGREE = 10**9
+
 # Common headers of planners' spreadsheets, used only when the canonical name is absent.
 ALIASES: dict[str, tuple[str, ...]] = {
     "mentor_id": ("导师编号", "导师ID", "导师id"),
@@ -72,9 +82,23 @@ class Table:
     ids: np.ndarray
     source: Mapping[str, str]
     int_ids: np.ndarray | None = None  # the caller's ids when they were integers
+    file: str | None = None  # the file the table was read from, if any
+    excel_rows: np.ndarray | None = None  # spreadsheet row of each row of that file
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def place(self, row: int) -> dict[str, object]:
+        """Keyword arguments naming ``row`` in the file the table came from (for InputError).
+
+        Example
+        -------
+        >>> import banghdai as bd
+        >>> t = bd.Problem(*bd.load_sample("fanxian")).mentor_table
+        >>> t.place(0)["excel_row"], t.place(0)["file"].endswith("mentors.csv")
+        (2, True)
+        """
+        return _place(self.file, self.excel_rows, row)
 
     def shown(self, column: str) -> str:
         """The caller's name for canonical ``column``."""
@@ -92,20 +116,37 @@ class Table:
         return self.frame[column]
 
     def numeric(self, column: str, rule: str, *, allow_nan: bool = False) -> np.ndarray:
-        """Column as float64, refusing text and (unless allowed) empty cells by row."""
+        """Column as float64, refusing text, infinities, numbers beyond ±1e15 and (unless
+        allowed) empty cells, naming the row.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> from banghdai.data.schema import prepare_table
+        >>> t = prepare_table(pd.DataFrame({"mentor_id": ["A", "B"], "rating": [4, "inf"]}),
+        ...                   "mentors")
+        >>> t.numeric("rating", "Stronger")
+        Traceback (most recent call last):
+        ...
+        banghdai.InputError: mentors row 1 id 'B', column 'rating': rule Stronger needs a finite number between -1e+15 and 1e+15 here, got 'inf'
+        """
         series = self.require(column, rule)
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(values) & series.notna().to_numpy()
+        nan = np.isnan(values)
+        bad = nan & series.notna().to_numpy()
+        bad |= ~nan & ~(np.abs(values) <= MAX_NUMBER)
         if not allow_nan:
-            bad |= np.isnan(values)
+            bad |= nan
         if bad.any():
             row = int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"rule {rule} needs a number here, got {series.iloc[row]!r}",
+                f"rule {rule} needs a finite number between {-MAX_NUMBER:g} and {MAX_NUMBER:g} "
+                f"here, got {_shown(series.iloc[row])!r}",
                 table=self.side,
                 row=row,
                 id=self.ids[row],
                 column=self.shown(column),
+                **self.place(row),
             )
         return values
 
@@ -239,6 +280,7 @@ def prepare_table(
         raise InputError(f"unknown side {side!r}", choices=list(ID_COLUMN))
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}", table=side)
+    file, excel_rows = _origin(df)
     frame, source = _rename(df, side, columns)
     frame = frame.reset_index(drop=True)
     id_col = ID_COLUMN[side]
@@ -257,8 +299,15 @@ def prepare_table(
     nan = raw_ids.isna().to_numpy()
     if nan.any():
         row = int(np.flatnonzero(nan)[0])
-        raise InputError("empty id", table=side, row=row, column=source.get(id_col, id_col))
+        raise InputError("empty id", table=side, row=row, column=source.get(id_col, id_col),
+                         **_place(file, excel_rows, row))
     ids = ids_as_str(raw_ids)
+    if raw_ids.dtype.kind not in "iufb":
+        blank = pd.Series(ids, dtype=object).str.strip().eq("").to_numpy()
+        if blank.any():
+            row = int(np.flatnonzero(blank)[0])
+            raise InputError(f"empty id (only white space: {ids[row]!r})", table=side, row=row,
+                             column=source.get(id_col, id_col), **_place(file, excel_rows, row))
     dup = pd.Series(ids).duplicated(keep="first").to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0])
@@ -269,6 +318,7 @@ def prepare_table(
             row=row,
             id=ids[row],
             column=source.get(id_col, id_col),
+            **_place(file, excel_rows, row),
         )
     frame[id_col] = ids
     int_ids = raw_ids.to_numpy(dtype=np.int64) if raw_ids.dtype.kind == "i" else None
@@ -286,31 +336,54 @@ def prepare_table(
                     row=row,
                     id=ids[row],
                     column=source.get(coord, coord),
+                    **_place(file, excel_rows, row),
                 )
             frame[coord] = values
-    return Table(side=side, frame=frame, ids=ids, source=source, int_ids=int_ids)
+    return Table(side=side, frame=frame, ids=ids, source=source, int_ids=int_ids, file=file,
+                 excel_rows=excel_rows)
 
 
 def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
-    """A degree bound per row from an int or a column: non-negative whole numbers."""
+    """A degree bound per row from an int or a column: whole numbers from 0 to 10**9.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import degree_values, prepare_table
+    >>> t = prepare_table(pd.DataFrame({"mentor_id": ["A", "B"], "cap": [2, 1e20]}), "mentors")
+    >>> degree_values(t, "cap", "capacity")
+    Traceback (most recent call last):
+    ...
+    banghdai.InputError: mentors row 1 id 'B', column 'cap': capacity must be a whole number from 0 to 1000000000, got 1e+20
+    """
     n = len(table)
     if not isinstance(value, str):
-        return np.full(n, int(value), dtype=np.int64)
+        try:
+            number = float(value) if not isinstance(value, bool) else float("nan")
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not (np.isfinite(number) and 0 <= number <= MAX_DEGREE and number == int(number)):
+            raise InputError(f"{what} must be a whole number from 0 to {MAX_DEGREE}, got {value!r}",
+                             column=what)
+        return np.full(n, int(number), dtype=np.int64)
     series = table.require(value, what)
-    if series.dtype.kind in "iu":  # whole numbers already: only the sign to check
+    if series.dtype.kind in "iu":  # whole numbers already: only the range to check
         numbers = series.to_numpy(dtype=np.int64)
-        if not len(numbers) or int(numbers.min()) >= 0:
+        if not len(numbers) or (int(numbers.min()) >= 0 and int(numbers.max()) <= MAX_DEGREE):
             return numbers.copy()
     numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(numbers) | (numbers < 0) | (numbers != np.floor(numbers))
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers > MAX_DEGREE) | (
+            numbers != np.floor(numbers))
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"{what} must be a non-negative whole number, got {series.iloc[row]!r}",
+            f"{what} must be a whole number from 0 to {MAX_DEGREE}, got {_shown(series.iloc[row])!r}",
             table=table.side,
             row=row,
             id=table.ids[row],
             column=table.shown(value),
+            **table.place(row),
         )
     return numbers.astype(np.int64)
 
@@ -369,12 +442,57 @@ def pair_table(
                 column=col,
                 choices=[str(c) for c in df.columns],
             )
+    file, excel_rows = _origin(df)
     for col in (mentor_col, mentee_col):
         if df[col].dtype.kind in "iub":  # integer columns hold no empty cells
             continue
         nan = df[col].isna().to_numpy()
         if nan.any():
-            raise InputError("empty id", table=name, row=int(np.flatnonzero(nan)[0]), column=col)
-    m = mentors.index_of(df[mentor_col], table=name, column=mentor_col)
-    e = mentees.index_of(df[mentee_col], table=name, column=mentee_col)
+            row = int(np.flatnonzero(nan)[0])
+            raise InputError("empty id", table=name, row=row, column=col,
+                             **_place(file, excel_rows, row))
+    try:
+        m = mentors.index_of(df[mentor_col], table=name, column=mentor_col)
+        e = mentees.index_of(df[mentee_col], table=name, column=mentee_col)
+    except InputError as err:
+        if err.row is None or file is None:
+            raise
+        raise InputError(err.message, table=err.table, row=err.row, id=err.id, column=err.column,
+                         choices=err.choices, **_place(file, excel_rows, err.row)) from None
     return m, e
+
+
+def _origin(df: pd.DataFrame) -> tuple[str | None, np.ndarray | None]:
+    """The file a table was read from and the spreadsheet row of each of its rows, as noted by
+    the readers in ``df.attrs``; ``(None, None)`` when unknown or no longer trustworthy (the
+    rows were reordered into a new index, or the table was built another way)."""
+    note = getattr(df, "attrs", {}).get(SOURCE_ATTR)
+    if not isinstance(note, Mapping) or not isinstance(note.get("file"), str):
+        return None, None
+    n = note.get("n")
+    labels = df.index
+    if not isinstance(n, int) or labels.dtype.kind not in "iu" or labels.has_duplicates:
+        return note["file"], None
+    positions = labels.to_numpy(dtype=np.int64)
+    if len(positions) and (positions.min() < 0 or positions.max() >= n):
+        return note["file"], None
+    rows = note.get("rows")
+    if rows is not None:
+        table = np.asarray(rows, dtype=np.int64)
+        if len(table) != n:
+            return note["file"], None
+        return note["file"], table[positions]
+    return note["file"], positions + int(note.get("first_row", 2))
+
+
+def _shown(value: object) -> object:
+    """A cell value as a message shows it: numpy scalars as plain Python numbers."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _place(file: str | None, excel_rows: np.ndarray | None, row: int) -> dict[str, object]:
+    if file is None:
+        return {}
+    if excel_rows is None or not 0 <= row < len(excel_rows):
+        return {"file": file}
+    return {"file": file, "excel_row": int(excel_rows[row])}

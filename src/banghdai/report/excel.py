@@ -1,7 +1,23 @@
-"""Plain Excel export of a Result (pairs, unmatched, summary)."""
+"""Plain Excel export of a Result (pairs, unmatched, summary), written safely.
+
+The workbook is written to a temporary file beside the target and renamed into
+place (an error or Ctrl-C leaves an existing file as it was), and text that a
+spreadsheet would run as a formula (a name typed as ``=HYPERLINK(...)``) is
+stored as text, shown exactly as typed.
+
+Example
+-------
+>>> import os, tempfile
+>>> import banghdai as bd
+>>> result = bd.load_sample("fanxian").problem().solve(time_limit=10)
+>>> path = result.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx"))
+>>> sorted(__import__("pandas").read_excel(path, sheet_name=None))
+['pairs', 'summary', 'unmatched']
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,24 +25,65 @@ import pandas as pd
 
 from ..core import hooks
 from ..core.errors import InputError
+from ..core.safeio import atomic_write, formula_cells, formula_text
 
 if TYPE_CHECKING:
     from ..result import Result
 
 
-def write_excel(result: Result, path: str | Path) -> Path:
-    """Write ``pairs``, ``unmatched`` and ``summary`` sheets to ``path``."""
-    path = Path(path)
+def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write each DataFrame to its own sheet of ``path``, atomically, formulas as text.
+
+    Example
+    -------
+    >>> import os, tempfile, openpyxl, pandas as pd
+    >>> from banghdai.report.excel import write_sheets
+    >>> path = write_sheets({"names": pd.DataFrame({"name": ["=1+2", "王"]})},
+    ...                     os.path.join(tempfile.mkdtemp(), "n.xlsx"))
+    >>> cell = openpyxl.load_workbook(path)["names"]["A2"]
+    >>> cell.value, cell.data_type
+    ('=1+2', 's')
+    """
     try:
-        with pd.ExcelWriter(path, engine="openpyxl") as writer:
-            result.pairs.to_excel(writer, sheet_name="pairs", index=False)
-            result.unmatched.to_excel(writer, sheet_name="unmatched", index=False)
-            pd.DataFrame(list(result.summary().items()), columns=["item", "value"]).astype(
-                {"value": str}
-            ).to_excel(writer, sheet_name="summary", index=False)
-    except ImportError as err:  # pragma: no cover
+        import openpyxl  # noqa: F401 - only to refuse early when it is missing
+    except ImportError as err:  # pragma: no cover - depends on the environment
         raise InputError("writing Excel needs openpyxl: pip install 'banghdai[excel]'") from err
-    return path
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in sheets.items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+                sheet = writer.sheets[name]
+                for j, column in enumerate(frame.columns):
+                    if formula_text(column):
+                        _as_text(sheet.cell(row=1, column=j + 1))
+                for i, j in formula_cells(frame):
+                    _as_text(sheet.cell(row=i + 2, column=j + 1))
+
+    return atomic_write(path, write)
+
+
+def _as_text(cell) -> None:
+    """Keep a cell's text as text: never a formula, and shown as typed when edited."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
+
+
+def write_excel(result: Result, path: str | Path) -> Path:
+    """Write ``pairs``, ``unmatched`` and ``summary`` sheets to ``path`` (atomically).
+
+    Example
+    -------
+    >>> import os, tempfile
+    >>> import banghdai as bd
+    >>> r = bd.load_sample("fanxian").problem().solve(time_limit=10)
+    >>> bd.report.write_excel(r, os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
+    '.xlsx'
+    """
+    summary = pd.DataFrame(list(result.summary().items()), columns=["item", "value"]).astype(
+        {"value": str})
+    return write_sheets({"pairs": result.pairs, "unmatched": result.unmatched,
+                         "summary": summary}, path)
 
 
 hooks.provide("write_excel", write_excel)

@@ -1,0 +1,236 @@
+"""Safe output files: write beside the target and rename, never over an input.
+
+* :func:`atomic_write` writes through a temporary file in the target's folder and
+  ``os.replace``-s it into place, so the old file stays whole until the new one
+  is complete (a full disk, an error or Ctrl-C leave it untouched and no debris);
+* :func:`check_writable` refuses a missing folder, a folder given as a file or a
+  read-only place with an :class:`~banghdai.InputError`, before any work;
+* :func:`check_outputs` refuses an output that is one of the inputs, or two
+  outputs that are the same file;
+* :func:`neutralise_formulas` makes text that a spreadsheet would run as a formula
+  (``=``, ``+``, ``-``, ``@`` …) show as typed.
+
+Example
+-------
+>>> import os, tempfile
+>>> from banghdai.core.safeio import atomic_write
+>>> path = os.path.join(tempfile.mkdtemp(), "out.txt")
+>>> atomic_write(path, lambda tmp: tmp.write_text("hello", encoding="utf-8")).name
+'out.txt'
+>>> open(path, encoding="utf-8").read()
+'hello'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
+    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    The temporary file has the same suffix (Excel writers look at it) and is
+    removed on any failure, including ``KeyboardInterrupt``; ``path`` is then as
+    it was. The new file gets the usual permissions (``0o666`` less the umask,
+    or the old file's mode when it is replaced).
+
+    Example
+    -------
+    >>> import os, tempfile
+    >>> from banghdai.core.safeio import atomic_write
+    >>> path = os.path.join(tempfile.mkdtemp(), "p.csv")
+    >>> _ = atomic_write(path, lambda tmp: tmp.write_text("old", encoding="utf-8"))
+    >>> def broken(tmp):
+    ...     tmp.write_text("half", encoding="utf-8")
+    ...     raise OSError(28, "No space left on device")
+    >>> try:
+    ...     atomic_write(path, broken)
+    ... except OSError:
+    ...     pass
+    >>> open(path, encoding="utf-8").read(), sorted(os.listdir(os.path.dirname(path)))
+    ('old', ['p.csv'])
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=f".tmp{path.suffix}")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        try:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
+        except OSError:  # pragma: no cover - e.g. a file system without modes
+            pass
+        with contextlib.suppress(OSError), open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
+def check_writable(path: str | Path, what: str = "output") -> Path:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    The folder must exist and take a new file (a temporary file is created and
+    removed to make sure); the path must not be a folder or a read-only file.
+
+    Example
+    -------
+    >>> import os, tempfile
+    >>> from banghdai.core.safeio import check_writable
+    >>> check_writable(os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
+    '.xlsx'
+    >>> check_writable("/no/such/folder/pairs.xlsx")
+    Traceback (most recent call last):
+    ...
+    banghdai.InputError: column 'output': the folder /no/such/folder does not exist
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise InputError(f"the folder {folder} does not exist", column=what)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder", column=what)
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a file name", column=what)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise InputError(f"{path} is read-only", column=what)
+    try:
+        fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".check")
+    except OSError as err:
+        raise InputError(f"cannot write in {folder}: {err.strerror or err}", column=what) from err
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+    return path
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:  # pragma: no cover
+        pass
+    return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b)) or (
+        a.resolve() == b.resolve()
+    )
+
+
+def check_outputs(outputs: dict[str, str | Path], inputs: Iterable[str | Path]) -> None:
+    """Refuse an output that is an input file, or two outputs naming one file.
+
+    ``outputs`` maps an option name (``"--out"``) to its path; ``inputs`` are the
+    files that were read.
+
+    Example
+    -------
+    >>> from banghdai.core.safeio import check_outputs
+    >>> check_outputs({"--out": "a.csv", "--unmatched-out": "./a.csv"}, [])
+    Traceback (most recent call last):
+    ...
+    banghdai.InputError: column '--unmatched-out': names the same file as --out (a.csv)
+    """
+    seen: list[tuple[str, Path]] = []
+    read = [Path(p) for p in inputs]
+    for option, value in outputs.items():
+        path = Path(value)
+        for source in read:
+            if _same(path, source):
+                raise InputError(f"{value} is an input file; it would be overwritten — "
+                                 "write the results somewhere else", column=option)
+        for other, other_path in seen:
+            if _same(path, other_path):
+                raise InputError(f"names the same file as {other} ({other_path})", column=option)
+        seen.append((option, path))
+
+
+def _needs_quote(value: object) -> bool:
+    return (isinstance(value, str) and value != "" and value.startswith(FORMULA_START)
+            and not _PLAIN_NUMBER.fullmatch(value))
+
+
+def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Positions ``(row, column)`` of the text cells a spreadsheet would run as formulas.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.core.safeio import formula_cells
+    >>> formula_cells(pd.DataFrame({"a": ["x", "=1"], "b": [1, 2], "c": ["@y", "-2"]}))
+    [(1, 0), (0, 2)]
+    """
+    cells: list[tuple[int, int]] = []
+    for j, column in enumerate(frame.columns):
+        series = frame[column]
+        if series.dtype.kind not in "OUS" and not pd.api.types.is_string_dtype(series.dtype):
+            continue
+        starts = series.str.startswith(FORMULA_START, na=False) if len(series) else series
+        for i in np.flatnonzero(np.asarray(starts, dtype=bool)):
+            if _needs_quote(series.iloc[i]):
+                cells.append((int(i), j))
+    return cells
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy in which text a spreadsheet would run as a formula starts with ``'``.
+
+    Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or a line break are
+    prefixed with an apostrophe, which spreadsheets show as the text typed
+    (OWASP's advice for CSV files); plain numbers such as ``-3.5`` stay as they
+    are, and so does every non-text column. The caller's frame is not changed.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.core.safeio import neutralise_formulas
+    >>> neutralise_formulas(pd.DataFrame({"name": ["=1+2", "-3", "王"]}))["name"].tolist()
+    ["'=1+2", '-3', '王']
+    """
+    cells = formula_cells(frame)
+    if not cells:
+        return frame.copy()
+    out = frame.copy()
+    for j in sorted({j for _, j in cells}):
+        column = out.columns[j]
+        values = out.iloc[:, j].to_numpy(dtype=object).copy()
+        rows = [i for i, jj in cells if jj == j]
+        values[rows] = ["'" + values[i] for i in rows]
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def formula_text(value: object) -> bool:
+    """True for text that a spreadsheet program would treat as a formula (see
+    :func:`neutralise_formulas`).
+
+    Example
+    -------
+    >>> from banghdai.core.safeio import formula_text
+    >>> formula_text("=SUM(A1)"), formula_text("-2"), formula_text("王")
+    (True, False, False)
+    """
+    return _needs_quote(value)
