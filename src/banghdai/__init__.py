@@ -56,6 +56,7 @@ from .model.levels import BalanceLoad as BalanceLoad
 from .model.levels import Coverage as Coverage
 from .model.levels import MaxMin as MaxMin
 from .model.problem import Problem as Problem
+from .model.registry import RULES as _RULES
 from .model.rules import AvoidSame as AvoidSame
 from .model.rules import Closeness as Closeness
 from .model.rules import DomainFit as DomainFit
@@ -78,11 +79,17 @@ from .model.rules import StrongToWeak as StrongToWeak
 from .result import Result as Result
 from .rulesfile import problem_from_rules as problem_from_rules
 from .rulesfile import read_rules as read_rules
+from .rulesfile import write_rules as write_rules
 from .solvers.run import solve as solve
 
 __version__ = version()
 
 logging.getLogger("banghdai").addHandler(logging.NullHandler())
+
+# Every registered rule is public under its class name (``bd.SameRegion`` ...): the
+# registry is the one list, so a new rule needs no line here (see CONTRIBUTING.md).
+_RULE_NAMES = [cls.__name__ for cls in _RULES.values()]
+globals().update({cls.__name__: cls for cls in _RULES.values()})
 
 __all__ = [
     "AvoidSame",
@@ -142,5 +149,7 @@ __all__ = [
     "solve",
     "validate",
     "validate_teams",
+    "write_rules",
     "year2_scenario",
 ]
+__all__ += [n for n in _RULE_NAMES if n not in __all__]

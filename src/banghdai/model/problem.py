@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import Executor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -79,6 +80,8 @@ class Problem:
                 column="pairing",
             )
         self.pairing = pairing
+        self._columns = {"flat": dict(columns or {}), "mentors": dict(mentor_columns or {}),
+                         "mentees": dict(mentee_columns or {})}
         self.mentor_table: Table = prepare_table(
             mentors, "mentors", {**(columns or {}), **(mentor_columns or {})}
         )
@@ -226,6 +229,39 @@ class Problem:
         """
         self.fixed.append(FixedPairs(pairs, mentor=mentor, mentee=mentee))
         return self
+
+    def column_mapping(self) -> dict:
+        """The header mapping this problem was built with (as in a rules file's [columns]).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"工号": ["M1"]}), pd.DataFrame({"mentee_id": ["E1"]}),
+        ...                mentor_columns={"mentor_id": "工号"})
+        >>> p.column_mapping()
+        {'mentors': {'mentor_id': '工号'}}
+        """
+        out: dict = dict(self._columns["flat"])
+        for side in ("mentors", "mentees"):
+            if self._columns[side]:
+                out[side] = dict(self._columns[side])
+        return out
+
+    def to_rules(self, path: str | Path) -> Path:
+        """Write this problem's rules to a rules TOML file (side tables as CSV beside it).
+
+        ``bd.read_rules`` and ``bd.problem_from_rules`` with the same tables
+        give the same problem back.
+
+        Example
+        -------
+        >>> import tempfile, pathlib, pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+        >>> path = p.require(bd.SameRegion("county")).to_rules(pathlib.Path(tempfile.mkdtemp()) / "r.toml")
+        >>> "same_region" in path.read_text(encoding="utf-8")
+        True
+        """
+        return hooks.use("write_rules")(self, path)
 
     # ------------------------------------------------------------------ solving
     def compile(self, *, scale: float | None = None) -> Compiled:
