@@ -65,6 +65,7 @@ EXAMPLES: dict[str, tuple[list, pd.DataFrame | None]] = {
     "stronger": ([bd.Stronger("rating", margin=0.5)], pairs(("M3", "E2"))),
     "forbidden_pairs": ([bd.ForbiddenPairs(pairs(("M1", "E1")))], pairs(("M1", "E1"))),
     "preferences": ([bd.Preferences(PREFS)], pairs(("M1", "E2"))),
+    "allowed_types": ([bd.AllowedTypes({"集体经济薄弱村": ["经验型"]})], pairs(("M1", "E1"))),
     "fixed_pairs": ([bd.FixedPairs(pairs(("M2", "E1")))], pairs(("M1", "E1"))),
     "distinct_types": ([bd.DistinctTypes("type")], pairs(("M1", "E1"), ("M3", "E1"))),
     "role_template": ([bd.RoleTemplate(("村书记", "第一书记"), column="role")],

@@ -25,6 +25,7 @@ from .rules.preferences import PreferenceFit, Preferences
 from .rules.region import AvoidSame, SameRegion
 from .rules.strength import Stronger, StrongToWeak
 from .rules.tables import FixedPairs, ForbiddenPairs, PairScore
+from .rules.types import AllowedTypes
 
 _CLASSES: tuple[type[Rule], ...] = (
     # edge rules (hard: which pairs may exist)
@@ -36,6 +37,7 @@ _CLASSES: tuple[type[Rule], ...] = (
     Stronger,
     ForbiddenPairs,
     Preferences,
+    AllowedTypes,
     # designations
     FixedPairs,
     # scores
