@@ -112,6 +112,8 @@ class Compiled:
     >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
     >>> p.compile().cap_hi.tolist()
     [1]
+    >>> p.compile()
+    Compiled(1 mentors x 1 mentees, 1 candidate pairs, one_to_one, unmatched allowed, group rules: none, levels: 0, scale 1)
     """
 
     mentors: Table
@@ -148,6 +150,13 @@ class Compiled:
     def n_edges(self) -> int:
         """Number of candidate pairs."""
         return int(self.edge_mentor.size)
+
+    def __repr__(self) -> str:
+        groups = ", ".join(type(g).__name__ for g in self.group_rules) or "none"
+        return (f"Compiled({self.n_mentors} mentors x {self.n_mentees} mentees, "
+                f"{self.n_edges:,} candidate pairs, {self.pairing.shape}, "
+                f"{'must match' if self.must_match else 'unmatched allowed'}, "
+                f"group rules: {groups}, levels: {len(self.levels)}, scale {self.scale:g})")
 
     def objective_of(self, chosen: np.ndarray) -> float:
         """Objective (in the caller's units and sense) of a boolean edge selection."""

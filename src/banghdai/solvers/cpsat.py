@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -60,7 +61,13 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p.num_workers = int(workers)
     if workers == 1 and "subsolvers" not in params.extra:
         merged.pop("subsolvers", None)
-    p.log_search_progress = bool(params.log)
+    # the search log goes to the ``banghdai.solvers.cpsat`` logger at DEBUG, never to stdout
+    if params.log or _LOG.isEnabledFor(logging.DEBUG):
+        p.log_search_progress = True
+        p.log_to_stdout = False
+        solver.log_callback = _log_line
+    else:
+        p.log_search_progress = False
     fields = sat_parameters_pb2.SatParameters.DESCRIPTOR.fields_by_name
     for key, value in merged.items():
         if key not in fields:
@@ -73,6 +80,13 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
             target.extend(list(value))
         else:
             setattr(p, key, value)
+
+
+_LOG = logging.getLogger(__name__)
+
+
+def _log_line(line: str) -> None:
+    _LOG.debug("%s", line.rstrip())
 
 
 class CpSatBackend:
