@@ -814,9 +814,29 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
 
     slots = int(min(demand.sum(), cap_hi.sum()))
     sc = _choose_scale(total, slots, scale)
-    if scale is None and sc == 1.0:
+    penalty_value = pairing.unmatched_penalty
+    if (scale is None and penalty_value is not None and pairing.unmatched != "forbid"
+            and not _fits(np.array([float(penalty_value)]), sc, 1e-9)):
+        # the penalty is a score too: scale so that it stays exact (0.5 must not round to 0)
+        sc = _choose_scale(np.append(total.astype(float), float(penalty_value)), slots, None)
+    if scale is None and sc == 1.0 and total.dtype.kind in "iu":
         value = total.astype(np.int64, copy=False)  # every score is whole (checked)
+        if value.size and max(int(value.max()), -int(value.min())) > 2**53:
+            warnings.warn(
+                "integer scores above 2**53 are summed exactly but lose precision in the "
+                "reported float objective; divide the scores to keep them below 2**53",
+                ScalingWarning, stacklevel=3,
+            )
+    elif scale is None and sc == 1.0:
+        value = total.astype(np.int64)  # whole numbers stored as floats (checked)
     else:
+        if total.dtype.kind in "iu" and total.size and \
+                max(int(total.max()), -int(total.min())) > 2**53:
+            warnings.warn(
+                f"integer scores above 2**53 lose precision when scaled by {sc:g}; divide "
+                "the scores to keep them below 2**53",
+                ScalingWarning, stacklevel=3,
+            )
         scaled = total * sc
         value = np.rint(scaled)
         if total.size:
@@ -840,6 +860,12 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         penalty = 0
     elif pairing.unmatched_penalty is not None:
         penalty = int(round(pairing.unmatched_penalty * sc))
+        if abs(penalty - pairing.unmatched_penalty * sc) > 1e-6 * max(1.0, abs(penalty)):
+            warnings.warn(
+                f"unmatched_penalty {pairing.unmatched_penalty:g} rounded to "
+                f"{penalty / sc:g} at scale {sc:g}; pass a larger scale= to keep it exact",
+                ScalingWarning, stacklevel=3,
+            )
     else:
         penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
     if (penalty + max(vmax, -vmin)) * max(slots, 1) >= MAX_TOTAL:

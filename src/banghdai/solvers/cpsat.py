@@ -85,6 +85,13 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
 _LOG = logging.getLogger(__name__)
 
 
+def _unit_relaxation_valid(compiled: Compiled) -> bool:
+    """The flow without group rules counts every pair as one unit of capacity: a valid
+    relaxation only when no pair uses less (a load of 0 would let more pairs fit)."""
+    load = compiled.edge_load
+    return load is None or bool((load >= 1).all())
+
+
 def _log_line(line: str) -> None:
     _LOG.debug("%s", line.rstrip())
 
@@ -155,13 +162,20 @@ class CpSatBackend:
             from .flow import FlowBackend
 
             relaxed = FlowBackend().solve_relaxation(compiled)
-            if relaxed.status is Status.INFEASIBLE:
+            if not _unit_relaxation_valid(compiled):
+                # a pair of load 0 uses no capacity: the unit-load flow is no relaxation,
+                # so it proves nothing (neither a bound nor infeasibility); a hint at most
+                relaxed = replace(relaxed, objective=None) if relaxed.chosen is not None \
+                    else None
+                hint = None if relaxed is None else relaxed.chosen
+            elif relaxed.status is Status.INFEASIBLE:
                 return RawSolution(
                     Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
                     {"reason": relaxed.info.get("reason", "the degree bounds cannot be met"),
                      "proof": "flow relaxation infeasible"},
                 )
-            hint, relaxation = relaxed.chosen, relaxed.objective
+            if relaxed is not None:
+                hint, relaxation = relaxed.chosen, relaxed.objective
             from ..compile.groups import CompiledStable
 
             stable = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
@@ -226,6 +240,8 @@ class CpSatBackend:
 
         from .flow import FlowBackend
 
+        if not _unit_relaxation_valid(compiled):
+            return None, hint
         pairing = compiled.pairing
         if not compiled.must_match:
             pairing = _replace(pairing, unmatched_penalty=0.0)
