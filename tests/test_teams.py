@@ -478,3 +478,54 @@ def test_tiny_time_limit_still_gives_checked_teams():
     assert r.status.has_solution and r.placed == 28
     assert r.bound >= r.objective > 0
     assert_valid(r)
+
+
+# ----------------------------------------------------------------------------- package layout
+def test_package_split_by_job_keeps_public_path():
+    import banghdai.apps.teams as teams
+    from banghdai.apps.teams import heuristic, model, result, spec, validation
+
+    assert bd.Teams is teams.Teams is spec.Teams
+    assert bd.TeamResult is teams.TeamResult is result.TeamResult
+    assert bd.form_teams is teams.form_teams is spec.form_teams
+    assert bd.validate_teams is teams.validate_teams is validation.validate_teams
+    assert callable(model._solve_region) and callable(heuristic._heuristic)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_heuristic_teams_keep_every_rule(seed):
+    """The hint heuristic alone: whatever it returns passes validate_teams."""
+    from banghdai.apps.teams.model import _need_offers, _pair_scores, _RegionModel
+
+    rng = np.random.default_rng(100 + seed)
+    mentors, mentees = random_instance(rng, n_regions=1, max_m=6, max_e=8, min_size=2)
+    rules = random_rules(rng, mentors)
+    rules.pop("n_teams", None)
+    spec = bd.Teams(mentors, mentees, **rules)
+    m = np.arange(len(mentors))
+    e = np.arange(len(mentees))
+    needs, offers = _need_offers(spec)
+    n_max = min(len(e) // spec.team_mentees[0], len(m) // spec.team_mentors[0])
+    if n_max == 0:
+        return
+    rm = _RegionModel(spec, m, e, (0, None), n_max)
+    rm.add_needs(needs, offers)
+    rm.add_pair_scores(_pair_scores(spec))
+    rm.set_objective()
+    found = rm.heuristic(seed, 1.0)
+    if found is None:
+        return
+    rows = [(k, i, "mentor") for k, (ms, _) in enumerate(rm.rows_of(found), 1) for i in ms]
+    rows += [(k, j, "mentee") for k, (_, es) in enumerate(rm.rows_of(found), 1) for j in es]
+    table = pd.DataFrame({
+        "region": "乡0", "team": [k for k, _, _ in rows],
+        "member_id": [(mentors.mentor_id if r == "mentor" else mentees.mentee_id).iloc[i]
+                      for _, i, r in rows],
+        "role": [r for _, _, r in rows]})
+    v = bd.validate_teams(spec, table)
+    assert v.ok, v.violations
+    # the model's own count of the heuristic's teams matches the validator's
+    if not (spec.objective["placed"] is None and spec.unmatched != "forbid"):
+        return
+    placed = sum(len(es) for _, es in found)
+    assert rm.value(rm.rows_of(found)) - rm.big * placed == round(v.objective * 100)
