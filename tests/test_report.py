@@ -1,0 +1,455 @@
+"""The report layer: the pair workbook, the papers that follow the match, and the plots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import banghdai as bd
+from banghdai.report import papers as papers_mod
+from banghdai.report.papers import programme_calendar, write_papers
+from banghdai.report.workbook import write_workbook
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.fixture(scope="module")
+def yinchuan():
+    """The Yinchuan sample as its rules file describes it: 600 mentees, 多对多, reasons in Chinese."""
+    roster = bd.load_sample("yinchuan")
+    problem = roster.problem()
+    return roster, problem, problem.solve(seed=0, lang="zh")
+
+
+@pytest.fixture(scope="module")
+def roster_book(yinchuan, tmp_path_factory):
+    """The zh workbook of the Yinchuan sample, read back."""
+    _, problem, result = yinchuan
+    path = tmp_path_factory.mktemp("wb") / "帮带对子名单.xlsx"
+    out = write_workbook(result, problem, path, rules_text="[pairing]\nshape = \"many_to_many\"")
+    assert out == path
+    return openpyxl.load_workbook(path)
+
+
+@pytest.fixture(scope="module")
+def township_problem(yinchuan):
+    """Two townships of Yinchuan (about 40 mentees): small enough to read the papers back fast."""
+    roster, full, _ = yinchuan
+    keep = roster.mentees["township"].isin(["掌政镇", "大新镇"])
+    problem = bd.Problem(roster.mentors, roster.mentees[keep], pairing=full.pairing)
+    problem.require(*[r for r in full.edge_rules if not isinstance(r, bd.ForbiddenPairs)])
+    problem.prefer(*full.scores)
+    return problem, problem.solve(seed=0, lang="zh")
+
+
+@pytest.fixture(scope="module")
+def papers_book(township_problem, tmp_path_factory):
+    problem, result = township_problem
+    path = tmp_path_factory.mktemp("papers") / "档案.xlsx"
+    write_papers(result, problem, path, start="2027-01-01")
+    return openpyxl.load_workbook(path)
+
+
+def _header(ws, row=2):
+    return [c.value for c in ws[row]]
+
+
+def _rows(ws, first=3):
+    return [list(r) for r in ws.iter_rows(min_row=first, values_only=True)]
+
+
+def _tiny(name="=1+1"):
+    """A hand-made problem with text that Excel would read as formulas."""
+    mentors = pd.DataFrame({
+        "导师编号": ["M1", "M2"], "姓名": ["张三", "@SUM(A1)"], "单位职务": ["-镇党委书记", "+村支书"],
+        "县区": ["甲县", "甲县"], "乡镇": ["良田镇", "良田镇"], "纬度": [38.5, 38.6],
+        "经度": [106.3, 106.2], "帮带上限": [2, 2],
+    })
+    mentees = pd.DataFrame({
+        "对象编号": ["E1", "E2", "E3"], "姓名": [name, "李四", "王五"],
+        "县区": ["甲县", "甲县", "甲县"], "乡镇": ["良田镇", "良田镇", "良田镇"],
+        "村": ["东村", "西村", None], "纬度": [38.4, 38.5, 38.45], "经度": [106.4, 106.3, 106.35],
+        "类别": ["村书记", "后备干部", "村书记"],
+    })
+    problem = bd.Problem(mentors, mentees, pairing=bd.OneToMany(capacity="capacity"))
+    problem.prefer(bd.Closeness(scale_km=30))
+    return problem, problem.solve(seed=0)
+
+
+# ---------------------------------------------------------------------------- workbook
+def test_workbook_sheets_headers_and_print_setup(roster_book):
+    """Chinese sheet names; the caller's own headers; frozen, repeated header; landscape, one page wide."""
+    assert roster_book.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]
+    ws = roster_book["帮带对子名单"]
+    header = _header(ws)
+    assert header[:3] == ["序号", "mentee_id", "name"]
+    for own in ("category", "county", "township", "village", "unit"):
+        assert own in header  # the input's own words
+    assert "lat" not in header and "rating" not in header  # solver knobs stay out
+    for k in (1, 2):  # two mentors at most in the sample: two groups side by side
+        for label in (f"导师{k}", f"导师{k}编号", f"导师{k} unit", f"导师{k}距离(公里)",
+                      f"导师{k}匹配分", f"导师{k}共同领域"):
+            assert label in header
+    assert "导师3" not in header
+    assert all(c.font.bold for c in ws[2] if c.value)
+    assert ws.freeze_panes == "D3"
+    assert ws.print_title_rows == "$2:$2"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert ws["A1"].value.endswith("帮带对子名单")
+    for sheet in roster_book.worksheets:
+        assert sheet.print_title_rows == "$2:$2"
+        assert sheet.page_setup.fitToWidth == 1
+
+
+def test_workbook_one_row_per_mentee_grouped_by_county_and_township(yinchuan, roster_book):
+    roster, problem, result = yinchuan
+    ws = roster_book["帮带对子名单"]
+    header = _header(ws)
+    rows = _rows(ws)
+    ids = [r[header.index("mentee_id")] for r in rows]
+    assert len(ids) == len(set(ids)) == result.pairs["mentee_id"].nunique()
+    assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    counties = [r[header.index("county")] for r in rows]
+    first_seen = list(dict.fromkeys(problem.mentees["county"]))
+    assert list(dict.fromkeys(counties)) == [c for c in first_seen if c in set(counties)]
+    blocks = [(r[header.index("county")], r[header.index("township")]) for r in rows]
+    changes = sum(a != b for a, b in zip(blocks, blocks[1:], strict=False)) + 1
+    assert changes == len(set(blocks))  # each county/township is one contiguous block
+    # mentors side by side: the mentee's pairs, fixed first then best score
+    n_col = header.index("导师人数")
+    per = result.pairs.groupby("mentee_id").size()
+    for r in rows:
+        assert r[n_col] == per[r[header.index("mentee_id")]]
+    two = next(r for r in rows if r[n_col] == 2)
+    mine = result.pairs[result.pairs["mentee_id"] == two[header.index("mentee_id")]]
+    assert {two[header.index("导师1编号")], two[header.index("导师2编号")]} == set(mine["mentor_id"])
+    fixed = result.pairs[result.pairs["fixed"]]
+    row = next(r for r in rows if r[header.index("mentee_id")] == fixed["mentee_id"].iloc[0])
+    assert row[header.index("导师1编号")] == fixed["mentor_id"].iloc[0]
+    assert row[header.index("导师1组织指定")] == "是"
+
+
+def test_workbook_numbers_are_rounded_numbers(yinchuan, roster_book):
+    _, _, result = yinchuan
+    ws = roster_book["帮带对子名单"]
+    header = _header(ws)
+    cols = {h: header.index(h) + 1 for h in ("导师1距离(公里)", "导师1匹配分", "序号", "导师人数")}
+    for r in range(3, ws.max_row + 1):
+        for name, j in cols.items():
+            cell = ws.cell(r, j)
+            assert cell.data_type == "n", (name, r, cell.value)
+        d, s = ws.cell(r, cols["导师1距离(公里)"]), ws.cell(r, cols["导师1匹配分"])
+        assert d.value == round(d.value, 1) and d.number_format == "0.0"
+        assert s.value == round(s.value, 3) and s.number_format == "0.000"
+    pair = result.pairs.sort_values("mentee_id").iloc[0]
+    row = next(r for r in _rows(ws) if r[header.index("mentee_id")] == pair["mentee_id"])
+    k = 1 if row[header.index("导师1编号")] == pair["mentor_id"] else 2
+    assert row[header.index(f"导师{k}距离(公里)")] == round(pair["distance_km"], 1)
+    assert row[header.index(f"导师{k}匹配分")] == round(pair["score"], 3)
+    assert row[header.index(f"导师{k}共同领域")]  # the shared domains by name
+
+
+def test_workbook_summary_unmatched_and_audit(yinchuan, roster_book):
+    _, problem, result = yinchuan
+    ws = roster_book["县区汇总"]
+    header = _header(ws)
+    assert header[0] == "county" and "覆盖率" in header and "使用导师" in header
+    assert "覆盖率·薄弱党组织" in header  # per category
+    rows = _rows(ws)
+    assert [r[0] for r in rows[:-1]] == list(dict.fromkeys(problem.mentees["county"]))
+    total = rows[-1]
+    assert total[0] == "合计"
+    assert total[header.index("帮带对象")] == len(problem.mentees)
+    assert total[header.index("对子数")] == len(result.pairs)
+    assert total[header.index("覆盖率")] == pytest.approx(result.coverage)
+    assert ws.cell(ws.max_row, header.index("覆盖率") + 1).number_format == "0.0%"
+    assert sum(r[header.index("使用导师")] for r in rows[:-1]) >= result.pairs["mentor_id"].nunique()
+
+    ws = roster_book["未匹配名单"]
+    header = _header(ws)
+    assert {"原因", "需配导师数", "已配导师数", "候选导师数"} <= set(header)
+    rows = _rows(ws)
+    assert sorted(r[header.index("mentee_id")] for r in rows) == sorted(result.unmatched["mentee_id"])
+    assert all("满额" in r[header.index("原因")] for r in rows)  # reasons in Chinese
+
+    ws = roster_book["规则与参数"]
+    values = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
+    assert values["求解状态"] == "OPTIMAL"
+    assert values["目标值"] == pytest.approx(result.objective)
+    assert values["相对间隙"] == 0
+    assert values["版本·pandas"] == pd.__version__
+    assert values["参数·seed"] == 0
+    texts = [c.value for c in ws["B"] if isinstance(c.value, str)]
+    assert "帮带便捷：同一县区" in texts and "帮带便捷：距离不超过 60 公里" in texts
+    assert any(c.value == 'shape = "many_to_many"' for c in ws["A"])  # rules_text, line by line
+
+
+def test_workbook_english(township_problem, tmp_path):
+    problem, result = township_problem
+    path = write_workbook(result, problem, tmp_path / "pairs.xlsx", lang="en", paper="A4")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Pairs", "By county", "Unmatched", "Rules and parameters"]
+    header = _header(wb["Pairs"])
+    assert header[:3] == ["No.", "mentee_id", "name"] and "Mentor 2 distance (km)" in header
+    assert int(wb["Pairs"].page_setup.paperSize) == 9  # A4
+
+
+def test_workbook_chinese_headers_columns_and_headers_override(tmp_path):
+    roster = bd.load_sample("fushan")
+    problem = roster.problem()
+    result = problem.solve(seed=0)
+    path = write_workbook(result, problem, tmp_path / "浮山.xlsx",
+                          mentee_columns=["姓名", "township"], headers={"乡镇": "所在乡镇"})
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[1] == "乡镇汇总"  # no county column: summary by township
+    header = _header(wb["帮带对子名单"])
+    assert header[:5] == ["序号", "对象编号", "姓名", "所在乡镇", "导师人数"]
+    assert "导师1类型" in header  # the mentor's own column, its own header
+    with pytest.raises(bd.InputError, match="no column"):
+        write_workbook(result, problem, tmp_path / "x.xlsx", mentee_columns=["不存在"])
+    with pytest.raises(bd.InputError, match="lang"):
+        write_workbook(result, problem, tmp_path / "x.xlsx", lang="fr")
+
+
+def test_formula_injection_is_stored_as_text(tmp_path):
+    problem, result = _tiny("=1+1")
+    path = write_workbook(result, problem, tmp_path / "inj.xlsx")
+    papers = write_papers(result, problem, tmp_path / "inj_papers.xlsx")
+    for file in (path, papers):
+        wb = openpyxl.load_workbook(file)
+        risky = [c for ws in wb for row in ws.iter_rows() for c in row
+                 if isinstance(c.value, str) and c.value[:1] in "=+-@"]
+        assert {"=1+1", "@SUM(A1)", "-镇党委书记"} & {c.value for c in risky}
+        for cell in risky:
+            assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+        with zipfile.ZipFile(file) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert "<f>" not in z.read(name).decode("utf-8")  # no formula anywhere
+    ws = openpyxl.load_workbook(path)["帮带对子名单"]
+    assert "=1+1" in [c.value for c in ws["C"]]
+
+
+def test_written_atomically(tmp_path, monkeypatch):
+    problem, result = _tiny("甲")
+    target = tmp_path / "out.xlsx"
+    write_workbook(result, problem, target)
+    before = target.read_bytes()
+
+    def boom(self, filename):
+        with open(filename, "wb") as fh:
+            fh.write(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_workbook(result, problem, target)
+    with pytest.raises(OSError, match="disk full"):
+        write_papers(result, problem, tmp_path / "papers.xlsx")
+    assert target.read_bytes() == before  # the old file is untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]  # no temporary left
+
+
+def test_result_without_pairs_still_writes(tmp_path):
+    mentors = pd.DataFrame({"mentor_id": ["M1"], "county": ["甲县"]})
+    mentees = pd.DataFrame({"mentee_id": ["E1"], "county": ["乙县"]})
+    problem = bd.Problem(mentors, mentees, pairing=bd.OneToOne()).require(bd.SameRegion("county"))
+    result = problem.solve()
+    wb = openpyxl.load_workbook(write_workbook(result, problem, tmp_path / "none.xlsx"))
+    assert wb["帮带对子名单"].max_row == 2  # title and header only
+    assert [r[1] for r in _rows(wb["未匹配名单"])] == ["E1"]
+    wb = openpyxl.load_workbook(write_papers(result, problem, tmp_path / "none_p.xlsx"))
+    texts = [c.value for row in wb["乙县"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("暂未配对") for t in texts)
+
+
+# ---------------------------------------------------------------------------- papers
+def test_calendar_dates():
+    cal = programme_calendar("2027-01-01")
+    assert len(cal) == 18
+    assert cal["stage"].value_counts().to_dict() == {"月了解": 12, "季座谈": 4, "半年评议": 1,
+                                                      "全年考核": 1}
+    assert cal["date"].iloc[0] == dt.date(2027, 1, 31)
+    assert cal.loc[cal["stage"] == "半年评议", "date"].tolist() == [dt.date(2027, 6, 30)]
+    assert cal.loc[cal["stage"] == "全年考核", "date"].tolist() == [dt.date(2027, 12, 31)]
+    assert cal["date"].is_monotonic_increasing
+    late = programme_calendar(dt.date(2027, 3, 15), lang="en")
+    assert late["date"].iloc[0] == dt.date(2027, 4, 14) and late["stage"].iloc[-1] == "Annual assessment"
+    with pytest.raises(bd.InputError, match="start"):
+        programme_calendar("not a date")
+
+
+def test_papers_filed_by_township_village_and_person(township_problem, papers_book):
+    problem, result = township_problem
+    wb = papers_book
+    assert wb.sheetnames == ["目录", "掌政镇", "大新镇", "导师职责清单"]
+    e = problem.mentees
+    for name in ("掌政镇", "大新镇"):
+        ws = wb[name]
+        mine = e[e["township"] == name]
+        texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+        files = [t for t in texts if t.endswith("成长档案（一人一册）")]
+        covers = [t for t in texts if t.startswith("一村一册")]
+        assert len(files) == len(mine)
+        assert len(covers) == mine["village"].nunique() + int(mine["village"].isna().any())
+        if mine["village"].isna().any():
+            assert covers[0] == "一村一册 · 乡镇本级"  # the township's own people first
+        # every village book and every person starts on a new printed page
+        assert len(ws.row_breaks.brk) == len(files) + len(covers)
+        assert ws.print_title_rows == "$1:$1" and ws.freeze_panes == "A2"
+        assert ws.page_setup.orientation == "portrait"
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert "&P" in ws.oddFooter.center.text
+        breaks = {b.id for b in ws.row_breaks.brk}
+        for row in range(1, ws.max_row + 1):
+            value = ws.cell(row, 1).value
+            if isinstance(value, str) and (value.endswith("（一人一册）") or value.startswith("一村一册")):
+                assert row - 2 in breaks  # a page break right before (and a spacer row)
+    ws = wb["导师职责清单"]
+    titles = [c.value for c in ws["A"] if isinstance(c.value, str) and c.value.endswith("导师职责清单")]
+    assert len(titles) == result.pairs["mentor_id"].nunique() + 1  # + the sheet's title row
+    assert len(ws.row_breaks.brk) == result.pairs["mentor_id"].nunique() - 1
+
+
+def test_papers_pages_have_plan_dates_and_blanks(township_problem, papers_book):
+    problem, result = township_problem
+    ws = papers_book["掌政镇"]
+    rows = list(ws.iter_rows(values_only=False))
+    head = next(i for i, r in enumerate(rows) if r[4].value == "完成情况")
+    assert [c.value for c in rows[head]] == ["序号", "完成时限", "环节", "任务内容", "完成情况",
+                                              "对象签字", "导师签字", "备注"]
+    plan = rows[head + 1: head + 19]
+    assert [r[1].value.date() for r in plan] == programme_calendar("2027-01-01")["date"].tolist()
+    assert all(r[1].data_type == "d" for r in plan)
+    assert all(r[j].value is None and r[j].border.left.style for r in plan for j in (4, 5, 6))
+    # the first growth file: its mentors with shared domains, distance and score as numbers
+    mentor_rows = [r for r in rows[:head] if r[2].value in set(result.pairs["mentor_id"])]
+    assert mentor_rows, "the mentor table of the first growth file"
+    first = mentor_rows[0]
+    assert first[5].data_type == "n" and first[6].data_type == "n"
+    assert first[4].value  # shared domains by name
+    index = papers_book["目录"]
+    links = [c.hyperlink.location for c in index["D"] if c.hyperlink]
+    assert links == ["'掌政镇'!A1", "'大新镇'!A1"]
+    cal_rows = [r for r in index.iter_rows(values_only=True) if r[2] in ("月了解", "全年考核")]
+    assert len(cal_rows) == 13
+
+
+def test_papers_continue_on_a_new_sheet_past_the_page_break_limit(yinchuan, tmp_path,
+                                                                   monkeypatch):
+    roster, full, _ = yinchuan
+    keep = roster.mentees["township"] == "掌政镇"
+    problem = bd.Problem(roster.mentors, roster.mentees[keep], pairing=full.pairing)
+    result = problem.require(bd.SameRegion("township")).solve(seed=0)
+    monkeypatch.setattr(papers_mod, "MAX_BREAKS", 5)
+    wb = openpyxl.load_workbook(write_papers(result, problem, tmp_path / "p.xlsx", lang="en"))
+    assert wb.sheetnames[0] == "Index" and wb.sheetnames[-1].startswith("Mentor duties")
+    assert "掌政镇(2)" in wb.sheetnames and "Mentor duties(2)" in wb.sheetnames
+    assert all(len(ws.row_breaks.brk) <= 5 for ws in wb)
+    assert all(ws.print_title_rows == "$1:$1" for ws in wb.worksheets[1:])
+
+
+def test_papers_without_regions(tmp_path):
+    mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "name": ["甲", "乙"], "capacity": [2, 1]})
+    mentees = pd.DataFrame({"mentee_id": ["E1", "E2", "E3", "E4"]})
+    problem = bd.Problem(mentors, mentees, pairing=bd.OneToMany(capacity="capacity"))
+    result = problem.solve()
+    wb = openpyxl.load_workbook(write_papers(result, problem, tmp_path / "p.xlsx"))
+    assert wb.sheetnames == ["目录", "导师帮带档案", "导师职责清单"]
+    assert len(wb["导师帮带档案"].row_breaks.brk) == 4  # four growth files, no village covers
+
+
+def test_papers_for_the_whole_city_stay_printable(yinchuan, tmp_path, monkeypatch):
+    """600 mentees and every used mentor: each on its own page, every sheet set up to print and
+    under Excel's 1026 manual page breaks (checked in memory; saving is tested above)."""
+    _, problem, result = yinchuan
+    books = []
+    monkeypatch.setattr(papers_mod, "save_atomic", lambda wb, path: books.append(wb) or path)
+    write_papers(result, problem, tmp_path / "银川.xlsx")
+    (wb,) = books
+    breaks = sum(len(ws.row_breaks.brk) for ws in wb)
+    assert all(len(ws.row_breaks.brk) <= 1026 for ws in wb)
+    assert all(ws.print_title_rows and ws.page_setup.fitToWidth == 1 for ws in wb)
+    townships = problem.mentees.groupby("county")["township"].nunique().sum()
+    assert len(wb.sheetnames) == townships + 2
+    villages = problem.mentees.groupby(["county", "township"], dropna=False)["village"].apply(
+        lambda v: v.nunique() + int(v.isna().any())).sum()
+    used = result.pairs["mentor_id"].nunique()
+    assert breaks == len(problem.mentees) + villages + used - 1
+
+
+# ---------------------------------------------------------------------------- plots
+@pytest.fixture
+def no_glyph_warnings():
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    family = list(matplotlib.rcParams["font.family"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield plt
+    plt.close("all")
+    assert list(matplotlib.rcParams["font.family"]) == family  # global settings untouched
+
+
+def test_chinese_font_comes_from_pip():
+    pytest.importorskip("matplotlib")
+    from banghdai.report.plots import chinese_font
+
+    assert chinese_font() is not None, "pip install noto-cjk-sans-otc (the plot extra)"
+
+
+def test_plots_render_chinese_without_missing_glyphs(yinchuan, no_glyph_warnings):
+    from banghdai.report import plots
+
+    plt = no_glyph_warnings
+    _, problem, result = yinchuan
+    for draw in (plots.plot_map, plots.plot_load, plots.plot_distance, plots.plot_coverage):
+        fig = draw(result, problem)
+        assert isinstance(fig, plt.Figure)
+        assert fig.axes[0].get_title()
+        fig.savefig(io.BytesIO(), format="png", dpi=50)  # drawn outside the functions
+    fig = plots.plot_map(result, problem)
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert {"兴庆区", "导师", "帮带对象", "未匹配对象"} <= set(texts)
+    fig = plots.plot_coverage(result, problem, lang="en", by="county")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "兴庆区"
+    fig.savefig(io.BytesIO(), format="png", dpi=50)
+
+
+def test_plots_draw_into_given_axes(yinchuan, no_glyph_warnings):
+    from banghdai.report import plots
+
+    plt = no_glyph_warnings
+    _, problem, result = yinchuan
+    fig, axes = plt.subplots(1, 2)  # made before any Chinese font is set
+    assert plots.plot_load(result, problem, ax=axes[0]) is fig
+    assert plots.plot_distance(result, problem, ax=axes[1]) is fig
+    fig.savefig(io.BytesIO(), format="png", dpi=50)
+    load = result.pairs.groupby("mentor_id").size()
+    heights = [p.get_height() for p in axes[0].patches]
+    assert sum(heights) == len(problem.mentors)
+    assert len(heights) == 2 * (int(load.max()) + 1)  # below / at capacity per load
+    assert np.isclose(axes[1].lines[0].get_xdata()[0], result.pairs["distance_km"].mean())
+
+
+def test_plot_map_needs_coordinates(no_glyph_warnings):
+    from banghdai.report import plots
+
+    problem = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    with pytest.raises(bd.InputError, match="lat"):
+        plots.plot_map(problem.solve(), problem)
+    with pytest.raises(bd.InputError, match="distance"):
+        plots.plot_distance(problem.solve(), problem)
