@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
+from banghdai.checks.certificate import check_certificate
 from banghdai.solvers import netflow
 
 
@@ -72,7 +73,7 @@ def main() -> None:
         print(f"  level {k}: {free:6d} free arcs  min-cost flow {o.flow_seconds * 1e3:7.1f} ms"
               f"  potentials {o.potential_seconds * 1e3:7.1f} ms")
     start = time.perf_counter()
-    problems = netflow.check_certificate(net, levels, flow, outcomes)
+    problems = check_certificate(net, levels, flow, outcomes)
     print(f"certificate check: {'OK' if not problems else problems} "
           f"in {(time.perf_counter() - start) * 1e3:.1f} ms")
     # the potential routines on each level's residual graph (private helpers): the default

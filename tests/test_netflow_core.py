@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 from scipy.sparse import csgraph, csr_array
 
+from banghdai.checks.certificate import check_certificate
 from banghdai.solvers import netflow
-from banghdai.solvers.netflow import Network, check_certificate, solve_lexicographic
+from banghdai.solvers.netflow import Network, solve_lexicographic
 
 SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -87,7 +87,7 @@ def test_flow_and_cpsat_agree(seed, shape, rule_mask, unmatched, min_load):
 def test_auto_picks_flow_for_pure_problems():
     p = build(1, "N:M", [1, 0, 1, 0, 1], "allow", False)
     assert p.solve().backend == "flow"
-    assert available_backends() == ["flow", "stable", "cpsat"]
+    assert available_backends() == ["flow", "stable", "network", "cpsat"]
 
 
 def test_infeasible_is_proven_by_both_backends():

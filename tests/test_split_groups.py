@@ -84,7 +84,7 @@ def test_distinct_types_and_levels_split_by_county(levels):
 
 
 def test_auto_splits_group_rules_for_cpsat():
-    r = problem(2).solve(time_limit=30)
+    r = problem(2).solve(time_limit=30, backend="cpsat")
     assert r.backend == "cpsat" and r.info["split"] and r.info["components"] == 3
 
 

@@ -25,6 +25,7 @@ from .apps.teams import TeamResult as TeamResult
 from .apps.teams import Teams as Teams
 from .apps.teams import form_teams as form_teams
 from .apps.teams import validate_teams as validate_teams
+from .checks.certificate import verify_certificate as verify_certificate
 from .checks.validate import Validation as Validation
 from .checks.validate import blocking_pairs as blocking_pairs
 from .checks.validate import validate as validate
@@ -43,10 +44,10 @@ from .data.readers import read_roster as read_roster
 from .data.readers import read_table as read_table
 from .data.samples import load_sample as load_sample
 from .data.samples import sample_names as sample_names
-from .explain.core import Explanation as Explanation
-from .explain.core import check as check
-from .explain.core import explain as explain
-from .explain.core import explain_pairs as explain_pairs
+from .explain import Explanation as Explanation
+from .explain import check as check
+from .explain import explain as explain
+from .explain import explain_pairs as explain_pairs
 from .model.groups import DistinctTypes as DistinctTypes
 from .model.groups import Load as Load
 from .model.groups import Quota as Quota
@@ -149,6 +150,7 @@ __all__ = [
     "solve",
     "validate",
     "validate_teams",
+    "verify_certificate",
     "write_rules",
     "year2_scenario",
 ]

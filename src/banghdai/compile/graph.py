@@ -877,7 +877,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
 
     edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written
-    groups = [CompiledStable(g[1].label(), g[1], *preference_orders(edge_info, m, e))
+    if any(isinstance(g, tuple) for g in groups):  # needs both ranks (checked now, built lazily)
+        preference_orders(edge_info.iloc[:0], m[:0], e[:0])
+    groups = [CompiledStable(g[1].label(), g[1], source=(edge_info, m, e))
               if isinstance(g, tuple) else g for g in groups]
     funnel_df = pd.DataFrame({"mentee_id": mentees.ids, **funnel})
     return Compiled(

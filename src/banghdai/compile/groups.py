@@ -144,18 +144,32 @@ class CompiledStable:
 
     label: str
     spec: Stable
-    mentee_order: np.ndarray  # strict preference order of the edges per mentee
-    mentor_order: np.ndarray
+    mentee_order: np.ndarray | None = None  # strict preference order of the edges per mentee
+    mentor_order: np.ndarray | None = None
     couples_components: bool = False
+    #: (edge_info, edge_mentor, edge_mentee) to build the orders from when first needed:
+    #: only CP-SAT's stability constraints use them, not the stable backend
+    source: tuple | None = None
+
+    def orders(self) -> tuple[np.ndarray, np.ndarray]:
+        """(mentee order, mentor order) of the edges, computed once on first use."""
+        if self.mentee_order is None:
+            info, m, e = self.source  # type: ignore[misc]
+            a, b = preference_orders(info, m, e)
+            object.__setattr__(self, "mentee_order", a)
+            object.__setattr__(self, "mentor_order", b)
+            object.__setattr__(self, "source", None)
+        return self.mentee_order, self.mentor_order  # type: ignore[return-value]
 
     def parts(self, compiled: Compiled) -> list[Part]:
         """One named part: every pair's no-blocking constraint."""
 
         def add(model, x, enforce):
             n = compiled.n_edges
-            better_e = _prefix_before(model, x, self.mentee_order, compiled.edge_mentee,
+            mentee_order, mentor_order = self.orders()
+            better_e = _prefix_before(model, x, mentee_order, compiled.edge_mentee,
                                       compiled.demand)
-            better_m = _prefix_before(model, x, self.mentor_order, compiled.edge_mentor,
+            better_m = _prefix_before(model, x, mentor_order, compiled.edge_mentor,
                                       compiled.cap_hi)
             for j in range(n):
                 d = int(compiled.demand[compiled.edge_mentee[j]])

@@ -97,8 +97,9 @@ def _sub_group(rule, local_edge: np.ndarray, local_node: dict[str, np.ndarray]):
     if isinstance(rule, CompiledStable):
         def sub(order: np.ndarray) -> np.ndarray:
             return local_edge[order[local_edge[order] >= 0]]
-        return replace(rule, mentee_order=sub(rule.mentee_order),
-                       mentor_order=sub(rule.mentor_order))
+        mentee_order, mentor_order = rule.orders()
+        return replace(rule, mentee_order=sub(mentee_order), mentor_order=sub(mentor_order),
+                       source=None)
     if isinstance(rule, CompiledQuota):
         nodes_of = local_node[rule.spec.side]
         keep = [i for i, edges in enumerate(rule.edge_sets)

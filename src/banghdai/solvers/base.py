@@ -9,6 +9,7 @@ Example
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -38,6 +39,23 @@ class SolveParams:
     extra: Mapping[str, Any] = field(default_factory=dict)
     hint: np.ndarray | None = None
     warm_start: bool = True
+    #: wall-clock time (``time.time()``) by which the whole call must end: set by
+    #: :func:`banghdai.solve` so that ``time_limit`` also covers compiling and building
+    deadline: float | None = None
+
+    def remaining(self) -> float | None:
+        """Seconds left: up to the deadline when there is one, else ``time_limit``."""
+        if self.deadline is None:
+            return self.time_limit
+        left = self.deadline - time.time()
+        if self.time_limit is not None:
+            left = min(left, self.time_limit)
+        return max(left, 0.0)
+
+    def deadline_perf(self) -> float | None:
+        """The deadline on the ``time.perf_counter()`` clock (None: no limit)."""
+        left = self.remaining()
+        return None if left is None else time.perf_counter() + left
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ Example
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -54,8 +56,9 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
     p = solver.parameters
     merged: dict[str, Any] = dict(DEFAULT_PARAMS)
     merged.update(params.extra)
-    if params.time_limit is not None:
-        p.max_time_in_seconds = float(params.time_limit)
+    left = params.remaining()
+    if left is not None:
+        p.max_time_in_seconds = max(float(left), 0.01)
     p.random_seed = int(params.seed)
     workers = params.workers if params.workers is not None else 2
     p.num_workers = int(workers)
@@ -83,6 +86,27 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
 
 
 _LOG = logging.getLogger(__name__)
+
+
+def _solve_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+    """``solver.solve(model)``; Ctrl-C (SIGINT) stops the search and keeps the best found.
+
+    Returns the status code and whether the search was interrupted.
+    """
+    stopped = [False]
+    if threading.current_thread() is not threading.main_thread():
+        return solver.solve(model), False
+
+    def on_interrupt(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+        stopped[0] = True
+        solver.stop_search()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        code = solver.solve(model)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    return code, stopped[0]
 
 
 def _unit_relaxation_valid(compiled: Compiled) -> bool:
@@ -199,7 +223,7 @@ class CpSatBackend:
         solver = cp_model.CpSolver()
         apply_params(solver, params)
         build_seconds = time.perf_counter() - start
-        code = solver.solve(model)
+        code, stopped = _solve_interruptible(solver, model)
         if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model builder
             raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
         status = _STATUS[code]
@@ -226,6 +250,7 @@ class CpSatBackend:
                 "branches": solver.num_branches,
                 "relaxation_bound": relaxation,
                 "response": solver.response_stats(),
+                "interrupted": stopped,
             },
         )
 
@@ -263,10 +288,11 @@ class CpSatBackend:
         FEASIBLE (time out) is fixed at the value found, and the whole result
         is then FEASIBLE; INFEASIBLE or UNKNOWN at any level ends the solve.
         """
-        deadline = None if params.time_limit is None else start + params.time_limit
+        deadline = params.deadline_perf()
         rows: list[dict] = []
         chosen = None
         status = Status.OPTIMAL
+        interrupted = False
         raw_obj = raw_bound = None
         for i, level in enumerate(compiled.levels):
             expr = level.expression(model, x, compiled)
@@ -294,7 +320,7 @@ class CpSatBackend:
             solver = cp_model.CpSolver()
             apply_params(solver, replace(params, time_limit=share))
             t0 = time.perf_counter()
-            code = solver.solve(model)
+            code, stopped = _solve_interruptible(solver, model)
             model.proto.objective.domain.clear()
             level_status = _STATUS[code]
             seconds = time.perf_counter() - t0
@@ -317,7 +343,31 @@ class CpSatBackend:
                     "value": level.sign * value / level.scale,
                     "bound": level.sign * best / level.scale, "seconds": seconds,
                 })
+                if stopped:  # Ctrl-C: keep this pairing, solve no further level
+                    interrupted = True
+                    if i + 1 < len(compiled.levels):
+                        status = Status.FEASIBLE
+                        for lv in compiled.levels[i + 1:]:
+                            rows.append({"level": len(rows) + 1, "name": lv.name,
+                                         "status": "NOT_SOLVED",
+                                         "value": (lv.sign * float(lv.coeff[chosen].sum())
+                                                   / lv.scale if lv.kind == "linear" else None),
+                                         "bound": None, "seconds": 0.0})
+                    break
                 continue
+            if level_status is Status.UNKNOWN and chosen is not None:
+                # out of time at this level: the previous level's pairing stands (FEASIBLE),
+                # and the levels from here on are reported as not proven
+                status = Status.FEASIBLE
+                for k in range(i, len(compiled.levels)):
+                    lv = compiled.levels[k]
+                    value = (lv.sign * float(lv.coeff[chosen].sum()) / lv.scale
+                             if lv.kind == "linear" else None)
+                    rows.append({"level": len(rows) + 1, "name": lv.name,
+                                 "status": "UNKNOWN" if k == i else "NOT_SOLVED",
+                                 "value": value, "bound": None,
+                                 "seconds": seconds if k == i else 0.0})
+                break
             rows.append({"level": len(rows) + 1, "name": level.name,
                          "status": level_status.value, "value": None, "bound": None,
                          "seconds": seconds})
@@ -326,4 +376,5 @@ class CpSatBackend:
                          if level_status is Status.UNKNOWN else None)
             break
         return RawSolution(status, chosen, raw_obj, raw_bound, time.perf_counter() - start,
-                           {"levels": rows, "solver_seconds": sum(r["seconds"] for r in rows)})
+                           {"levels": rows, "solver_seconds": sum(r["seconds"] for r in rows),
+                            "interrupted": interrupted})

@@ -35,7 +35,7 @@ down the forest of best arcs by pointer jumping, so deep negative paths cost a f
 not one round per arc.  (scipy's ``csgraph.bellman_ford`` always sweeps every node: 10-40x
 slower on 28k arcs, 105 s instead of 0.2 s on 1.1M arcs.)
 
-:func:`check_certificate` re-verifies a result with numpy alone (no solver): bounds,
+:func:`banghdai.checks.certificate.check_certificate` re-verifies a result with numpy alone (no solver): bounds,
 conservation, complementary slackness level by level, the chain of faces and every value.
 """
 
@@ -48,11 +48,12 @@ from typing import NamedTuple
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from ..core.integers import FLOW_LIMIT, int_array, node_balance
+
 __all__ = [
     "LevelOutcome",
     "LexicographicResult",
     "Network",
-    "check_certificate",
     "solve_lexicographic",
 ]
 
@@ -61,33 +62,8 @@ __all__ = [
 _ORTOOLS_COST_LIMIT = 2**61
 #: ``sum |cost| * max(|lower|, |upper|)`` must stay below this so every value fits int64.
 _VALUE_LIMIT = 2**62
-#: bound on ``sum max(|lower|, |upper|) + sum |supply|`` (OR-Tools sums capacities).
-_FLOW_LIMIT = 2**62
 #: the checker refuses larger costs / potentials (keeps its int64 reduced costs exact).
 _CHECK_LIMIT = 2**60
-
-
-def _int_array(name: str, values, shape: tuple[int, ...] | None = None) -> np.ndarray:
-    """``values`` as a fresh int64 array; ValueError when not integral or of a wrong shape."""
-    a = np.asarray(values)
-    if a.dtype.kind == "f":
-        if not np.isfinite(a).all() or (a != np.round(a)).any():
-            raise ValueError(f"{name} must hold integers")
-        if a.size and np.abs(a).max() >= 2.0**63:
-            raise ValueError(f"{name} does not fit in int64")
-    elif a.dtype.kind == "u":
-        if a.size and int(a.max()) > np.iinfo(np.int64).max:
-            raise ValueError(f"{name} does not fit in int64")
-    elif a.dtype.kind not in "ib" and not (a.dtype == object and a.size == 0):
-        raise ValueError(f"{name} must hold integers, got dtype {a.dtype}")
-    a = np.array(a, dtype=np.int64, copy=True)
-    if a.ndim != 1 and a.size == 0:
-        a = a.reshape(0)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {a.shape}")
-    if shape is not None and a.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {a.shape}")
-    return a
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,15 +92,15 @@ class Network:
         n = int(self.n_nodes)
         if n < 0:
             raise ValueError("n_nodes must be non-negative")
-        tail = _int_array("tail", self.tail)
+        tail = int_array("tail", self.tail)
         m = (tail.size,)
         arrays = {
             "n_nodes": n,
             "tail": tail,
-            "head": _int_array("head", self.head, m),
-            "lower": _int_array("lower", self.lower, m),
-            "upper": _int_array("upper", self.upper, m),
-            "supply": _int_array("supply", self.supply, (n,)),
+            "head": int_array("head", self.head, m),
+            "lower": int_array("lower", self.lower, m),
+            "upper": int_array("upper", self.upper, m),
+            "supply": int_array("supply", self.supply, (n,)),
         }
         for name in ("tail", "head"):
             ends = arrays[name]
@@ -178,18 +154,10 @@ class LexicographicResult(NamedTuple):
     status: str
 
 
-def _node_balance(n: int, tail: np.ndarray, head: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Exact ``out(v) - in(v)`` of the arc values ``x`` (int64)."""
-    balance = np.zeros(n, dtype=np.int64)
-    np.add.at(balance, tail, x)
-    np.subtract.at(balance, head, x)
-    return balance
-
-
 def _check_ranges(net: Network, costs: list[np.ndarray]) -> None:
     """Raise ValueError when flows, costs or values could overflow int64 or OR-Tools."""
     reach = np.maximum(np.abs(net.lower.astype(np.float64)), np.abs(net.upper.astype(np.float64)))
-    if reach.sum() + np.abs(net.supply.astype(np.float64)).sum() >= _FLOW_LIMIT:
+    if reach.sum() + np.abs(net.supply.astype(np.float64)).sum() >= FLOW_LIMIT:
         raise ValueError("arc bounds / supplies too large: their magnitudes must sum below 2**62")
     for k, c in enumerate(costs):
         if not c.size:
@@ -210,7 +178,7 @@ def _solve_face(net: Network, lower: np.ndarray, upper: np.ndarray,
     """A min-cost flow within ``[lower, upper]`` (None when none exists)."""
     free = np.flatnonzero(lower < upper)
     n = net.n_nodes
-    supply = net.supply - _node_balance(n, net.tail, net.head, lower)  # shift lower bounds out
+    supply = net.supply - node_balance(n, net.tail, net.head, lower)  # shift lower bounds out
     if n == 0:
         return lower.copy()
     smcf = min_cost_flow.SimpleMinCostFlow()
@@ -344,11 +312,12 @@ def solve_lexicographic(net: Network, level_costs, *,
     >>> flow, outcomes, status = solve_lexicographic(net, [[1, 1, 0, 0], [0, 0, 5, 2]])
     >>> status, flow.tolist(), [o.value for o in outcomes]
     ('OPTIMAL', [0, 1, 0, 1], [1, 2])
+    >>> from banghdai.checks.certificate import check_certificate
     >>> check_certificate(net, [[1, 1, 0, 0], [0, 0, 5, 2]], flow, outcomes)
     []
     """
     m = net.n_arcs
-    costs = [_int_array(f"level_costs[{k}]", c, (m,)) for k, c in enumerate(level_costs)]
+    costs = [int_array(f"level_costs[{k}]", c, (m,)) for k, c in enumerate(level_costs)]
     _check_ranges(net, costs)
     lower, upper = net.lower.copy(), net.upper.copy()
     if (lower > upper).any() or int(net.supply.sum()) != 0:
@@ -381,88 +350,3 @@ def solve_lexicographic(net: Network, level_costs, *,
         rc = cost - pi[net.tail] + pi[net.head]
         lower, upper = np.where(rc < 0, upper, lower), np.where(rc > 0, lower, upper)
     return LexicographicResult(flow, outcomes, "OPTIMAL")
-
-
-def _arc_list(idx: np.ndarray, limit: int = 5) -> str:
-    shown = ", ".join(str(int(i)) for i in idx[:limit])
-    return shown + (", ..." if idx.size > limit else "")
-
-
-def check_certificate(net: Network, level_costs, flow, outcomes, *,
-                      complete: bool = True) -> list[str]:
-    """Verify a lexicographic flow and its certificates without any solver (empty list: valid).
-
-    Checks that ``flow`` is integral, meets the supplies, and, level by level: lies in the
-    level's face; the face is the network's bounds (level 0) or the previous face with every
-    arc of nonzero reduced cost fixed; the potentials satisfy complementary slackness on
-    the face (``rc = cost - pi[tail] + pi[head]``; ``rc > 0`` needs the lower bound, ``rc < 0``
-    the upper one); and ``value == cost @ flow``.  Together these prove the flow
-    lexicographically optimal for the levels in ``outcomes``.  ``complete=False`` accepts
-    fewer outcomes than levels (a ``"TIMEOUT"`` result).
-
-    >>> net = Network(3, tail=[0, 0, 1], head=[1, 2, 2], lower=[0, 0, 0],
-    ...               upper=[2, 2, 2], supply=[2, 0, -2])
-    >>> flow, outcomes, _ = solve_lexicographic(net, [[1, 3, 1]])
-    >>> flow.tolist(), check_certificate(net, [[1, 3, 1]], flow, outcomes)
-    ([2, 0, 2], [])
-    >>> for problem in check_certificate(net, [[1, 3, 1]], [1, 1, 1], outcomes):
-    ...     print(problem)
-    level 0: 1 arc(s) with positive reduced cost are above the face lower bound: 1
-    level 0: value 4 claimed but cost @ flow is 5
-    """
-    m, n = net.n_arcs, net.n_nodes
-    try:
-        costs = [_int_array(f"level_costs[{k}]", c, (m,)) for k, c in enumerate(level_costs)]
-        x = _int_array("flow", flow, (m,))
-    except ValueError as err:
-        return [str(err)]
-    problems: list[str] = []
-    if len(outcomes) > len(costs):
-        problems.append(f"{len(outcomes)} outcomes for {len(costs)} levels")
-    elif complete and len(outcomes) < len(costs):
-        problems.append(f"only {len(outcomes)} of {len(costs)} levels are certified")
-    if float(np.abs(x.astype(np.float64)).sum()) < _FLOW_LIMIT:
-        balance = _node_balance(n, net.tail, net.head, x)
-    else:  # exact Python integers rather than wrapping int64 sums
-        balance = np.zeros(n, dtype=object)
-        np.add.at(balance, net.tail, x.astype(object))
-        np.subtract.at(balance, net.head, x.astype(object))
-    off = np.flatnonzero(balance != net.supply)
-    if off.size:
-        problems.append(f"conservation fails at {off.size} node(s): {_arc_list(off)}")
-    lower, upper = net.lower, net.upper  # the face level k must have been solved on
-    for k, (cost, out) in enumerate(zip(costs, outcomes, strict=False)):
-        try:
-            face_lo = _int_array(f"level {k} face_lower", out.face_lower, (m,))
-            face_hi = _int_array(f"level {k} face_upper", out.face_upper, (m,))
-            pi = _int_array(f"level {k} potentials", out.potentials, (n,))
-        except ValueError as err:
-            problems.append(str(err))
-            break
-        what = "the network's bounds" if k == 0 else f"level {k - 1}'s face with nonzero-rc arcs fixed"
-        differ = np.flatnonzero((face_lo != lower) | (face_hi != upper))
-        if differ.size:
-            problems.append(f"level {k}: face differs from {what} on {differ.size} arc(s): "
-                            f"{_arc_list(differ)}")
-        outside = np.flatnonzero((x < face_lo) | (x > face_hi))
-        if outside.size:
-            problems.append(f"level {k}: flow leaves the face on {outside.size} arc(s): "
-                            f"{_arc_list(outside)}")
-        if (cost.size and np.abs(cost).max() >= _CHECK_LIMIT) or (
-                pi.size and np.abs(pi).max() >= _CHECK_LIMIT):
-            problems.append(f"level {k}: costs or potentials reach 2**60; cannot check exactly")
-            break
-        rc = cost - pi[net.tail] + pi[net.head]
-        high = np.flatnonzero((rc > 0) & (x != face_lo))
-        if high.size:
-            problems.append(f"level {k}: {high.size} arc(s) with positive reduced cost are "
-                            f"above the face lower bound: {_arc_list(high)}")
-        low = np.flatnonzero((rc < 0) & (x != face_hi))
-        if low.size:
-            problems.append(f"level {k}: {low.size} arc(s) with negative reduced cost are "
-                            f"below the face upper bound: {_arc_list(low)}")
-        value = int(np.dot(cost.astype(object), x.astype(object))) if m else 0
-        if out.value != value:
-            problems.append(f"level {k}: value {out.value} claimed but cost @ flow is {value}")
-        lower, upper = np.where(rc < 0, face_hi, face_lo), np.where(rc > 0, face_lo, face_hi)
-    return problems

@@ -19,6 +19,13 @@ def _solve_one(backend: str, sub: Compiled, params: SolveParams) -> RawSolution:
     return BACKENDS[backend].solve(sub, params)
 
 
+def _empty_ok(sub: Compiled) -> bool:
+    """Is pairing nobody a valid pairing of this component (nothing forced)?"""
+    return (not sub.must_match and not sub.cap_lo.any() and not sub.edge_fixed.any()
+            and not any(getattr(g, "lo", None) and any(x for x in g.lo if x)
+                        for g in sub.group_rules))
+
+
 def solve_split(
     compiled: Compiled,
     backend: str,
@@ -28,66 +35,114 @@ def solve_split(
 ) -> RawSolution:
     """Solve each component (in-process, or on ``executor``) and merge the answers.
 
-    In-process, each component gets a share of ``time_limit`` proportional to
-    its number of candidate pairs (at least 0.5 s); on an executor, where
-    components run side by side, each gets the whole limit.
+    In-process, each component gets a share of the time left proportional to its
+    number of candidate pairs (at least 0.5 s, never past the deadline); on an
+    executor, where components run side by side, each gets all the time left.
+    Nothing found is thrown away: a component that runs out of time keeps its best
+    pairing (FEASIBLE), finished components are kept, and one with no pairing yet
+    counts as pairing nobody when that is allowed there (else the result is UNKNOWN).
     """
     start = time.perf_counter()
-    total = max(compiled.n_edges, 1)
     subs = [subproblem(compiled, edges) for edges in parts]
+    remaining_edges = max(compiled.n_edges, 1)
 
     def params_for(edges: np.ndarray) -> SolveParams:
-        if params.time_limit is None or executor is not None:
+        left = params.remaining()
+        if left is None or executor is not None:
             return params
-        share = max(params.time_limit * edges.size / total, 0.5)
+        share = min(max(left * edges.size / remaining_edges, 0.5), left)
         return replace(params, time_limit=share)
 
+    raws: list[RawSolution | None] = [None] * len(parts)
+    interrupted = False
     if executor is None:
-        raws = [_solve_one(backend, sub, params_for(edges)) for sub, edges in zip(subs, parts,
-                                                                                 strict=True)]
+        for k, (sub, edges) in enumerate(zip(subs, parts, strict=True)):
+            if interrupted:
+                break
+            try:
+                raws[k] = _solve_one(backend, sub, params_for(edges))
+            except KeyboardInterrupt:
+                interrupted = True
+                break
+            remaining_edges = max(remaining_edges - int(edges.size), 1)
+            interrupted = bool(raws[k].info.get("interrupted"))
     else:
         futures = [executor.submit(_solve_one, backend, sub, params_for(edges))
                    for sub, edges in zip(subs, parts, strict=True)]
-        raws = [f.result() for f in futures]
+        try:
+            for k, f in enumerate(futures):
+                raws[k] = f.result()
+        except KeyboardInterrupt:
+            interrupted = True
+            for f in futures:
+                f.cancel()
 
-    statuses = [r.status for r in raws]
-    info = {"components": len(parts), "component_edges": [int(p.size) for p in parts],
-            "component_status": [s.value for s in statuses],
-            "component_seconds": [round(r.seconds, 4) for r in raws]}
-    for bad in (Status.INFEASIBLE, Status.UNKNOWN):
-        if bad in statuses:
-            i = statuses.index(bad)
-            info["reason"] = raws[i].info.get("reason", f"component {i} ended {bad.value}")
-            bounds = [r.bound for r in raws]
-            bound = sum(bounds) if bad is Status.UNKNOWN and None not in bounds else None
-            return RawSolution(bad, None, None, bound, time.perf_counter() - start, info)
+    statuses = [r.status if r is not None else Status.UNKNOWN for r in raws]
+    info: dict = {"components": len(parts), "component_edges": [int(p.size) for p in parts],
+                  "component_status": [s.value for s in statuses],
+                  "component_seconds": [round(r.seconds, 4) if r is not None else None
+                                        for r in raws]}
+    if interrupted:
+        info["interrupted"] = True
+    if Status.INFEASIBLE in statuses:
+        i = statuses.index(Status.INFEASIBLE)
+        info["reason"] = raws[i].info.get("reason", f"component {i} ended INFEASIBLE")
+        return RawSolution(Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
+                           info)
     chosen = np.zeros(compiled.n_edges, dtype=bool)
-    for raw, edges in zip(raws, parts, strict=True):
-        chosen[edges[raw.chosen]] = True
-    status = Status.FEASIBLE if Status.FEASIBLE in statuses else Status.OPTIMAL
-    objective = sum(int(r.objective) for r in raws)
-    bound = sum(int(r.bound) for r in raws) if all(r.bound is not None for r in raws) else None
+    missing = []
+    for k, (raw, edges) in enumerate(zip(raws, parts, strict=True)):
+        if raw is not None and raw.chosen is not None and raw.status.has_solution:
+            chosen[edges[raw.chosen]] = True
+        else:
+            missing.append(k)
+    forced = [k for k in missing if not _empty_ok(subs[k])]
+    if forced:  # a component with no pairing where pairing nobody is not allowed
+        info["reason"] = f"component {forced[0]} found no pairing in time"
+        info["partial_pairs"] = int(chosen.sum())
+        bounds = [r.bound if r is not None else None for r in raws]
+        bound = sum(bounds) if None not in bounds else None
+        return RawSolution(Status.UNKNOWN, None, None, bound, time.perf_counter() - start, info)
+    if missing:
+        info["components_without_pairing"] = missing
+    proven = all(s is Status.OPTIMAL for s in statuses)
+    status = Status.OPTIMAL if proven else Status.FEASIBLE
+    objective = int(((compiled.edge_value + compiled.slot_penalty) * chosen).sum())
+    bounds = [r.bound if r is not None else None for r in raws]
+    bound = sum(int(b) for b in bounds) if None not in bounds else None
     if compiled.levels:
-        info["levels"] = _merge_levels([r.info["levels"] for r in raws])
+        info["levels"] = _merge_levels([r.info["levels"] if r is not None else None
+                                        for r in raws], compiled, chosen)
     return RawSolution(status, chosen, objective, bound, time.perf_counter() - start, info)
 
 
-def _merge_levels(per_part: list[list[dict]]) -> list[dict]:
+def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
+                  chosen: np.ndarray) -> list[dict]:
     """Lexicographic levels of independent components: values and bounds add up.
 
     Each component was optimised level by level on its own; as the levels
     are sums over pairs, the whole problem's optimum of each level is the sum
     of the components' (and a bound is a sum of bounds). A level is OPTIMAL
-    only if it is in every component.
+    only if it is in every component; its value is recomputed from the pairs.
     """
     out = []
-    for rows in zip(*per_part, strict=True):
-        statuses = {r["status"] for r in rows}
+    for i, level in enumerate(compiled.levels):
+        rows = [rows_[i] if rows_ is not None and i < len(rows_) else None
+                for rows_ in per_part]
+        statuses = {r["status"] if r is not None else "UNKNOWN" for r in rows}
+        value = None
+        if level.kind == "linear" and level.coeff is not None:
+            value = level.sign * float(level.coeff[chosen].sum()) / level.scale
+        elif all(r is not None and r["value"] is not None for r in rows):
+            value = sum(r["value"] for r in rows)
+        bounds = [r["bound"] if r is not None else None for r in rows]
         out.append({
-            "level": rows[0]["level"], "name": rows[0]["name"],
+            "level": i + 1, "name": level.name,
             "status": Status.OPTIMAL.value if statuses == {Status.OPTIMAL.value}
             else Status.FEASIBLE.value,
-            "value": sum(r["value"] for r in rows), "bound": sum(r["bound"] for r in rows),
-            "seconds": sum(r["seconds"] for r in rows),
+            "value": value,
+            "bound": sum(bounds) if None not in bounds else None,
+            "seconds": sum(r["seconds"] for r in rows if r is not None),
+            "certified": all(r is not None and r.get("certified", False) for r in rows),
         })
     return out

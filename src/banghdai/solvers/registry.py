@@ -13,13 +13,15 @@ from ..core.errors import InputError
 from .base import Backend, RawSolution, SolveParams
 from .cpsat import CpSatBackend
 from .flow import FlowBackend
+from .network import NetworkBackend
 from .stable import StableBackend
 
 BACKENDS: dict[str, Backend] = {
-    "flow": FlowBackend(), "stable": StableBackend(), "cpsat": CpSatBackend(),
+    "flow": FlowBackend(), "stable": StableBackend(), "network": NetworkBackend(),
+    "cpsat": CpSatBackend(),
 }
 #: Order in which ``backend="auto"`` tries backends (fastest exact first).
-AUTO_ORDER: tuple[str, ...] = ("flow", "stable", "cpsat")
+AUTO_ORDER: tuple[str, ...] = ("flow", "stable", "network", "cpsat")
 
 
 def available_backends() -> list[str]:

@@ -109,11 +109,12 @@ def solve(
         raise InputError(f"workers must be a positive integer, got {workers!r}", column="workers")
     check_lang(lang)
     start = time.perf_counter()
+    deadline = None if time_limit is None else time.time() + float(time_limit)
     compiled = problem.compile(scale=scale)
     compile_seconds = time.perf_counter() - start
     name = choose_backend(compiled, backend)
     sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
-                     extra=dict(params or {}))
+                     extra=dict(params or {}), deadline=deadline)
     if split not in ("auto", True, False):
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])

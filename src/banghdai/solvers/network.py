@@ -1,0 +1,307 @@
+"""The network engine: group rules and lexicographic levels as min-cost flows, certified.
+
+Most of what planners ask for is still a network flow (DESIGN.md, "CP-SAT notes"):
+
+* a mentee's mentors of distinct types (三型, :class:`~banghdai.DistinctTypes` per mentee)
+  — each pair enters the mentee through a node ``(mentee, type)`` of capacity 1; per mentor
+  the mirror, through ``(mentor, type)``; a one-per-role :class:`~banghdai.RoleTemplate`
+  is the same thing with roles;
+* :class:`~banghdai.Quota` on *pairs* whose groups form a laminar family on each side —
+  a tree of group nodes between the source and the mentors (or the mentees and the sink),
+  each entered through an arc bounded by the group's min and max;
+* fixed pairs (lower bound 1), minimum loads (lower bounds), unit loads;
+* every linear level (coverage, coverage by priority, scores, pair scores), solved
+  lexicographically by optimal-face restriction (:mod:`banghdai.solvers.netflow`).
+
+Each level comes with node potentials: a certificate that
+:func:`banghdai.checks.certificate.verify_certificate` re-checks from the returned pairs
+with numpy alone. Anything else (quotas on served mentees or used mentors, crossing quota
+families, weighted loads, stability, max-min over several mentors, balance) goes to CP-SAT.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["A", "B", "C"], "type": ["专家型", "专家型", "群众型"]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E"]})
+>>> p = bd.Problem(mentors, mentees, pairing=bd.ManyToOne(2)).require(bd.DistinctTypes("type"))
+>>> r = p.solve()
+>>> r.backend, r.status.name, len(r.pairs)
+('network', 'OPTIMAL', 2)
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..compile.groups import AtMostOneGroups, CompiledQuota
+from ..core.status import Status
+from .base import RawSolution, SolveParams, trivially_infeasible
+from .netflow import Network, solve_lexicographic
+
+if TYPE_CHECKING:
+    from ..compile.graph import Compiled
+
+S, T = 0, 1
+
+
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """How one side's degree arcs hang under quota group nodes (a laminar family)."""
+
+    parent_of_node: np.ndarray  # per mentor (or mentee): -1 = the source (sink), else group
+    group_parent: np.ndarray  # per group: -1 = source (sink), else its parent group
+    group_lo: np.ndarray
+    group_hi: np.ndarray
+
+
+def _type_families(compiled: Compiled) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per edge: its (mentee, type) group id and its (mentor, type) group id (-1: none).
+
+    None when the at-most-one groups are not two families (one per side) of disjoint sets.
+    """
+    n = compiled.n_edges
+    per_e, per_m = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
+    next_e = next_m = 0
+    for rule in compiled.group_rules:
+        if not isinstance(rule, AtMostOneGroups):
+            continue
+        for g in rule.groups:
+            if g.size < 2:
+                continue
+            if np.all(compiled.edge_mentee[g] == compiled.edge_mentee[g[0]]):
+                if (per_e[g] >= 0).any():
+                    return None  # two families on the mentee side: not a network
+                per_e[g] = next_e
+                next_e += 1
+            elif np.all(compiled.edge_mentor[g] == compiled.edge_mentor[g[0]]):
+                if (per_m[g] >= 0).any():
+                    return None
+                per_m[g] = next_m
+                next_m += 1
+            else:  # pragma: no cover - groups always share an owner
+                return None
+    return per_e, per_m
+
+
+def _laminar(n_nodes: int, groups: list[tuple[np.ndarray, int | None, int | None]]
+             ) -> _Side | None:
+    """Tree of node groups (largest first); None when two groups cross."""
+    order = sorted(range(len(groups)), key=lambda i: -groups[i][0].size)
+    inner = np.full(n_nodes, -1, np.int64)
+    parent = np.full(len(groups), -1, np.int64)
+    lo = np.zeros(len(groups), np.int64)
+    hi = np.full(len(groups), -1, np.int64)
+    for i in order:
+        nodes, a, b = groups[i]
+        lo[i] = 0 if a is None else a
+        hi[i] = -1 if b is None else b
+        if nodes.size == 0:
+            continue  # an empty group: its arc carries nothing (a min > 0 is infeasible)
+        owners = np.unique(inner[nodes])
+        if owners.size != 1:
+            return None  # crosses an earlier (larger or equal) group
+        parent[i] = owners[0]
+        inner[nodes] = i
+    return _Side(inner, parent, lo, hi)
+
+
+def _quota_sides(compiled: Compiled) -> tuple[_Side, _Side] | None:
+    mentor_groups: list[tuple[np.ndarray, int | None, int | None]] = []
+    mentee_groups: list[tuple[np.ndarray, int | None, int | None]] = []
+    for rule in compiled.group_rules:
+        if not isinstance(rule, CompiledQuota):
+            continue
+        if rule.spec.count != "pairs":
+            return None
+        target = mentor_groups if rule.spec.side == "mentor" else mentee_groups
+        for nodes, a, b in zip(rule.node_sets, rule.lo, rule.hi, strict=True):
+            target.append((np.asarray(nodes, np.int64), a, b))
+    ms = _laminar(compiled.n_mentors, mentor_groups)
+    es = _laminar(compiled.n_mentees, mentee_groups)
+    if ms is None or es is None:
+        return None
+    return ms, es
+
+
+def network_supported(compiled: Compiled) -> bool:
+    """True when every rule of ``compiled`` is a network flow (see the module doc).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.solvers.network import network_supported
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> network_supported(p.require(bd.Quota("mentee_id", side="mentee", max=1)).compile())
+    True
+    """
+    for rule in compiled.group_rules:
+        if not isinstance(rule, AtMostOneGroups | CompiledQuota):
+            return False
+    if compiled.edge_load is not None and not bool(np.all(compiled.edge_load == 1)):
+        return False
+    if any(level.kind != "linear" for level in compiled.levels):
+        return False
+    return _type_families(compiled) is not None and _quota_sides(compiled) is not None
+
+
+def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
+    """The circulation whose integral flows are exactly the feasible pairings.
+
+    Arcs ``0 .. n_edges - 1`` are the candidate pairs, in edge order. Returns the network
+    and a layout dict (arc ranges, node ranges) for decoding and certificates.
+    """
+    fam = _type_families(compiled)
+    sides = _quota_sides(compiled)
+    assert fam is not None and sides is not None
+    per_e, per_m = fam
+    ms, es = sides
+    n_m, n_e, n_x = compiled.n_mentors, compiled.n_mentees, compiled.n_edges
+    m0 = 2
+    e0 = m0 + n_m
+    te0 = e0 + n_e
+    n_te = int(per_e.max(initial=-1)) + 1
+    tm0 = te0 + n_te
+    n_tm = int(per_m.max(initial=-1)) + 1
+    gm0 = tm0 + n_tm
+    n_gm = ms.group_parent.size
+    ge0 = gm0 + n_gm
+    n_ge = es.group_parent.size
+    n_nodes = ge0 + n_ge
+    big = int(max(compiled.cap_hi.sum(), compiled.demand.sum(), 1))
+    fixed = compiled.edge_fixed.astype(np.int64)
+
+    # node of each (mentee, type) / (mentor, type) group
+    te_owner = np.zeros(n_te, np.int64)
+    te_owner[per_e[per_e >= 0]] = compiled.edge_mentee[per_e >= 0]
+    tm_owner = np.zeros(n_tm, np.int64)
+    tm_owner[per_m[per_m >= 0]] = compiled.edge_mentor[per_m >= 0]
+    tail_edge = np.where(per_m >= 0, tm0 + per_m, m0 + compiled.edge_mentor)
+    head_edge = np.where(per_e >= 0, te0 + per_e, e0 + compiled.edge_mentee)
+
+    def up(parent: np.ndarray, base: int, root: int) -> np.ndarray:
+        return np.where(parent >= 0, base + parent, root)
+
+    cap_lo = compiled.cap_lo.astype(np.int64)
+    cap_hi = compiled.cap_hi.astype(np.int64)
+    dem = compiled.demand.astype(np.int64)
+    need_lo = dem if compiled.must_match else np.zeros(n_e, np.int64)
+    parts = [
+        # candidate pairs
+        (tail_edge, head_edge, fixed, np.ones(n_x, np.int64)),
+        # (mentee, type) -> mentee, (mentor, type) <- mentor: one pair each
+        (te0 + np.arange(n_te), e0 + te_owner, np.zeros(n_te, np.int64), np.ones(n_te, np.int64)),
+        (m0 + tm_owner, tm0 + np.arange(n_tm), np.zeros(n_tm, np.int64), np.ones(n_tm, np.int64)),
+        # source (or the mentor's innermost quota group) -> mentor: the capacity
+        (up(ms.parent_of_node, gm0, S), m0 + np.arange(n_m), cap_lo, cap_hi),
+        # quota groups of mentors, nested
+        (up(ms.group_parent, gm0, S), gm0 + np.arange(n_gm), ms.group_lo,
+         np.where(ms.group_hi >= 0, ms.group_hi, big)),
+        # mentee -> sink (or its innermost quota group): the mentors it needs
+        (e0 + np.arange(n_e), up(es.parent_of_node, ge0, T), need_lo, dem),
+        (ge0 + np.arange(n_ge), up(es.group_parent, ge0, T), es.group_lo,
+         np.where(es.group_hi >= 0, es.group_hi, big)),
+        # circulation
+        (np.array([T]), np.array([S]), np.array([0]), np.array([big])),
+    ]
+    tail = np.concatenate([p[0] for p in parts]).astype(np.int64)
+    head = np.concatenate([p[1] for p in parts]).astype(np.int64)
+    lower = np.concatenate([p[2] for p in parts]).astype(np.int64)
+    upper = np.concatenate([p[3] for p in parts]).astype(np.int64)
+    sizes = np.cumsum([0, *[p[0].size for p in parts]])
+    layout = {"n_edges": n_x, "demand_arcs": (int(sizes[5]), int(sizes[6])),
+              "n_nodes": n_nodes, "big": big}
+    net = Network(n_nodes, tail, head, lower, upper, np.zeros(n_nodes, np.int64))
+    return net, layout
+
+
+def level_costs(compiled: Compiled, n_arcs: int) -> tuple[list[np.ndarray], list[dict]]:
+    """Integer costs to minimise, one vector per level, and each level's reporting info."""
+    n = compiled.n_edges
+
+    def on_edges(values: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_arcs, np.int64)
+        out[:n] = -np.asarray(values, dtype=np.int64)
+        return out
+
+    if compiled.levels:
+        costs = [on_edges(level.coeff) for level in compiled.levels]
+        info = [{"name": level.name, "scale": level.scale, "sign": level.sign}
+                for level in compiled.levels]
+        return costs, info
+    value = compiled.edge_value.astype(np.int64)
+    if compiled.must_match or compiled.pairing.unmatched_penalty is not None:
+        return [on_edges(value + compiled.slot_penalty)], [{"name": "objective", "raw": True}]
+    # coverage first, then the score: the same optimum as the big slot penalty, exactly
+    return ([on_edges(np.ones(n, np.int64)), on_edges(value)],
+            [{"name": "coverage", "hidden": True}, {"name": "objective", "raw": True}])
+
+
+class NetworkBackend:
+    """Exact min-cost-flow engine for group rules and levels that are networks, certified.
+
+    Example
+    -------
+    >>> from banghdai.solvers import get_backend
+    >>> get_backend("network").name
+    'network'
+    """
+
+    name = "network"
+
+    def supports(self, compiled: Compiled) -> bool:
+        """Every group rule and level is a network (see :func:`network_supported`)."""
+        return network_supported(compiled)
+
+    def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
+        """Lexicographic min-cost flow; each level proven by its node potentials."""
+        start = time.perf_counter()
+        reason = trivially_infeasible(compiled)
+        if reason is not None:
+            return RawSolution(Status.INFEASIBLE, None, None, None,
+                               time.perf_counter() - start, {"reason": reason})
+        net, layout = build_network(compiled)
+        costs, info = level_costs(compiled, net.n_arcs)
+        deadline = params.deadline_perf()
+        flow, outcomes, status = solve_lexicographic(net, costs, deadline=deadline)
+        seconds = time.perf_counter() - start
+        if status == "INFEASIBLE" or flow is None:
+            return RawSolution(Status.INFEASIBLE, None, None, None, seconds,
+                               {"reason": "the degree bounds, fixed pairs and group rules "
+                                          "admit no pairing (network flow infeasible)"})
+        chosen = flow[: compiled.n_edges] > 0
+        objective = int(((compiled.edge_value + compiled.slot_penalty) * chosen).sum())
+        rows = []
+        for i, meta in enumerate(info):
+            done = i < len(outcomes)
+            rows.append({"level": i + 1, "name": meta["name"],
+                         "status": Status.OPTIMAL.value if done else "NOT_SOLVED",
+                         "value": -int(costs[i] @ flow), "proven": done,
+                         "seconds": (outcomes[i].flow_seconds + outcomes[i].potential_seconds)
+                         if done else 0.0, **{k: v for k, v in meta.items() if k != "name"}})
+        all_done = len(outcomes) == len(costs)
+        raw_status = Status.OPTIMAL if all_done else Status.FEASIBLE
+        certificate = {
+            "tail": net.tail, "head": net.head, "lower": net.lower, "upper": net.upper,
+            "supply": net.supply, "costs": costs[: len(outcomes)], "flow": flow,
+            "potentials": [o.potentials for o in outcomes],
+            "face_lower": [o.face_lower for o in outcomes],
+            "face_upper": [o.face_upper for o in outcomes],
+            "values": [o.value for o in outcomes],
+            "edge_mentor": compiled.mentors.ids[compiled.edge_mentor],
+            "edge_mentee": compiled.mentees.ids[compiled.edge_mentee],
+        }
+        out_info: dict[str, Any] = {"certificate": certificate, "network_rows": rows,
+                                    "network_arcs": net.n_arcs, "network_nodes": net.n_nodes}
+        if compiled.levels:
+            out_info["levels"] = [
+                {"level": r["level"], "name": r["name"], "status": r["status"],
+                 "value": r["sign"] * r["value"] / r["scale"],
+                 "bound": r["sign"] * r["value"] / r["scale"] if r["proven"] else None,
+                 "seconds": r["seconds"], "certified": r["proven"]}
+                for r in rows]
+        bound = objective if raw_status is Status.OPTIMAL else None
+        return RawSolution(raw_status, chosen, objective, bound, seconds, out_info)
