@@ -75,6 +75,23 @@ class Result:
     info: dict[str, Any] = field(default_factory=dict)
     levels: pd.DataFrame | None = None
     report: pd.DataFrame | None = None
+    #: the Problem solved (for the printable workbook, papers and maps); set by ``solve``
+    problem: Any = field(default=None, repr=False)
+
+    @property
+    def plot(self) -> _Plots:
+        """Maps and charts of this pairing: ``result.plot.map()``, ``.load()``,
+        ``.distance()``, ``.coverage()`` (matplotlib Figures; Chinese renders; needs the
+        ``plot`` extra).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> type(r.plot).__name__
+        '_Plots'
+        """
+        return _Plots(self)
 
     def explain_pairs(self, problem: Any, lang: str = "en") -> pd.DataFrame:
         """Why each pair: score breakdown, rank, best alternative (see :func:`banghdai.explain_pairs`).
@@ -152,8 +169,16 @@ class Result:
         self.pairs.to_csv(path, index=False, encoding="utf-8-sig")
         return path
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write pairs, unmatched and summary sheets to an .xlsx file (needs openpyxl).
+    def to_excel(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
+                 **options: Any) -> Path:
+        """Write the printable pairing list (帮带对子名单) workbook (needs openpyxl).
+
+        Sheets: the pair roster (one row per mentee, its mentors side by side, the
+        roster's own columns, grouped by county and township, print-ready), a summary
+        per county, the unmatched mentees with reasons, and the rules and parameters
+        applied (for audit); Chinese with ``lang="zh"``, English with ``"en"``.
+        ``options`` go to :func:`banghdai.report.write_workbook`. Without the problem
+        (a Result built by hand), the plain pairs / unmatched / summary sheets.
 
         Example
         -------
@@ -162,7 +187,25 @@ class Result:
         >>> r.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
         '.xlsx'
         """
-        return hooks.use("write_excel")(self, path)
+        problem = problem if problem is not None else self.problem
+        if problem is None:
+            return hooks.use("write_excel")(self, path)
+        return hooks.use("write_workbook")(self, problem, path, lang=lang, **options)
+
+    def to_papers(self, path: str | Path, *, start: Any = "2027-01-01", lang: str = "zh",
+                  problem: Any = None) -> Path:
+        """Write the papers that follow the match (一人一册 growth files, duty and task lists,
+        the programme calendar from ``start``), one printable workbook, 一乡一库 · 一村一册.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd, tempfile, os
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> r.to_papers(os.path.join(tempfile.mkdtemp(), "papers.xlsx")).suffix
+        '.xlsx'
+        """
+        problem = problem if problem is not None else self.problem
+        return hooks.use("write_papers")(self, problem, path, start=start, lang=lang)
 
     def __repr__(self) -> str:
         s = self.summary()
@@ -176,3 +219,26 @@ class Result:
 def empty_pairs() -> pd.DataFrame:
     """An empty pairs table with the two id columns."""
     return pd.DataFrame({"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)})
+
+
+class _Plots:
+    """``result.plot``: the report layer's maps and charts for one result."""
+
+    def __init__(self, result: Result) -> None:
+        self._result = result
+
+    def map(self, **kw: Any) -> Any:
+        """Pairs on a map, coloured by county (mentor and mentee markers, pair lines)."""
+        return hooks.use("plot_map")(self._result, self._result.problem, **kw)
+
+    def load(self, **kw: Any) -> Any:
+        """How many mentees each mentor takes, against capacity."""
+        return hooks.use("plot_load")(self._result, self._result.problem, **kw)
+
+    def distance(self, **kw: Any) -> Any:
+        """Distribution of pair distances."""
+        return hooks.use("plot_distance")(self._result, self._result.problem, **kw)
+
+    def coverage(self, **kw: Any) -> Any:
+        """Coverage by mentee category."""
+        return hooks.use("plot_coverage")(self._result, self._result.problem, **kw)

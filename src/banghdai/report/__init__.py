@@ -1,5 +1,24 @@
-"""Report layer: Excel workbooks, printable papers, plots and maps."""
+"""Report layer: the printable 帮带对子名单 workbook, the papers that follow it, maps and charts.
 
+Example
+-------
+>>> from banghdai.report import write_workbook, write_papers, plot_map
+>>> callable(write_workbook) and callable(write_papers) and callable(plot_map)
+True
+"""
+
+from ..core import hooks
 from .excel import write_excel
+from .papers import programme_calendar, write_papers
+from .plots import chinese_font, plot_coverage, plot_distance, plot_load, plot_map
+from .workbook import write_workbook
 
-__all__ = ["write_excel"]
+hooks.provide("write_workbook", write_workbook)
+hooks.provide("write_papers", write_papers)
+hooks.provide("plot_map", plot_map)
+hooks.provide("plot_load", plot_load)
+hooks.provide("plot_distance", plot_distance)
+hooks.provide("plot_coverage", plot_coverage)
+
+__all__ = ["chinese_font", "plot_coverage", "plot_distance", "plot_load", "plot_map",
+           "programme_calendar", "write_excel", "write_papers", "write_workbook"]

@@ -10,7 +10,8 @@ Example
 >>> import os, tempfile
 >>> import banghdai as bd
 >>> result = bd.load_sample("fanxian").problem().solve(time_limit=10)
->>> path = result.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx"))
+>>> from banghdai.report.excel import write_excel
+>>> path = write_excel(result, os.path.join(tempfile.mkdtemp(), "pairs.xlsx"))
 >>> sorted(__import__("pandas").read_excel(path, sheet_name=None))
 ['pairs', 'summary', 'unmatched']
 """

@@ -133,6 +133,7 @@ def solve(
     if lang != "en":
         chosen = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
         result.unmatched = unmatched_frame(compiled, chosen, lang)
+    result.problem = problem
     result.seconds = time.perf_counter() - start
     result.info.update(
         {
