@@ -221,16 +221,16 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
 
 # ----------------------------------------------------------------------------------- tables
 
-def _id_text(values: pd.Series) -> pd.Series:
+def _id_text(values: np.ndarray) -> np.ndarray:
     """Id cells as text: numbers without a trailing ``.0`` (1.0 → '1'), blanks as NaN,
     every other text as typed (``NA`` and ``None`` are ids)."""
     out = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values.to_numpy(dtype=object)):
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            out[i] = (value[: value.index(".")] if "." in value and _WHOLE_DECIMAL.fullmatch(value)
+                      else value if value != "" else np.nan)
+        elif value is None or (isinstance(value, float) and np.isnan(value)):
             out[i] = np.nan
-        elif isinstance(value, str):
-            out[i] = value[: value.index(".")] if _WHOLE_DECIMAL.fullmatch(value) else (
-                value if value != "" else np.nan)
         elif isinstance(value, bool | np.bool_):
             out[i] = str(value)
         elif isinstance(value, int | np.integer):
@@ -240,50 +240,62 @@ def _id_text(values: pd.Series) -> pd.Series:
                 float(value))
         else:
             out[i] = str(value)
-    return pd.Series(out, index=values.index, dtype=object)
+    return out
 
 
-def _typed(values: pd.Series) -> pd.Series:
+def _is_blank(value: object) -> bool:
+    if isinstance(value, str):
+        return value in NA_TEXTS or not value.strip()
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _typed(raw: np.ndarray) -> pd.Series:
     """A column of cells (text from CSV, objects from Excel) with its type inferred as
-    pandas would: numbers when every filled cell is a number, text otherwise."""
-    raw = values.to_numpy(dtype=object)
-    blank = np.fromiter(
-        (v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and (
-            v in NA_TEXTS or v.strip() == "")) for v in raw), dtype=bool, count=len(raw))
+    pandas would: numbers when every filled cell is a number, text otherwise; empty cells
+    and NA texts such as ``NA`` or ``null`` are missing."""
+    n = len(raw)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    blank_u = np.fromiter((_is_blank(v) for v in uniques), dtype=bool, count=len(uniques))
+    blank = (codes < 0) | blank_u[np.maximum(codes, 0)] if len(uniques) else codes < 0
+    all_text = all(isinstance(v, str) for v in uniques)
     filled = raw[~blank]
     if len(filled) == 0:
-        return pd.Series(np.full(len(raw), np.nan), index=values.index, dtype=float)
+        return pd.Series(np.full(n, np.nan), dtype=float)
+    head = filled[:64]
     if all(isinstance(v, bool | np.bool_) or (isinstance(v, str) and v in _BOOL_TEXT)
-           for v in filled):
+           for v in head) and all(isinstance(v, bool | np.bool_) or (
+               isinstance(v, str) and v in _BOOL_TEXT) for v in filled):
         flags = np.array([_BOOL_TEXT[v] if isinstance(v, str) else bool(v) for v in filled])
         if not blank.any():
-            return pd.Series(flags, index=values.index, dtype=bool)
-        out = np.full(len(raw), np.nan, dtype=object)
+            return pd.Series(flags, dtype=bool)
+        out = np.full(n, np.nan, dtype=object)
         out[~blank] = flags
-        return pd.Series(out, index=values.index, dtype=object)
-    if not any(isinstance(v, bool | np.bool_) for v in filled):
-        try:
-            numbers = pd.to_numeric(pd.Series(filled, dtype=object))
-        except (ValueError, TypeError):
-            numbers = None
-        if numbers is not None:
-            if numbers.dtype.kind not in "iuf":  # integers beyond int64: keep their size as floats
-                numbers = numbers.astype(float)
-            if not blank.any():
-                return pd.Series(numbers.to_numpy(), index=values.index)
-            out = np.full(len(raw), np.nan)
-            out[~blank] = numbers.to_numpy(dtype=float)
-            return pd.Series(out, index=values.index)
-    text = np.full(len(raw), np.nan, dtype=object)
-    text[~blank] = [v if isinstance(v, str) else str(v) for v in filled]
-    return pd.Series(text, index=values.index).astype("str")
+        return pd.Series(out, dtype=object)
+    numeric = not any(isinstance(v, bool | np.bool_) for v in head) and not pd.to_numeric(
+        pd.Series(head, dtype=object), errors="coerce").isna().any()
+    if numeric:
+        numbers = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
+        numeric = not numbers.isna().any() and (all_text or not any(
+            isinstance(v, bool | np.bool_) for v in filled))
+    if numeric:
+        if numbers.dtype.kind not in "iuf":  # integers beyond int64: keep their size as floats
+            numbers = numbers.astype(float)
+        if not blank.any():
+            return pd.Series(numbers.to_numpy())
+        out = np.full(n, np.nan)
+        out[~blank] = numbers.to_numpy(dtype=float)
+        return pd.Series(out)
+    text = np.full(n, np.nan, dtype=object)
+    text[~blank] = filled if all_text else [v if isinstance(v, str) else str(v) for v in filled]
+    return pd.Series(text).astype("str")
 
 
 def _frame(columns: list[str], cells: pd.DataFrame, ids: set[str]) -> pd.DataFrame:
     data = {}
     for j, name in enumerate(columns):
-        col = cells.iloc[:, j]
-        data[name] = _id_text(col) if name in ids or _id_like(name) else _typed(col)
+        raw = cells.iloc[:, j].to_numpy(dtype=object)
+        data[name] = (pd.Series(_id_text(raw), dtype=object) if name in ids or _id_like(name)
+                      else _typed(raw))
     frame = pd.DataFrame(data, columns=columns)
     frame.index = pd.RangeIndex(len(frame))
     return frame
@@ -333,7 +345,7 @@ def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
     index = -1
     try:
         for index, record in enumerate(reader):
-            empty = all(not f.strip() for f in record)
+            empty = not "".join(record).strip()
             if header is None:
                 if empty:
                     continue

@@ -1,0 +1,583 @@
+"""Fuzzing the front door: corrupted rosters through the CLI and the Python API.
+
+    python benchmarks/fuzz.py --examples 10000          # long run, counts per class
+    python benchmarks/fuzz.py --examples 200 --show 5   # print a few cases of each bad class
+
+Hypothesis strategies copy a shipped sample roster (``fanxian``, ``fushan``,
+``villages`` and ``xingqing``: one district of ``yinchuan`` with its fixed and
+forbidden tables) to a temporary folder and corrupt it the way files get
+corrupted in practice: bytes cut short or flipped, another encoding (UTF-8 with
+BOM, UTF-16 with and without BOM, GBK, GB18030, Big5, cp1252, Shift-JIS), 0-byte
+files, a folder where a file should be, ragged rows, an unterminated quote,
+blank lines, cells blanked or set to ``nan``, ``inf``, ``1e20``, text or a formula,
+duplicate and weird ids (``NA``, ``None``, white space, ``007``, ``1.0``,
+``=1+2`` …), header-only tables, dropped / renamed / duplicated headers, rows
+shuffled, tables converted to ``.xlsx`` (or garbage ``.xlsx``, or both ``.csv``
+and ``.xlsx``), one workbook with right or wrong sheet names, a ``rules.toml`` in
+another encoding, cut short, or naming side tables outside the folder, and side
+tables with random, unknown or float-looking ids.
+
+Each case runs through ``banghdai.cli.main`` (with an existing output file that
+must survive anything but a successful run) and through ``bd.read_roster`` +
+``solve`` + ``bd.validate``, and lands in one class:
+
+* ``refused``: a clean ``InputError`` (API) and exit 2 naming it (CLI);
+* ``validated``: a pairing that ``bd.validate`` accepts (exit 0, output written);
+* ``no pairing``: proven infeasible or out of time (exit 1, old output kept);
+* ``traceback``: any other exception — a bug;
+* ``accepted-and-wrong``: a result that fails validation, a roster read
+  differently from what the file says (mojibake, lost leading zeros, a header-only
+  table accepted), an output overwritten or left half-written, or CLI and API
+  disagreeing — a bug.
+
+``tests/test_fuzz.py`` runs the same strategies for a few hundred examples in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT / "src"))
+
+import banghdai as bd  # noqa: E402
+from banghdai.cli import main as cli_main  # noqa: E402
+
+SAMPLES = ("fanxian", "fushan", "villages", "xingqing")
+CLASSES = ("refused", "validated", "no pairing", "traceback", "accepted-and-wrong")
+TABLES = ("mentors", "mentees")
+SENTINEL = "an existing output that only a successful run may replace\n"
+
+CELL_VALUES = ("", " ", "nan", "NaN", "inf", "-inf", "1e20", "-1e20", "1e400", "-1", "0",
+               "0.5", "abc", "NA", "None", "null", "N/A", "=1+2", "+1", "@SUM(A1)",
+               "99999999999999999999", "1,5", "３", "是", "\t", '"', "'", "TRUE")
+WEIRD_IDS = ("NA", "None", "null", "N/A", "nan", "#N/A", "", " ", "\t", "  x", "x  ", "007",
+             "0007", "1.0", "2.50", "-1", "1e3", "=1+2", "@x", "+1", "-x", "导师", "ID",
+             "x" * 300, "a,b", 'q"q', "ＡＢ", "\u200b")
+ENCODINGS = ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030", "big5",
+             "cp1252", "shift_jis", "latin-1")
+LOSSLESS = ("utf-8-sig", "utf-16", "gbk", "gb18030")
+
+
+# ----------------------------------------------------------------------------------- rosters
+
+_BASE: dict[str, Path] = {}
+
+
+def _base(name: str) -> Path:
+    """A pristine copy of sample ``name`` (``xingqing``: one district of yinchuan)."""
+    if name in _BASE:
+        return _BASE[name]
+    root = Path(tempfile.mkdtemp(prefix="banghdai-fuzz-base-"))
+    folder = root / name
+    if name != "xingqing":
+        shutil.copytree(bd.samples.sample_path(name), folder)
+    else:
+        src = bd.samples.sample_path("yinchuan")
+        folder.mkdir()
+        m = pd.read_csv(src / "mentors.csv", dtype={"mentor_id": str})
+        e = pd.read_csv(src / "mentees.csv", dtype={"mentee_id": str})
+        m, e = m[m.county == "兴庆区"], e[e.county == "兴庆区"]
+        m.to_csv(folder / "mentors.csv", index=False)
+        e.to_csv(folder / "mentees.csv", index=False)
+        for side in ("fixed", "forbidden"):
+            t = pd.read_csv(src / f"{side}.csv", dtype=str)
+            t = t[t.mentor_id.isin(m.mentor_id) & t.mentee_id.isin(e.mentee_id)]
+            t.to_csv(folder / f"{side}.csv", index=False)
+        shutil.copy(src / "rules.toml", folder / "rules.toml")
+    _BASE[name] = folder
+    return folder
+
+
+def _table_path(folder: Path, side: str) -> Path | None:
+    for suffix in (".csv", ".xlsx"):
+        if (folder / f"{side}{suffix}").exists():
+            return folder / f"{side}{suffix}"
+    return None
+
+
+def _records(path: Path) -> list[list[str]] | None:
+    """The rows of a CSV as text (None when the file is not readable as UTF-8 CSV)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+def _write_records(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+
+
+def _as_cell(text: str):
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if text.strip() != text or text.lower() in ("nan", "inf", "-inf", "infinity") or (
+            text[:1] == "0" and len(text) > 1 and text[1:2].isdigit()):
+        return text  # keep text that only looks like a number (ids with leading zeros)
+    return int(number) if number.is_integer() and abs(number) < 2**53 and "." not in text \
+        else number
+
+
+def _to_xlsx(csv_path: Path, xlsx_path: Path, sheet: str = "Sheet1") -> bool:
+    rows = _records(csv_path)
+    if rows is None:
+        return False
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for row in rows:
+        ws.append([_as_cell(c) for c in row])
+    book.save(xlsx_path)
+    return True
+
+
+# --------------------------------------------------------------------------------- mutations
+
+@dataclass
+class Case:
+    sample: str
+    mutations: list[tuple]
+    via_workbook: bool = False
+    sheet_names: tuple[str, str] = ("mentors", "mentees")
+    expect: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        extra = f" workbook sheets={self.sheet_names}" if self.via_workbook else ""
+        return f"{self.sample}{extra}: " + "; ".join(repr(m) for m in self.mutations)
+
+
+def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 - one branch per kind
+    kind, target, *params = mutation
+    rng = random.Random(params[-1] if params else 0)
+    if target == "rules":
+        path = folder / "rules.toml"
+    elif target in ("fixed", "forbidden"):
+        path = folder / f"{target}.csv"
+    else:
+        path = _table_path(folder, target)
+    if path is None:
+        return
+    if kind in ("truncate", "zero", "flip", "encode", "dir", "garbage") and not path.is_file():
+        return
+    if kind == "truncate":
+        data = path.read_bytes()
+        path.write_bytes(data[: int(len(data) * params[0])])
+    elif kind == "zero":
+        path.write_bytes(b"")
+    elif kind == "flip":
+        data = bytearray(path.read_bytes())
+        for _ in range(params[0]):
+            if data:
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+    elif kind == "garbage":
+        path.write_bytes(bytes(rng.randrange(256) for _ in range(params[0])))
+    elif kind == "encode":
+        encoding = params[0]
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return
+        try:
+            data = text.encode(encoding)
+            if encoding in LOSSLESS:
+                expect.setdefault("same_as_original", set()).add(target)
+        except UnicodeEncodeError:
+            data = text.encode(encoding, errors="replace")
+        path.write_bytes(data)
+    elif kind == "dir":
+        path.unlink()
+        path.mkdir()
+        (path / "inside.csv").write_text("a\n1\n", encoding="utf-8")
+    elif kind == "xlsx_garbage":
+        if path.suffix == ".csv":
+            path.unlink()
+        (folder / f"{target}.xlsx").write_bytes(params[0])
+    elif kind == "to_xlsx":
+        if path.suffix == ".csv" and _to_xlsx(path, folder / f"{target}.xlsx"):
+            path.unlink()
+    elif kind == "both":
+        if path.suffix == ".csv":
+            _to_xlsx(path, folder / f"{target}.xlsx")
+    elif kind == "rules_files":
+        if not path.is_file():
+            return
+        line = f'{params[0]} = "{params[1]}"'
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            return
+        if "\n[files]\n" in text:
+            kept = [t for t in text.split("\n") if not t.startswith(f"{params[0]} =")]
+            text = "\n".join(kept).replace("\n[files]\n", f"\n[files]\n{line}\n")
+        else:
+            text += f"\n[files]\n{line}\n"
+        path.write_text(text, encoding="utf-8")
+        outside = folder.parent / "outside"
+        outside.mkdir(exist_ok=True)
+        (outside / "creds.csv").write_text("mentor_id,mentee_id\nSECRET,HUNTER2\n", encoding="utf-8")
+        expect["no_secret"] = True
+    elif kind == "side_table":
+        m = bd.read_table(_base(expect["sample"]) / "mentors.csv")
+        e = bd.read_table(_base(expect["sample"]) / "mentees.csv")
+        mid, eid = _id_header(m, "mentor"), _id_header(e, "mentee")
+        rows = [["mentor_id", "mentee_id"]]
+        for _ in range(params[0]):
+            pick = rng.random()
+            a = str(m[mid].iloc[rng.randrange(len(m))])
+            b = str(e[eid].iloc[rng.randrange(len(e))])
+            if pick < 0.15:
+                a = rng.choice(WEIRD_IDS)
+            elif pick < 0.3:
+                b = a + ".0"
+            rows.append([a, b])
+        _write_records(folder / f"{target}.csv", rows)
+    elif path.suffix != ".csv" or not path.is_file():
+        return
+    else:  # cell-level mutations of a CSV table
+        rows = _records(path)
+        if not rows:
+            return
+        header, body = rows[0], rows[1:]
+        i = rng.randrange(len(body)) if body else 0
+        j = rng.randrange(len(header))
+        if kind == "cell" and body:
+            body[i][j % len(body[i])] = params[0]
+        elif kind == "id" and body:
+            body[i][0] = params[0]
+            expect.setdefault("ids", []).append((target, params[0]))
+        elif kind == "dup_id" and len(body) > 1:
+            body[i][0] = body[(i + 1 + rng.randrange(len(body) - 1)) % len(body)][0]
+        elif kind == "ragged" and body:
+            if params[0] and len(body[i]) > 1:
+                body[i] = body[i][:-1]
+            else:
+                body[i] = [*body[i], "extra"]
+        elif kind == "quote" and body:
+            body[i][j % len(body[i])] = '"' + body[i][j % len(body[i])]
+            text = "\n".join(",".join(r) for r in [header, *body]) + "\n"
+            path.write_bytes(text.encode("utf-8"))
+            return
+        elif kind == "header_only":
+            body = []
+            expect.setdefault("header_only", set()).add(target)
+        elif kind == "drop_column":
+            header = header[:j] + header[j + 1:]
+            body = [r[:j] + r[j + 1:] for r in body]
+        elif kind == "rename_header":
+            header[j] = params[0] if params[0] != "<dup>" else header[(j + 1) % len(header)]
+        elif kind == "blank_lines" and body:
+            body.insert(i, [""] * len(header) if params[0] else [])
+        elif kind == "shuffle":
+            rng.shuffle(body)
+        _write_records(path, [header, *body])
+
+
+def _id_header(frame: pd.DataFrame, side: str) -> str:
+    for name in (f"{side}_id", "导师编号" if side == "mentor" else "对象编号"):
+        if name in frame.columns:
+            return name
+    return frame.columns[0]
+
+
+def _bytes_kinds(target):
+    return st.one_of(
+        st.tuples(st.just("truncate"), st.just(target), st.floats(0.0, 0.999)),
+        st.tuples(st.just("zero"), st.just(target)),
+        st.tuples(st.just("flip"), st.just(target), st.integers(1, 6), st.integers(0, 10**6)),
+        st.tuples(st.just("encode"), st.just(target), st.sampled_from(ENCODINGS)),
+        st.tuples(st.just("dir"), st.just(target)),
+        st.tuples(st.just("garbage"), st.just(target), st.integers(0, 300), st.integers(0, 10**6)),
+    )
+
+
+def _table_kinds(target):
+    seed = st.integers(0, 10**6)
+    return st.one_of(
+        st.tuples(st.just("cell"), st.just(target), st.sampled_from(CELL_VALUES), seed),
+        st.tuples(st.just("id"), st.just(target), st.sampled_from(WEIRD_IDS), seed),
+        st.tuples(st.just("dup_id"), st.just(target), seed),
+        st.tuples(st.just("ragged"), st.just(target), st.booleans(), seed),
+        st.tuples(st.just("quote"), st.just(target), seed),
+        st.tuples(st.just("header_only"), st.just(target)),
+        st.tuples(st.just("drop_column"), st.just(target), seed),
+        st.tuples(st.just("rename_header"), st.just(target),
+                  st.sampled_from(["", "<dup>", "x", "=1", "mentor_id", "mentee_id", "id"]), seed),
+        st.tuples(st.just("blank_lines"), st.just(target), st.booleans(), seed),
+        st.tuples(st.just("shuffle"), st.just(target), seed),
+        st.tuples(st.just("to_xlsx"), st.just(target)),
+        st.tuples(st.just("both"), st.just(target)),
+        st.tuples(st.just("xlsx_garbage"), st.just(target),
+                  st.sampled_from([b"", b"mentor_id,name\nM1,A\n", b"PK\x03\x04garbage",
+                                   b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 50])),
+    )
+
+
+def mutations():
+    """One corruption: of bytes, cells, the rules file or a side table."""
+    table = st.sampled_from(TABLES)
+    return st.one_of(
+        table.flatmap(_table_kinds),
+        table.flatmap(_table_kinds),
+        table.flatmap(_bytes_kinds),
+        _bytes_kinds("rules"),
+        st.tuples(st.just("rules_files"), st.just("rules"),
+                  st.sampled_from(["fixed", "forbidden"]),
+                  st.sampled_from(["../outside/creds.csv", "/etc/passwd", "nothere.csv",
+                                   "mentors.csv", ".", "sub/../mentees.csv"])),
+        st.tuples(st.just("side_table"), st.sampled_from(["fixed", "forbidden"]),
+                  st.integers(0, 6), st.integers(0, 10**6)),
+        st.sampled_from(["fixed", "forbidden"]).flatmap(_bytes_kinds),
+    )
+
+
+def benign():
+    """A change that keeps the roster valid: the result must validate (or be refused for a
+    reason the case's other changes give)."""
+    table = st.sampled_from(TABLES)
+    seed = st.integers(0, 10**6)
+    return st.one_of(
+        st.tuples(st.just("shuffle"), table, seed),
+        st.tuples(st.just("encode"), table, st.sampled_from(LOSSLESS)),
+        st.tuples(st.just("encode"), st.just("rules"), st.sampled_from(LOSSLESS)),
+        st.tuples(st.just("blank_lines"), table, st.booleans(), seed),
+        st.tuples(st.just("to_xlsx"), table),
+        st.tuples(st.just("id"), table,
+                  st.sampled_from([v for v in WEIRD_IDS if v.strip()]), seed),
+        st.tuples(st.just("side_table"), st.sampled_from(["fixed", "forbidden"]),
+                  st.integers(0, 3), seed),
+    )
+
+
+@st.composite
+def cases(draw, samples=SAMPLES):
+    """A sample, one to three corruptions (or harmless changes), and maybe one workbook
+    instead of a folder."""
+    sample = draw(st.sampled_from(samples))
+    muts = draw(st.lists(st.one_of(mutations(), benign()), min_size=1, max_size=3))
+    workbook = draw(st.booleans()) and draw(st.booleans())
+    names = draw(st.sampled_from([("mentors", "mentees"), ("导师", "帮带对象"),
+                                  ("Mentors", "mentees"), ("mentors ", "mentees"),
+                                  ("Sheet1", "Sheet2"), ("mentors", "mentors")])) if workbook \
+        else ("mentors", "mentees")
+    return Case(sample, muts, workbook, names)
+
+
+# ------------------------------------------------------------------------------------ running
+
+@dataclass
+class Outcome:
+    kind: str
+    detail: str = ""
+
+
+def _build(case: Case, root: Path) -> tuple[Path, Path | None]:
+    """Lay out the corrupted roster; returns (roster path, rules path for a workbook)."""
+    folder = root / case.sample
+    shutil.copytree(_base(case.sample), folder)
+    case.expect["sample"] = case.sample
+    for mutation in case.mutations:
+        _apply(folder, mutation, case.expect)
+    if not case.via_workbook:
+        return folder, None
+    book = root / "roster.xlsx"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for side, sheet in zip(TABLES, case.sheet_names, strict=True):
+        path = _table_path(folder, side)
+        rows = _records(path) if path is not None and path.suffix == ".csv" and path.is_file() \
+            else None
+        if sheet in wb.sheetnames:
+            continue
+        ws = wb.create_sheet(sheet)
+        for row in rows or []:
+            ws.append([_as_cell(c) for c in row])
+    wb.save(book)
+    rules = folder / "rules.toml"
+    return book, rules if rules.exists() else None
+
+
+def _api(target: Path, rules: Path | None, time_limit: float):
+    """Read, solve and validate through the Python API: (outcome, problem or None, result)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            roster = bd.read_roster(target, rules=rules)
+            problem = roster.problem()
+            result = problem.solve(time_limit=time_limit, seed=0)
+    except bd.InputError as err:
+        return Outcome("refused", str(err)), None, None, None
+    except Exception:  # noqa: BLE001 - the point is to catch every unexpected error
+        return Outcome("traceback", traceback.format_exc(limit=6)), None, None, None
+    if not result.status.has_solution:
+        return Outcome("no pairing", result.status.name), problem, result, roster
+    check = bd.validate(problem, result.pairs)
+    if not check.ok:
+        return Outcome("accepted-and-wrong", f"validate: {check}"), problem, result, roster
+    return Outcome("validated"), problem, result, roster
+
+
+def _read_as_written(case: Case, roster) -> str | None:
+    """What the reader must have kept, when it accepted the roster: None when it did."""
+    if roster is None:
+        return None
+    for side in case.expect.get("header_only", ()):
+        if side in TABLES:
+            return f"header-only {side} accepted"
+    base = bd.read_roster(_base(case.sample))
+    for side in case.expect.get("same_as_original", ()):
+        if side in TABLES and not case.via_workbook and len(case.mutations) == 1:
+            got, want = getattr(roster, side), getattr(base, side)
+            if not got.equals(want):
+                return f"{side} re-encoded without loss but read differently (mojibake?)"
+    for side, value in case.expect.get("ids", ()):
+        if side not in TABLES or len(case.mutations) > 1 or case.via_workbook:
+            continue
+        table = getattr(roster, side)
+        column = _id_header(table, side[:-1])
+        shown = value[: value.index(".")] if value.replace(".", "", 1).isdigit() and \
+            value.endswith(".0") else value
+        if value.strip() and shown not in set(table[column].astype(str)):
+            return f"id {value!r} was not read as typed"
+    return None
+
+
+def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcome:
+    """Build the case in a temporary folder and classify what the API and the CLI do."""
+    with tempfile.TemporaryDirectory(prefix="banghdai-fuzz-") as tmp:
+        root = Path(tmp)
+        try:
+            target, rules = _build(case, root)
+        except Exception:  # noqa: BLE001 - a harness failure must be visible
+            return Outcome("traceback", "harness: " + traceback.format_exc(limit=4))
+        api, problem, result, roster = _api(target, rules, time_limit)
+        if api.kind in ("traceback", "accepted-and-wrong"):
+            return api
+        wrong = _read_as_written(case, roster) if api.kind != "refused" else None
+        if wrong:
+            return Outcome("accepted-and-wrong", wrong)
+        if case.expect.get("no_secret") and ("SECRET" in api.detail or "HUNTER2" in api.detail):
+            return Outcome("accepted-and-wrong", f"outside file read: {api.detail}")
+        if not cli:
+            return api
+        out_dir = root / "out"
+        out_dir.mkdir()
+        out = out_dir / "pairs.csv"
+        out.write_text(SENTINEL, encoding="utf-8")
+        argv = ["match", str(target), "--out", str(out), "--time-limit", str(time_limit)]
+        if rules is not None:
+            argv += ["--rules", str(rules)]
+        stderr = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr), \
+                    warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                code = cli_main(argv)
+        except SystemExit as exc:  # argparse
+            code = exc.code
+        except Exception:  # noqa: BLE001
+            return Outcome("traceback", "cli: " + traceback.format_exc(limit=6))
+        left = sorted(p.name for p in out_dir.iterdir())
+        if left != ["pairs.csv"]:
+            return Outcome("accepted-and-wrong", f"debris in the output folder: {left}")
+        kept = out.read_text(encoding="utf-8", errors="replace") == SENTINEL
+        if code == 2:
+            if "input error" not in stderr.getvalue() or not kept:
+                return Outcome("accepted-and-wrong", f"exit 2 but {stderr.getvalue()!r}, kept={kept}")
+            if api.kind != "refused":
+                return Outcome("accepted-and-wrong", f"CLI refused what the API accepted: "
+                               f"{stderr.getvalue().strip()}")
+            return api
+        if api.kind == "refused":
+            return Outcome("accepted-and-wrong", f"API refused ({api.detail}) but CLI exit {code}")
+        if code == 1:
+            if not kept or api.kind != "no pairing":
+                return Outcome("accepted-and-wrong", f"exit 1, output kept={kept}, API {api.kind}")
+            return api
+        if code != 0 or kept:
+            return Outcome("accepted-and-wrong", f"exit {code}, output replaced={not kept}")
+        pairs = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        for column in ("mentor_id", "mentee_id"):
+            pairs[column] = [v[1:] if v[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r") else v
+                             for v in pairs[column]]
+        check = bd.validate(problem, pairs[["mentor_id", "mentee_id"]])
+        if not check.ok or len(pairs) != len(result.pairs):
+            return Outcome("accepted-and-wrong", f"CLI output does not validate: {check}")
+        return api
+
+
+# ------------------------------------------------------------------------------------ driver
+
+def run(examples: int, *, samples=SAMPLES, seed: int | None = None, time_limit: float = 2.0,
+        show: int = 3) -> Counter:
+    counts: Counter = Counter()
+    shown: dict[str, list[str]] = {}
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=seed is not None,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(cases(samples))
+    def body(case):
+        outcome = run_case(case, time_limit=time_limit)
+        counts[outcome.kind] += 1
+        if outcome.kind in ("traceback", "accepted-and-wrong"):
+            shown.setdefault(outcome.kind, []).append(f"{case}\n    {outcome.detail}")
+        if not sum(counts.values()) % 500:
+            print(f"... {sum(counts.values())} cases: {dict(counts)}", file=sys.stderr, flush=True)
+
+    body()
+    for kind, items in shown.items():
+        print(f"\n== {kind}: {len(items)} (first {min(show, len(items))})")
+        for item in items[:show]:
+            print(item)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--examples", type=int, default=1000, help="number of cases (1000)")
+    parser.add_argument("--samples", nargs="+", default=list(SAMPLES), choices=SAMPLES)
+    parser.add_argument("--time-limit", type=float, default=2.0, help="solver seconds per case")
+    parser.add_argument("--seed", type=int, default=None, help="derandomise (same cases each run)")
+    parser.add_argument("--show", type=int, default=3, help="bad cases to print per class")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    counts = run(args.examples, samples=tuple(args.samples), seed=args.seed,
+                 time_limit=args.time_limit, show=args.show)
+    total = sum(counts.values())
+    seconds = time.perf_counter() - start
+    print(f"\n{total} cases in {seconds:.0f} s ({', '.join(args.samples)}; "
+          f"time limit {args.time_limit:g} s)\n")
+    print("| class | cases |\n|---|---:|")
+    for kind in CLASSES:
+        print(f"| {kind} | {counts.get(kind, 0)} |")
+    return 1 if counts.get("traceback") or counts.get("accepted-and-wrong") else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Fuzz suite: corrupted rosters end in a clean InputError or a validated result, never a
+raw traceback or a silently wrong pairing, through the CLI and the Python API.
+
+The strategies live in ``benchmarks/fuzz.py`` (``python benchmarks/fuzz.py --examples
+10000`` is the long run); here a few hundred cases run on the small samples with short
+time limits.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import fuzz  # noqa: E402
+
+SMALL = ("fanxian", "fushan", "villages")
+FAST = settings(deadline=None, database=None, suppress_health_check=list(HealthCheck),
+                derandomize=True)
+
+
+def _assert_clean(case, outcome):
+    assert outcome.kind in ("refused", "validated", "no pairing"), f"{case}\n{outcome.detail}"
+
+
+@settings(FAST, max_examples=150)
+@given(fuzz.cases(SMALL))
+def test_corrupted_rosters_through_api_and_cli(case):
+    _assert_clean(case, fuzz.run_case(case, time_limit=1.0))
+
+
+@settings(FAST, max_examples=120)
+@given(fuzz.cases(("xingqing",)))
+def test_corrupted_roster_with_side_tables_through_the_api(case):
+    _assert_clean(case, fuzz.run_case(case, time_limit=1.0, cli=False))
+
+
+@settings(FAST, max_examples=60)
+@given(st.sampled_from(SMALL), st.sampled_from(fuzz.TABLES), st.sampled_from(fuzz.ENCODINGS))
+def test_every_encoding_is_read_exactly_or_refused(sample, side, encoding):
+    case = fuzz.Case(sample, [("encode", side, encoding)])
+    outcome = fuzz.run_case(case, time_limit=1.0, cli=False)
+    _assert_clean(case, outcome)
+    if encoding in fuzz.LOSSLESS:
+        assert outcome.kind != "refused", outcome.detail
+
+
+@pytest.mark.parametrize("value", fuzz.WEIRD_IDS)
+def test_weird_ids(value):
+    case = fuzz.Case("fanxian", [("id", "mentors", value, 7)])
+    outcome = fuzz.run_case(case, time_limit=1.0)
+    _assert_clean(case, outcome)
+    assert (outcome.kind == "refused") == (not value.strip()), outcome.detail
+
+
+@pytest.mark.parametrize("sheets", [("导师", "帮带对象"), ("Sheet1", "Sheet2"), ("mentors ", "mentees")])
+def test_workbook_sheet_names(sheets):
+    case = fuzz.Case("fushan", [("shuffle", "mentors", 1)], via_workbook=True, sheet_names=sheets)
+    outcome = fuzz.run_case(case, time_limit=1.0)
+    _assert_clean(case, outcome)
+    assert (outcome.kind == "refused") == (sheets == ("Sheet1", "Sheet2")), outcome.detail
