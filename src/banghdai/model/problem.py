@@ -281,6 +281,7 @@ class Problem:
         split: bool | str = "auto",
         executor: Executor | None = None,
         lang: str = "en",
+        progress: bool | None = None,
     ) -> Result:
         """Solve and return a :class:`Result` (same as :func:`banghdai.solve`).
 
@@ -303,6 +304,7 @@ class Problem:
             split=split,
             executor=executor,
             lang=lang,
+            progress=progress,
         )
 
     def __repr__(self) -> str:

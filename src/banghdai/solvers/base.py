@@ -42,6 +42,8 @@ class SolveParams:
     #: wall-clock time (``time.time()``) by which the whole call must end: set by
     #: :func:`banghdai.solve` so that ``time_limit`` also covers compiling and building
     deadline: float | None = None
+    #: show a progress bar over components / levels (in-process only)
+    progress: bool = False
 
     def remaining(self) -> float | None:
         """Seconds left: up to the deadline when there is one, else ``time_limit``."""

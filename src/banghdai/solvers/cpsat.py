@@ -27,6 +27,7 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from ..core.errors import InputError
+from ..core.progress import Progress
 from ..core.status import Status
 from .base import RawSolution, SolveParams, trivially_infeasible
 
@@ -255,6 +256,45 @@ class CpSatBackend:
         )
 
     @staticmethod
+    def _network_relaxation(compiled: Compiled, params: SolveParams):
+        """Network optimum of the problem without its non-network rules, level by level.
+
+        Returns (level values in internal units, the flow's pairing as a hint), or
+        ("INFEASIBLE", None) when even the relaxation has no pairing, or (None, None)
+        when no valid network relaxation exists (a pair of load 0, no linear level).
+        """
+        from ..compile.groups import AtMostOneGroups, CompiledQuota
+        from .network import NetworkBackend, network_supported
+
+        if not _unit_relaxation_valid(compiled):
+            return None, None
+        levels = []
+        for level in compiled.levels:
+            if level.kind != "linear":
+                break
+            levels.append(level)
+        if not levels:
+            return None, None
+        groups = tuple(g for g in compiled.group_rules
+                       if isinstance(g, AtMostOneGroups)
+                       or (isinstance(g, CompiledQuota) and g.spec.count == "pairs"))
+        relaxed = replace(compiled, group_rules=groups, edge_load=None, levels=tuple(levels))
+        if not network_supported(relaxed):
+            groups = tuple(g for g in groups if isinstance(g, AtMostOneGroups))
+            relaxed = replace(relaxed, group_rules=groups)
+            if not network_supported(relaxed):
+                return None, None
+        try:
+            raw = NetworkBackend().solve(relaxed, replace(params, progress=False))
+        except ValueError:  # costs too large for the flow's 64-bit arithmetic
+            return None, None
+        if raw.status is Status.INFEASIBLE:
+            return "INFEASIBLE", None
+        rows = raw.info.get("network_rows", [])
+        values = [r["value"] for r in rows if r.get("proven")]
+        return values, raw.chosen
+
+    @staticmethod
     def _level_relaxation(compiled: Compiled, level, hint):
         """Flow optimum of the first level without group rules: (bound, hint).
 
@@ -293,12 +333,30 @@ class CpSatBackend:
         chosen = None
         status = Status.OPTIMAL
         interrupted = False
+        bar = Progress(len(compiled.levels), "levels", enabled=params.progress)
         raw_obj = raw_bound = None
+        net_values, net_hint = (self._network_relaxation(compiled, params)
+                                if params.warm_start else (None, None))
+        if net_values == "INFEASIBLE":
+            bar.close()
+            return RawSolution(Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
+                               {"levels": [{"level": 1, "name": compiled.levels[0].name,
+                                            "status": "INFEASIBLE", "value": None,
+                                            "bound": None, "seconds": 0.0}],
+                                "reason": "even without its non-network rules the problem "
+                                          "has no pairing", "interrupted": False})
+        if net_hint is not None:
+            hint = net_hint
+        reached: list[int] = []  # each solved level's value (internal units)
         for i, level in enumerate(compiled.levels):
             expr = level.expression(model, x, compiled)
             model.maximize(expr)
             relaxation = None
-            if i == 0 and level.kind == "linear" and params.warm_start:
+            if net_values and i < len(net_values) and reached == list(net_values[:i]):
+                # the previous levels sit at the network optimum: the network's next
+                # level value bounds this one (its face contains every pairing left)
+                relaxation = net_values[i]
+            elif i == 0 and level.kind == "linear" and params.warm_start:
                 relaxation, hint = self._level_relaxation(compiled, level, hint)
                 if relaxation is None and hint is None:
                     rows.append({"level": 1, "name": level.name, "status": "INFEASIBLE",
@@ -316,7 +374,11 @@ class CpSatBackend:
                     model.add_hint(var, val)
             share = None
             if deadline is not None:
-                share = max((deadline - time.perf_counter()) / (len(compiled.levels) - i), 0.05)
+                left = deadline - time.perf_counter()
+                # the first level decides whether any pairing exists: give it half the time;
+                # then an equal share of what is left (time a level does not use flows on)
+                share = max(left / 2 if i == 0 and len(compiled.levels) > 1
+                            else left / (len(compiled.levels) - i), 0.05)
             solver = cp_model.CpSolver()
             apply_params(solver, replace(params, time_limit=share))
             t0 = time.perf_counter()
@@ -335,6 +397,7 @@ class CpSatBackend:
                                      count=len(x))
                 hint = chosen
                 raw_obj, raw_bound = value, best
+                reached.append(value)
                 model.add(expr >= value)
                 if level_status is Status.FEASIBLE:
                     status = Status.FEASIBLE
@@ -343,6 +406,8 @@ class CpSatBackend:
                     "value": level.sign * value / level.scale,
                     "bound": level.sign * best / level.scale, "seconds": seconds,
                 })
+                bar.step(f"{level.name}: {level_status.value} {rows[-1]['value']:g} "
+                         f"in {seconds:.2f} s")
                 if stopped:  # Ctrl-C: keep this pairing, solve no further level
                     interrupted = True
                     if i + 1 < len(compiled.levels):
@@ -375,6 +440,7 @@ class CpSatBackend:
             raw_bound = (int(np.floor(solver.best_objective_bound + 1e-6))
                          if level_status is Status.UNKNOWN else None)
             break
+        bar.close()
         return RawSolution(status, chosen, raw_obj, raw_bound, time.perf_counter() - start,
                            {"levels": rows, "solver_seconds": sum(r["seconds"] for r in rows),
                             "interrupted": interrupted})

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from concurrent.futures import Executor
+from concurrent.futures import Executor, as_completed
 from dataclasses import replace
 
 import numpy as np
 
 from ..compile.graph import Compiled
 from ..compile.split import subproblem
+from ..core.progress import Progress
 from ..core.status import Status
 from .base import RawSolution, SolveParams
 from .registry import BACKENDS
@@ -55,27 +56,39 @@ def solve_split(
 
     raws: list[RawSolution | None] = [None] * len(parts)
     interrupted = False
+    bar = Progress(len(parts), "components", enabled=params.progress)
+
+    def line(k: int) -> str:
+        r = raws[k]
+        return (f"component {k + 1} ({int(parts[k].size)} pairs): {r.status.value} "
+                f"in {r.seconds:.2f} s") if r is not None else f"component {k + 1}: not solved"
+
+    quiet = replace(params, progress=False)
     if executor is None:
         for k, (sub, edges) in enumerate(zip(subs, parts, strict=True)):
             if interrupted:
                 break
             try:
-                raws[k] = _solve_one(backend, sub, params_for(edges))
+                raws[k] = _solve_one(backend, sub, replace(params_for(edges), progress=False))
             except KeyboardInterrupt:
                 interrupted = True
                 break
+            bar.step(line(k))
             remaining_edges = max(remaining_edges - int(edges.size), 1)
             interrupted = bool(raws[k].info.get("interrupted"))
     else:
-        futures = [executor.submit(_solve_one, backend, sub, params_for(edges))
-                   for sub, edges in zip(subs, parts, strict=True)]
+        futures = {executor.submit(_solve_one, backend, sub, quiet): k
+                   for k, sub in enumerate(subs)}
         try:
-            for k, f in enumerate(futures):
+            for f in as_completed(futures):
+                k = futures[f]
                 raws[k] = f.result()
+                bar.step(line(k))
         except KeyboardInterrupt:
             interrupted = True
             for f in futures:
                 f.cancel()
+    bar.close()
 
     statuses = [r.status if r is not None else Status.UNKNOWN for r in raws]
     info: dict = {"components": len(parts), "component_edges": [int(p.size) for p in parts],

@@ -23,6 +23,7 @@ from ..compile.split import components, coupling
 from ..core import hooks
 from ..core.errors import InputError
 from ..core.messages import check_lang
+from ..core.progress import progress_default
 from ..core.status import Status, as_bool, gap_of
 from ..core.version import version
 from ..result import Result
@@ -64,6 +65,7 @@ def solve(
     split: bool | str = "auto",
     executor: Executor | None = None,
     lang: str = "en",
+    progress: bool | None = None,
 ) -> Result:
     """Solve ``problem`` and return a :class:`Result`.
 
@@ -95,6 +97,10 @@ def solve(
         cluster's ``client.get_executor()``) to solve the components on.
     lang
         Language of ``result.unmatched`` reasons: ``"en"`` or ``"zh"``.
+    progress
+        A progress bar over components and levels (tqdm; a widget in Jupyter) and one
+        INFO log line per finished step on the ``banghdai`` logger. Default: shown in a
+        notebook or when stderr is a terminal.
 
     Example
     -------
@@ -114,7 +120,8 @@ def solve(
     compile_seconds = time.perf_counter() - start
     name = choose_backend(compiled, backend)
     sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
-                     extra=dict(params or {}), deadline=deadline)
+                     extra=dict(params or {}), deadline=deadline,
+                     progress=progress_default() if progress is None else bool(progress))
     if split not in ("auto", True, False):
         raise InputError(f"unknown split option {split!r}", column="split",
                          choices=["auto", "True", "False"])
