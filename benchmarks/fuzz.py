@@ -74,6 +74,9 @@ CELL_VALUES = ("", " ", "nan", "NaN", "inf", "-inf", "1e20", "-1e20", "1e400", "
 WEIRD_IDS = ("NA", "None", "null", "N/A", "nan", "#N/A", "", " ", "\t", "  x", "x  ", "007",
              "0007", "1.0", "2.50", "-1", "1e3", "=1+2", "@x", "+1", "-x", "导师", "ID",
              "x" * 300, "a,b", 'q"q', "ＡＢ", "\u200b")
+RULE_VALUES = ("nan", "inf", "-inf", '"abc"', "true", "false", '"false"', '"true"', "[1, 2]",
+               "3", "-1", "0", "1e20", "0.5", '""', "{}", '"../x.csv"', "2.5", "-0.0",
+               '"one_to_one"', '"county"', '"rating"', "<table>")
 ENCODINGS = ("utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gbk", "gb18030", "big5",
              "cp1252", "shift_jis", "latin-1")
 LOSSLESS = ("utf-8-sig", "utf-16", "gbk", "gb18030")
@@ -164,10 +167,14 @@ class Case:
     mutations: list[tuple]
     via_workbook: bool = False
     sheet_names: tuple[str, str] = ("mentors", "mentees")
+    out_suffix: str = ".csv"
+    unmatched_out: bool = False
     expect: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         extra = f" workbook sheets={self.sheet_names}" if self.via_workbook else ""
+        extra += f" --out pairs{self.out_suffix}" + (" --unmatched-out" if self.unmatched_out
+                                                     else "")
         return f"{self.sample}{extra}: " + "; ".join(repr(m) for m in self.mutations)
 
 
@@ -242,6 +249,25 @@ def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 -
         outside.mkdir(exist_ok=True)
         (outside / "creds.csv").write_text("mentor_id,mentee_id\nSECRET,HUNTER2\n", encoding="utf-8")
         expect["no_secret"] = True
+    elif kind == "rules_value":
+        if not path.is_file():
+            return
+        try:
+            lines = path.read_text(encoding="utf-8").split("\n")
+        except UnicodeDecodeError:
+            return
+        slots = [i for i, t in enumerate(lines) if " = " in t and not t.lstrip().startswith("#")]
+        if params[0] == "<table>":
+            slots = [i for i, t in enumerate(lines) if t.startswith("[")]
+        if not slots:
+            return
+        i = slots[rng.randrange(len(slots))]
+        if params[0] == "<table>":
+            name = lines[i].strip("[] ")
+            lines[i] = name + " = " + rng.choice(["3", "[1, 2]", '"x"', "true"])
+        else:
+            lines[i] = lines[i].split(" = ", 1)[0] + " = " + params[0]
+        path.write_text("\n".join(lines), encoding="utf-8")
     elif kind == "side_table":
         m = bd.read_table(_base(expect["sample"]) / "mentors.csv")
         e = bd.read_table(_base(expect["sample"]) / "mentees.csv")
@@ -353,6 +379,8 @@ def mutations():
         st.tuples(st.just("side_table"), st.sampled_from(["fixed", "forbidden"]),
                   st.integers(0, 6), st.integers(0, 10**6)),
         st.sampled_from(["fixed", "forbidden"]).flatmap(_bytes_kinds),
+        st.tuples(st.just("rules_value"), st.just("rules"), st.sampled_from(RULE_VALUES),
+                  st.integers(0, 10**6)),
     )
 
 
@@ -385,7 +413,8 @@ def cases(draw, samples=SAMPLES):
                                   ("Mentors", "mentees"), ("mentors ", "mentees"),
                                   ("Sheet1", "Sheet2"), ("mentors", "mentors")])) if workbook \
         else ("mentors", "mentees")
-    return Case(sample, muts, workbook, names)
+    return Case(sample, muts, workbook, names, draw(st.sampled_from([".csv", ".xlsx"])),
+                draw(st.booleans()))
 
 
 # ------------------------------------------------------------------------------------ running
@@ -487,9 +516,14 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
             return api
         out_dir = root / "out"
         out_dir.mkdir()
-        out = out_dir / "pairs.csv"
-        out.write_text(SENTINEL, encoding="utf-8")
+        out = out_dir / f"pairs{case.out_suffix}"
+        why = out_dir / "why.csv"
+        outputs = [out, why] if case.unmatched_out else [out]
+        for path in outputs:
+            path.write_text(SENTINEL, encoding="utf-8")
         argv = ["match", str(target), "--out", str(out), "--time-limit", str(time_limit)]
+        if case.unmatched_out:
+            argv += ["--unmatched-out", str(why)]
         if rules is not None:
             argv += ["--rules", str(rules)]
         stderr = io.StringIO()
@@ -503,11 +537,11 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
         except Exception:  # noqa: BLE001
             return Outcome("traceback", "cli: " + traceback.format_exc(limit=6))
         left = sorted(p.name for p in out_dir.iterdir())
-        if left != ["pairs.csv"]:
+        if left != sorted(p.name for p in outputs):
             return Outcome("accepted-and-wrong", f"debris in the output folder: {left}")
-        kept = out.read_text(encoding="utf-8", errors="replace") == SENTINEL
+        kept = [path.read_bytes() == SENTINEL.encode("utf-8") for path in outputs]
         if code == 2:
-            if "input error" not in stderr.getvalue() or not kept:
+            if "input error" not in stderr.getvalue() or not all(kept):
                 return Outcome("accepted-and-wrong", f"exit 2 but {stderr.getvalue()!r}, kept={kept}")
             if api.kind != "refused":
                 return Outcome("accepted-and-wrong", f"CLI refused what the API accepted: "
@@ -516,18 +550,25 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
         if api.kind == "refused":
             return Outcome("accepted-and-wrong", f"API refused ({api.detail}) but CLI exit {code}")
         if code == 1:
-            if not kept or api.kind != "no pairing":
-                return Outcome("accepted-and-wrong", f"exit 1, output kept={kept}, API {api.kind}")
+            if not all(kept) or api.kind != "no pairing":
+                return Outcome("accepted-and-wrong", f"exit 1, outputs kept={kept}, API {api.kind}")
             return api
-        if code != 0 or kept:
-            return Outcome("accepted-and-wrong", f"exit {code}, output replaced={not kept}")
-        pairs = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-        for column in ("mentor_id", "mentee_id"):
-            pairs[column] = [v[1:] if v[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r") else v
-                             for v in pairs[column]]
+        if code != 0 or any(kept):
+            return Outcome("accepted-and-wrong", f"exit {code}, outputs kept={kept}")
+        if out.suffix == ".xlsx":
+            pairs = pd.read_excel(out, sheet_name="pairs", dtype=str, keep_default_na=False)
+        else:
+            pairs = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            for column in ("mentor_id", "mentee_id"):
+                pairs[column] = [v[1:] if v[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r") else v
+                                 for v in pairs[column]]
         check = bd.validate(problem, pairs[["mentor_id", "mentee_id"]])
         if not check.ok or len(pairs) != len(result.pairs):
             return Outcome("accepted-and-wrong", f"CLI output does not validate: {check}")
+        if case.unmatched_out:
+            unmatched = pd.read_csv(why, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+            if len(unmatched) != len(result.unmatched):
+                return Outcome("accepted-and-wrong", "unmatched output differs from the result")
         return api
 
 

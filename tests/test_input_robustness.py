@@ -477,3 +477,14 @@ def test_read_table_error_attributes_name_the_file(tmp_path):
         bd.read_table(path)
     assert info.value.excel_row == 2 and info.value.file.endswith("mentors.csv")
     assert isinstance(info.value, ValueError)
+
+
+def test_error_code_text_is_kept_as_text_in_xlsx(tmp_path, capsys):
+    folder = roster(tmp_path)
+    text = (folder / "mentors.csv").read_text(encoding="utf-8").replace("M005,", "#N/A,", 1)
+    (folder / "mentors.csv").write_text(text, encoding="utf-8")
+    out = tmp_path / "pairs.xlsx"
+    assert main(["match", str(folder), "--out", str(out)]) == 0
+    pairs = pd.read_excel(out, sheet_name="pairs", dtype=str, keep_default_na=False)
+    problem = bd.read_roster(folder).problem()
+    assert bd.validate(problem, pairs[["mentor_id", "mentee_id"]]).ok

@@ -281,3 +281,52 @@ def test_stronger_margin_compares_decimals_as_written():
     r = loose.solve()
     assert len(r.pairs) == 1 and bd.validate(loose, r.pairs).ok
     assert not bd.validate(strict, r.pairs).ok
+
+
+# ------------------------------------------------------- finite numbers, blank ids, file rows
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, "inf", 1e16])
+def test_rating_must_be_finite_and_in_range(bad):
+    p = bd.Problem(mentors(rating=[5.0, bad, 4.0]), mentees()).require(bd.Stronger("rating"))
+    err = refused(p.compile, table="mentors", row=1, id="M2", column="rating")
+    assert "finite" in str(err)
+
+
+@pytest.mark.parametrize("bad", [1e20, np.inf, 2**62, 10**9 + 1])
+def test_capacity_beyond_range_is_refused_readably(bad):
+    caps = pd.Series([1, bad, 1], dtype=object if isinstance(bad, int) else float)
+    p = bd.Problem(mentors(capacity=caps), mentees(), pairing=bd.OneToMany("capacity"))
+    err = refused(p.compile, table="mentors", row=1, id="M2", column="capacity")
+    assert "-9223372036854775808" not in str(err) and "1000000000" in str(err)
+
+
+def test_whitespace_ids_are_empty_but_padded_ids_are_kept():
+    refused(lambda: bd.Problem(mentors(mentor_id=["M1", "\u3000", "M3"]), mentees()),
+            table="mentors", row=1, column="mentor_id")
+    p = bd.Problem(mentors(mentor_id=["M1", " M2", "M3"]), mentees())
+    assert p.mentor_table.ids.tolist() == ["M1", " M2", "M3"]
+
+
+def test_errors_name_the_spreadsheet_row_of_the_file(tmp_path):
+    path = tmp_path / "mentors.csv"
+    path.write_text("mentor_id,rating\n\nM1,5\nM2,inf\nM3,4\n", encoding="utf-8")
+    table = bd.read_table(path)  # a blank line: the rows after it move down one
+    p = bd.Problem(table, mentees()).require(bd.Stronger("rating"))
+    err = refused(p.compile, table="mentors", row=1, id="M2", column="rating")
+    assert err.excel_row == 4 and err.file == str(path)
+    # a filtered copy keeps its rows' numbers; a re-indexed one no longer claims any
+    sub = table[table.mentor_id != "M1"]
+    err = refused(bd.Problem(sub, mentees()).require(bd.Stronger("rating")).compile,
+                  table="mentors", row=0, id="M2")
+    assert err.excel_row == 4
+    err = refused(bd.Problem(sub.reset_index(drop=True), mentees())
+                  .require(bd.Stronger("rating")).compile, table="mentors", row=0)
+    assert err.excel_row is None
+
+
+def test_pair_table_error_names_the_file_row(tmp_path):
+    path = tmp_path / "forbidden.csv"
+    path.write_text("mentor_id,mentee_id\nM1,E1\nM9,E2\n", encoding="utf-8")
+    p = bd.Problem(mentors(), mentees()).forbid(bd.read_table(path))
+    err = refused(p.compile, table="forbidden", row=1, column="mentor_id")
+    assert err.excel_row == 3 and "forbidden.csv row 3" in str(err)

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..core import hooks
 from ..core.errors import InputError
-from .schema import ALIASES, ID_COLUMN, SOURCE_ATTR
+from .schema import ALIASES, ID_COLUMN, SOURCE_ATTR, fingerprint
 
 MENTOR_NAMES = ("mentors", "导师", "导师库")
 MENTEE_NAMES = ("mentees", "帮带对象", "对象")
@@ -315,7 +315,7 @@ def _attach(frame: pd.DataFrame, path: Path, rows: list[int]) -> pd.DataFrame:
     regular = not rows or rows == list(range(rows[0], rows[0] + len(rows)))
     frame.attrs[SOURCE_ATTR] = {
         "file": _name(path), "n": len(frame), "first_row": rows[0] if rows else 2,
-        "rows": None if regular else tuple(rows),
+        "rows": None if regular else tuple(rows), "fingerprint": fingerprint(frame),
     }
     return frame
 

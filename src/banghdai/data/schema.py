@@ -476,6 +476,9 @@ def _origin(df: pd.DataFrame) -> tuple[str | None, np.ndarray | None]:
     positions = labels.to_numpy(dtype=np.int64)
     if len(positions) and (positions.min() < 0 or positions.max() >= n):
         return note["file"], None
+    if isinstance(labels, pd.RangeIndex) and labels.start == 0 and labels.step == 1 and (
+            len(labels) != n or note.get("fingerprint") != fingerprint(df)):
+        return note["file"], None  # re-indexed after a filter or a sort: positions lost
     rows = note.get("rows")
     if rows is not None:
         table = np.asarray(rows, dtype=np.int64)
@@ -483,6 +486,29 @@ def _origin(df: pd.DataFrame) -> tuple[str | None, np.ndarray | None]:
             return note["file"], None
         return note["file"], table[positions]
     return note["file"], positions + int(note.get("first_row", 2))
+
+
+def fingerprint(df: pd.DataFrame) -> int:
+    """An order-sensitive hash of a table's first column (to tell a table as read from the
+    same rows re-ordered and re-indexed).
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import fingerprint
+    >>> a = pd.DataFrame({"id": ["x", "y"]})
+    >>> fingerprint(a) == fingerprint(a.copy()), fingerprint(a) == fingerprint(a[::-1])
+    (True, False)
+    """
+    if df.shape[1] == 0 or len(df) == 0:
+        return 0
+    try:
+        hashes = pd.util.hash_pandas_object(df.iloc[:, 0], index=False).to_numpy(np.uint64)
+    except TypeError:  # unhashable cells (lists)
+        return -1
+    weights = np.arange(1, len(hashes) + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return int((hashes * weights).sum(dtype=np.uint64))
 
 
 def _shown(value: object) -> object:

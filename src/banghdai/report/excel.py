@@ -33,17 +33,17 @@ if TYPE_CHECKING:
 
 
 def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
-    """Write each DataFrame to its own sheet of ``path``, atomically, formulas as text.
+    """Write each DataFrame to its own sheet of ``path``, atomically; text that Excel would
+    take for a formula (``=1+2``) or an error value (``#N/A``) is stored as the text typed.
 
     Example
     -------
     >>> import os, tempfile, openpyxl, pandas as pd
     >>> from banghdai.report.excel import write_sheets
-    >>> path = write_sheets({"names": pd.DataFrame({"name": ["=1+2", "王"]})},
+    >>> path = write_sheets({"names": pd.DataFrame({"name": ["=1+2", "#N/A"]})},
     ...                     os.path.join(tempfile.mkdtemp(), "n.xlsx"))
-    >>> cell = openpyxl.load_workbook(path)["names"]["A2"]
-    >>> cell.value, cell.data_type
-    ('=1+2', 's')
+    >>> [(c.value, c.data_type) for c in openpyxl.load_workbook(path)["names"]["A"][1:]]
+    [('=1+2', 's'), ('#N/A', 's')]
     """
     try:
         import openpyxl  # noqa: F401 - only to refuse early when it is missing
@@ -58,10 +58,23 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
                 for j, column in enumerate(frame.columns):
                     if formula_text(column):
                         _as_text(sheet.cell(row=1, column=j + 1))
-                for i, j in formula_cells(frame):
+                for i, j in formula_cells(frame) + _error_code_cells(frame):
                     _as_text(sheet.cell(row=i + 2, column=j + 1))
 
     return atomic_write(path, write)
+
+
+def _error_code_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """Text cells such as ``#N/A`` that openpyxl would store as Excel error values."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    cells = []
+    for j, column in enumerate(frame.columns):
+        series = frame[column]
+        if series.dtype.kind in "OUS" or pd.api.types.is_string_dtype(series.dtype):
+            hits = series.isin(ERROR_CODES).to_numpy(dtype=bool)
+            cells.extend((int(i), j) for i in hits.nonzero()[0])
+    return cells
 
 
 def _as_text(cell) -> None:
