@@ -32,6 +32,7 @@ from .checks.validate import validate as validate
 from .compile.graph import Compiled as Compiled
 from .compile.graph import compile_problem as compile_problem
 from .core.errors import BanghdaiError as BanghdaiError
+from .core.errors import DataWarning as DataWarning
 from .core.errors import InputError as InputError
 from .core.errors import ScalingWarning as ScalingWarning
 from .core.errors import StatusError as StatusError
@@ -99,6 +100,7 @@ __all__ = [
     "Closeness",
     "Compiled",
     "Coverage",
+    "DataWarning",
     "DistinctTypes",
     "DomainFit",
     "Explanation",

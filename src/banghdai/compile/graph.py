@@ -30,14 +30,15 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from ..core import hooks
-from ..core.errors import InputError, ScalingWarning
+from ..core.errors import DataWarning, InputError, ScalingWarning
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
 from ..core.ids import value_keys
 from ..data.schema import Table, degree_values, pair_table, tag_pairs
 from ..model.groups import RoleTemplate
 from ..model.levels import BalanceLoad, Coverage, MaxMin
 from ..model.pairing import Pairing
-from ..model.rules import ForbiddenPairs, PairScore, Preferences
+from ..model.rules import ForbiddenPairs, MaxDistance, Nearest, PairScore, Preferences
+from ..model.rules.distance import KnownCoordinates
 from .groups import CompiledStable, compile_groups, preference_orders
 from .levels import CompiledLevel
 
@@ -72,8 +73,32 @@ def stage_rules(problem: Problem) -> list:
         if id(r) not in seen:
             seen.add(id(r))
             out.append(r)
+    if any(isinstance(r, MaxDistance | Nearest) for r in out):
+        missing = _missing_coordinates(problem)
+        if missing:
+            warnings.warn(
+                f"{missing} have no coordinates (lat/lon): a distance rule gives them no "
+                "candidate; they are reported as missing coordinates, not as too far",
+                DataWarning, stacklevel=4)
+            out.append(KnownCoordinates())
     out.sort(key=lambda r: r.stage)
     return out
+
+
+def _missing_coordinates(problem: Problem) -> str:
+    """'3 mentees (E1, E7, E9)'-style text for rows lacking lat/lon, or '' when none do."""
+    parts = []
+    for table in (problem.mentor_table, problem.mentee_table):
+        cols = table.frame.columns
+        if "lat" not in cols or "lon" not in cols:
+            continue  # the distance rule itself refuses a table without the columns
+        lat = pd.to_numeric(table.frame["lat"], errors="coerce").to_numpy(float)
+        lon = pd.to_numeric(table.frame["lon"], errors="coerce").to_numpy(float)
+        rows = np.flatnonzero(np.isnan(lat) | np.isnan(lon))
+        if rows.size:
+            shown = ", ".join(str(i) for i in table.ids[rows[:3]])
+            parts.append(f"{rows.size} {table.side} ({shown}{', ...' if rows.size > 3 else ''})")
+    return " and ".join(parts)
 
 
 @dataclass(frozen=True, eq=False)

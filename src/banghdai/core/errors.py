@@ -125,7 +125,20 @@ class ScalingWarning(UserWarning):
     """
 
 
+class DataWarning(UserWarning):
+    """The input is usable but something in it will surprise you (e.g. rows without
+    coordinates under a distance rule: they get no candidate).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> issubclass(bd.DataWarning, UserWarning)
+    True
+    """
+
+
 # Shown as ``banghdai.InputError`` etc. in tracebacks: the public name, not the module path.
-for _cls in (BanghdaiError, InputError, StatusError, ValidationError, ScalingWarning):
+for _cls in (BanghdaiError, InputError, StatusError, ValidationError, ScalingWarning,
+             DataWarning):
     _cls.__module__ = "banghdai"
 del _cls

@@ -25,6 +25,7 @@ from ._checks import check_count, check_number, check_weight
 register("rule.max_distance", en="within {km:g} km", zh="{km:g}公里内")
 register("rule.nearest", en="{k} nearest", zh="最近{k}名")
 register("rule.closeness", en="closeness", zh="距离近")
+register("rule.known_coordinates", en="coordinates known", zh="经纬度齐全")
 
 
 def _km(mentor: pd.Series, mentee: pd.Series) -> float:
@@ -160,3 +161,31 @@ class Closeness(Rule):
 
     def check_score(self, view: Any) -> np.ndarray:
         return np.maximum(0.0, 1.0 - view.km() / self.scale_km)
+
+
+@dataclass(frozen=True)
+class KnownCoordinates(Rule):
+    """Both rows have coordinates: added before a distance rule when some row lacks them.
+
+    Not a rule you write: the compiler adds it so that a row without ``lat``/``lon`` is
+    reported as missing its coordinates (in the funnel, the reasons and a warning), not as
+    "too far". It is therefore not in the registry.
+
+    Example
+    -------
+    >>> from banghdai.model.rules.distance import KnownCoordinates
+    >>> KnownCoordinates().label("zh")
+    '经纬度齐全'
+    """
+
+    key: ClassVar[str] = "known_coordinates"
+    kind: ClassVar[str] = "edge"
+    stage: ClassVar[int] = 25
+
+    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+        lat_m, lon_m, lat_e, lon_e = ctx.coords(type(self).__name__)
+        return ~(np.isnan(lat_m[m]) | np.isnan(lon_m[m]) | np.isnan(lat_e[e]) | np.isnan(lon_e[e]))
+
+    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+        d = view.km()
+        return np.isnan(d), "no coordinates"
