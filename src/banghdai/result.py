@@ -11,7 +11,7 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,22 @@ class Result:
     report: pd.DataFrame | None = None
     #: the Problem solved (for the printable workbook, papers and maps); set by ``solve``
     problem: Any = field(default=None, repr=False)
+    #: ``lang -> unmatched frame``: the reasons in another language; set by ``solve``
+    reasons: Any = field(default=None, repr=False, compare=False)
+
+    def unmatched_in(self, lang: str) -> pd.DataFrame:
+        """``unmatched`` with its reasons in ``lang`` ("en" or "zh").
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
+        >>> bool(p.solve().unmatched_in("zh")["reason"].str.contains("导师").all())
+        True
+        """
+        if self.reasons is None or self.info.get("lang", "en") == lang:
+            return self.unmatched
+        return self.reasons(lang)
 
     @property
     def plot(self) -> _Plots:
@@ -190,7 +206,8 @@ class Result:
         problem = problem if problem is not None else self.problem
         if problem is None:
             return hooks.use("write_excel")(self, path)
-        return hooks.use("write_workbook")(self, problem, path, lang=lang, **options)
+        shown = replace(self, unmatched=self.unmatched_in(lang))
+        return hooks.use("write_workbook")(shown, problem, path, lang=lang, **options)
 
     def to_papers(self, path: str | Path, *, start: Any = "2027-01-01", lang: str = "zh",
                   problem: Any = None) -> Path:
@@ -205,7 +222,8 @@ class Result:
         '.xlsx'
         """
         problem = problem if problem is not None else self.problem
-        return hooks.use("write_papers")(self, problem, path, start=start, lang=lang)
+        shown = replace(self, unmatched=self.unmatched_in(lang))
+        return hooks.use("write_papers")(shown, problem, path, start=start, lang=lang)
 
     def __repr__(self) -> str:
         s = self.summary()

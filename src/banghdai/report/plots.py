@@ -144,12 +144,14 @@ def _cjk() -> Iterator[list[str]]:
 
 
 def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, bool]:
-    import matplotlib.pyplot as plt
+    """The caller's axes, or new ones on a Figure made without pyplot: a notebook then shows
+    the returned figure once (as the cell's value), and nothing is left open in pyplot."""
+    from matplotlib.figure import Figure
 
     if ax is not None:
         return ax, False
-    fig, ax = plt.subplots(figsize=figsize)
-    return ax, True
+    fig = Figure(figsize=figsize)
+    return fig.add_subplot(), True
 
 
 def _finish(ax: Any, families: list[str], made: bool) -> Any:

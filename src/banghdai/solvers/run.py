@@ -141,6 +141,8 @@ def solve(
         chosen = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
         result.unmatched = unmatched_frame(compiled, chosen, lang)
     result.problem = problem
+    final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
+    result.reasons = lambda other: unmatched_frame(compiled, final, other)
     result.seconds = time.perf_counter() - start
     result.info.update(
         {
@@ -153,6 +155,7 @@ def solve(
             "scale": compiled.scale,
             "split": do_split,
             "versions": _versions(),
+            "lang": lang,
         }
     )
     return result
