@@ -88,12 +88,13 @@ def test_workbook_sheets_headers_and_print_setup(roster_book):
     assert roster_book.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]
     ws = roster_book["帮带对子名单"]
     header = _header(ws)
-    assert header[:3] == ["序号", "mentee_id", "name"]
-    for own in ("category", "county", "township", "village", "unit"):
-        assert own in header  # the input's own words
+    # the sample's headers are the library's English names: shown in Chinese in a zh workbook
+    assert header[:3] == ["序号", "对象编号", "姓名"]
+    for word in ("类别", "县区", "乡镇", "村", "单位"):
+        assert word in header
     assert "lat" not in header and "rating" not in header  # solver knobs stay out
     for k in (1, 2):  # two mentors at most in the sample: two groups side by side
-        for label in (f"导师{k}", f"导师{k}编号", f"导师{k} unit", f"导师{k}距离(公里)",
+        for label in (f"导师{k}", f"导师{k}编号", f"导师{k}单位", f"导师{k}距离(公里)",
                       f"导师{k}匹配分", f"导师{k}共同领域"):
             assert label in header
     assert "导师3" not in header
@@ -115,25 +116,25 @@ def test_workbook_one_row_per_mentee_grouped_by_county_and_township(yinchuan, ro
     ws = roster_book["帮带对子名单"]
     header = _header(ws)
     rows = _rows(ws)
-    ids = [r[header.index("mentee_id")] for r in rows]
+    ids = [r[header.index("对象编号")] for r in rows]
     assert len(ids) == len(set(ids)) == result.pairs["mentee_id"].nunique()
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
-    counties = [r[header.index("county")] for r in rows]
+    counties = [r[header.index("县区")] for r in rows]
     first_seen = list(dict.fromkeys(problem.mentees["county"]))
     assert list(dict.fromkeys(counties)) == [c for c in first_seen if c in set(counties)]
-    blocks = [(r[header.index("county")], r[header.index("township")]) for r in rows]
+    blocks = [(r[header.index("县区")], r[header.index("乡镇")]) for r in rows]
     changes = sum(a != b for a, b in zip(blocks, blocks[1:], strict=False)) + 1
     assert changes == len(set(blocks))  # each county/township is one contiguous block
     # mentors side by side: the mentee's pairs, fixed first then best score
     n_col = header.index("导师人数")
     per = result.pairs.groupby("mentee_id").size()
     for r in rows:
-        assert r[n_col] == per[r[header.index("mentee_id")]]
+        assert r[n_col] == per[r[header.index("对象编号")]]
     two = next(r for r in rows if r[n_col] == 2)
-    mine = result.pairs[result.pairs["mentee_id"] == two[header.index("mentee_id")]]
+    mine = result.pairs[result.pairs["mentee_id"] == two[header.index("对象编号")]]
     assert {two[header.index("导师1编号")], two[header.index("导师2编号")]} == set(mine["mentor_id"])
     fixed = result.pairs[result.pairs["fixed"]]
-    row = next(r for r in rows if r[header.index("mentee_id")] == fixed["mentee_id"].iloc[0])
+    row = next(r for r in rows if r[header.index("对象编号")] == fixed["mentee_id"].iloc[0])
     assert row[header.index("导师1编号")] == fixed["mentor_id"].iloc[0]
     assert row[header.index("导师1组织指定")] == "是"
 
@@ -151,7 +152,7 @@ def test_workbook_numbers_are_rounded_numbers(yinchuan, roster_book):
         assert d.value == round(d.value, 1) and d.number_format == "0.0"
         assert s.value == round(s.value, 3) and s.number_format == "0.000"
     pair = result.pairs.sort_values("mentee_id").iloc[0]
-    row = next(r for r in _rows(ws) if r[header.index("mentee_id")] == pair["mentee_id"])
+    row = next(r for r in _rows(ws) if r[header.index("对象编号")] == pair["mentee_id"])
     k = 1 if row[header.index("导师1编号")] == pair["mentor_id"] else 2
     assert row[header.index(f"导师{k}距离(公里)")] == round(pair["distance_km"], 1)
     assert row[header.index(f"导师{k}匹配分")] == round(pair["score"], 3)
@@ -162,7 +163,7 @@ def test_workbook_summary_unmatched_and_audit(yinchuan, roster_book):
     _, problem, result = yinchuan
     ws = roster_book["县区汇总"]
     header = _header(ws)
-    assert header[0] == "county" and "覆盖率" in header and "使用导师" in header
+    assert header[0] == "县区" and "覆盖率" in header and "使用导师" in header
     assert "覆盖率·薄弱党组织" in header  # per category
     rows = _rows(ws)
     assert [r[0] for r in rows[:-1]] == list(dict.fromkeys(problem.mentees["county"]))
@@ -178,7 +179,7 @@ def test_workbook_summary_unmatched_and_audit(yinchuan, roster_book):
     header = _header(ws)
     assert {"原因", "需配导师数", "已配导师数", "候选导师数"} <= set(header)
     rows = _rows(ws)
-    assert sorted(r[header.index("mentee_id")] for r in rows) == sorted(result.unmatched["mentee_id"])
+    assert sorted(r[header.index("对象编号")] for r in rows) == sorted(result.unmatched["mentee_id"])
     assert all("满额" in r[header.index("原因")] for r in rows)  # reasons in Chinese
 
     ws = roster_book["规则与参数"]

@@ -909,7 +909,7 @@ def write_workbook(
         bad = pairs.loc[~pairs["mentee_id"].isin(known), "mentee_id"].iloc[0]
         raise _input_error(f"pair names mentee {bad!r}, which the problem lacks",
                            table="pairs", column="mentee_id")
-    shown = _shown(mentors, mentees, headers)
+    shown = _shown(mentors, mentees, headers, lang)
     e_cols = (mentees.resolve(mentee_columns) if mentee_columns is not None
               else default_columns(mentees))
     m_cols = (mentors.resolve(mentor_columns) if mentor_columns is not None
@@ -931,13 +931,30 @@ def write_workbook(
     return save_atomic(wb, path)
 
 
-def _shown(mentors: Side, mentees: Side, headers: Mapping[str, str] | None):
-    """Header label for a (side, canonical column), honouring ``headers`` overrides."""
+#: Chinese headers for the library's own column names, used in a Chinese workbook only
+#: where the roster itself used the English name (its own words always win).
+ZH_HEADERS = {
+    "mentor_id": "导师编号", "mentee_id": "对象编号", "name": "姓名", "kind": "主体类型",
+    "province": "省", "city": "市", "county": "县区", "township": "乡镇", "village": "村",
+    "unit": "单位", "position": "职务", "category": "类别", "type": "类型",
+    "tier": "层级", "source": "来源", "domains": "领域", "rating": "评分",
+    "capacity": "帮带上限", "mentors_required": "导师人数", "priority": "优先级",
+}
+
+
+def _shown(mentors: Side, mentees: Side, headers: Mapping[str, str] | None,
+           lang: str = "en"):
+    """Header label for a (side, canonical column), honouring ``headers`` overrides; in
+    Chinese, an English library column name is shown in Chinese."""
     overrides = {str(k): str(v) for k, v in (headers or {}).items()}
 
     def label(side: Side, col: str) -> str:
         own = side.shown(col)
-        return overrides.get(own, overrides.get(col, own))
+        if own in overrides or col in overrides:
+            return overrides.get(own, overrides.get(col, own))
+        if lang == "zh" and own == col:
+            return ZH_HEADERS.get(col, own)
+        return own
 
     return label
 
