@@ -898,7 +898,7 @@ def write_workbook(
     >>> wb.sheetnames
     ['帮带对子名单', '汇总', '未匹配名单', '规则与参数']
     >>> [c.value for c in wb["帮带对子名单"][2]][:5]
-    ['序号', 'mentee_id', 'name', '导师人数', '导师1']
+    ['序号', '对象编号', '姓名', '导师人数', '导师1']
     """
     t = check_lang(lang)
     check_writable(path)
