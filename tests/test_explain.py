@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 import banghdai as bd
-from banghdai.explain.core import _diagnostic, _relax, _relax_costs, _relax_flow, rule_label
+from banghdai.explain.diagnostic import _diagnostic
+from banghdai.explain.relax import _relax, _relax_costs, _relax_flow
+from banghdai.explain.words import rule_label
 
 SECONDS = 10.0  # city scale budget for naming a conflict
 
@@ -119,7 +121,7 @@ def test_planted_capacity_short_in_one_county(yinchuan_forbid):
 def test_planted_fixed_pair_breaking_distance(yinchuan_forbid):
     base, rules = yinchuan_forbid
     problem = build(base, rules)
-    from banghdai.explain.core import broken_rules
+    from banghdai.explain.common import broken_rules
 
     n_m, n_e = len(problem.mentors), len(problem.mentees)
     m = np.repeat(np.arange(n_m), n_e)

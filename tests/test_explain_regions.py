@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import banghdai as bd
-from banghdai.explain.core import REGION_SPLIT_SIZE
+from banghdai.explain.conflicts import REGION_SPLIT_SIZE
 
 COUNTIES = [f"county{k}" for k in range(5)]
 

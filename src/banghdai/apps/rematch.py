@@ -40,7 +40,8 @@ import pandas as pd
 from ..core.errors import InputError
 from ..core.ids import ids_as_str
 from ..data.schema import prepare_table, require_frame
-from ..explain.core import _check_lang, _edge_load, _quote, broken_rules, copy_problem
+from ..explain.common import _edge_load, broken_rules, copy_problem
+from ..explain.words import _check_lang, _quote
 from ..model.rules import PairScore
 
 if TYPE_CHECKING:

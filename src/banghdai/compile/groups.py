@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..core.arrays import group_positions
 from ..core.errors import InputError
 from ..core.ids import value_keys
 from ..data.schema import pair_table
@@ -47,10 +48,7 @@ def _add(model, expr_ok, enforce) -> None:
 
 def _groups_of(keys: np.ndarray) -> list[np.ndarray]:
     """Positions sharing a key, for keys >= 0, in key order."""
-    valid = np.flatnonzero(keys >= 0)
-    order = valid[np.argsort(keys[valid], kind="stable")]
-    cuts = np.flatnonzero(np.diff(keys[order])) + 1
-    return [g for g in np.split(order, cuts) if g.size]
+    return group_positions(keys)
 
 
 @dataclass(frozen=True, eq=False)

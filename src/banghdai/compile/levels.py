@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..core.arrays import group_positions
 from ..core.errors import InputError
 
 if TYPE_CHECKING:
@@ -63,6 +64,4 @@ class CompiledLevel:
 
 def _by_node(index: np.ndarray) -> list[np.ndarray]:
     """Edge positions grouped by node (nodes with edges only)."""
-    order = np.argsort(index, kind="stable")
-    cuts = np.flatnonzero(np.diff(index[order])) + 1
-    return [g for g in np.split(order, cuts) if g.size]
+    return group_positions(index, drop_negative=False)

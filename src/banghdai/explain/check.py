@@ -1,0 +1,407 @@
+"""Cheap pre-solve checks: counting arguments on the candidate graph, no solver.
+
+Example
+-------
+>>> import pandas as pd, banghdai as bd
+>>> mentors = pd.DataFrame({"mentor_id": ["M1"], "capacity": [1]})
+>>> mentees = pd.DataFrame({"mentee_id": ["E1", "E2"]})
+>>> p = bd.Problem(mentors, mentees, pairing=bd.OneToMany("capacity", unmatched="forbid"))
+>>> bd.check(p)[["check", "severity", "subject"]].values.tolist()
+[['capacity', 'error', 'all mentees']]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..compile.graph import stage_name, stage_rules
+from ..core.ids import value_keys
+from ..model.groups import DistinctTypes, Quota, RoleTemplate, quota_bounds
+from ..model.rules import SameRegion
+from .common import (
+    _edge_load,
+    _fixed_pairs,
+    _group_specs,
+    _pair_cap,
+    _region_level,
+    _without_fixed,
+)
+from .unmatched import _funnel_texts, _last_rule
+from .words import _check_lang, _labels, _quote, _zh_col
+
+if TYPE_CHECKING:
+    from ..compile.graph import Compiled
+    from ..model.problem import Problem
+
+_CHECK_COLUMNS = ["check", "severity", "subject", "message", "suggestion"]
+
+_CHECK_WORDS = {
+    "en": {
+        "all": "all mentees",
+        "cat": "category {v}",
+        "capacity": ("mentors who can take {s} have {cap} place(s) for them, but those mentees "
+                     "need {need} (short by {short})"),
+        "capacity_fix": "add mentors or raise capacities for {s}, or loosen the rules that "
+                        "limit their candidates",
+        "none": "mentee {id} has no candidate mentor: none left after rule {rule} ({funnel})",
+        "none_fix_region": "add a mentor in {v} or drop rule {rule}",
+        "none_fix": "loosen rule {rule} or add a suitable mentor",
+        "few": "mentee {id} needs {need} mentor(s) but has only {deg} candidate(s) ({funnel})",
+        "few_fix": "lower its number of mentors or loosen the rules that limit its candidates",
+        "fixed": "fixed pair ({m}, {e}) breaks the hard rule {rule}{detail}",
+        "fixed_fix": "remove the pair from the fixed table or drop rule {rule}",
+        "fixed_cap": "mentor {m} has fixed pairs using {n} of its capacity {cap}",
+        "fixed_cap_fix": "raise the mentor's capacity or remove some of its fixed pairs",
+        "fixed_need": "mentee {e} has {n} fixed pairs but needs only {need} mentor(s)",
+        "fixed_need_fix": "remove {k} fixed pair(s) or raise its number of mentors",
+        "minload": "mentor {m} must take at least {lo} mentee(s) but has {deg} candidate(s)",
+        "minload_fix": "lower its min_load to {deg} or loosen the rules that limit its candidates",
+        "minload_region": ("minimum loads of {s} mentors add up to {lo}, but the mentees they "
+                           "can take need only {need} place(s)"),
+        "minload_region_fix": "lower min_load of mentors in {s}",
+        "types": ("mentee {id} needs {need} mentors of different {col} but its candidates "
+                  "have only {n} ({values})"),
+        "types_fix": "add a mentor of another {col} within its reach, or lower its number of "
+                     "mentors",
+        "quota_lo": "{label} for {name}: at least {lo} {what} required, at most {most} possible",
+        "quota_lo_fix": "lower the quota minimum for {name} to {most}, or add suitable "
+                        "{side}s",
+        "quota_hi": "{label} for {name}: at most {hi} {what} allowed, at least {least} forced",
+        "quota_hi_fix": "raise the quota maximum for {name} to {least}",
+        "km": " ({km:.1f} km)",
+    },
+    "zh": {
+        "all": "全部帮带对象",
+        "cat": "类别“{v}”",
+        "capacity": "能带{s}的导师只有{cap}个名额，而这些对象需要{need}个（缺{short}个）",
+        "capacity_fix": "为{s}增加导师或提高帮带上限，或放宽限制其候选导师的规则",
+        "none": "帮带对象{id}没有候选导师：经{rule}规则筛选后无人符合（{funnel}）",
+        "none_fix_region": "在{v}增加导师，或取消{rule}规则",
+        "none_fix": "放宽{rule}规则或增加合适的导师",
+        "few": "帮带对象{id}需要{need}名导师，但只有{deg}名候选导师（{funnel}）",
+        "few_fix": "减少其所需导师人数，或放宽限制其候选导师的规则",
+        "fixed": "固定结对（{m}，{e}）违反硬性规则{rule}{detail}",
+        "fixed_fix": "从固定结对表中删除该结对，或取消{rule}规则",
+        "fixed_cap": "导师{m}的固定结对占用{n}个名额，超过帮带上限{cap}",
+        "fixed_cap_fix": "提高该导师的帮带上限，或删除其部分固定结对",
+        "fixed_need": "帮带对象{e}有{n}个固定结对，但只需{need}名导师",
+        "fixed_need_fix": "删除{k}个固定结对，或增加其所需导师人数",
+        "minload": "导师{m}至少要带{lo}名对象，但只有{deg}名候选对象",
+        "minload_fix": "将其最少帮带人数降到{deg}，或放宽限制其候选对象的规则",
+        "minload_region": "{s}导师的最少帮带人数合计{lo}，但其可带对象只需要{need}个名额",
+        "minload_region_fix": "降低{s}导师的最少帮带人数",
+        "types": "帮带对象{id}需要{need}名不同{col}的导师，但其候选导师只有{n}种（{values}）",
+        "types_fix": "在其可及范围内增加其他{col}的导师，或减少其所需导师人数",
+        "quota_lo": "{label}：{name}至少需要{lo}个{what}，最多只能有{most}个",
+        "quota_lo_fix": "将{name}的配额下限降到{most}，或增加合适的人选",
+        "quota_hi": "{label}：{name}最多允许{hi}个{what}，但至少会有{least}个",
+        "quota_hi_fix": "将{name}的配额上限提高到{least}",
+        "km": "（{km:.1f}公里）",
+    },
+}
+
+
+def _hall_short(compiled: Compiled, group_e: np.ndarray, n_groups: int):
+    """Per mentee group S: demand coverable by candidates, and places mentors can give S.
+
+    ``reach[S] = sum over mentors of min(pairs it can take, candidates in S)`` bounds
+    the places S can get (Hall's condition), so ``coverable > reach`` proves a shortage.
+    """
+    em, ee = compiled.edge_mentor, compiled.edge_mentee
+    useful = compiled.demand[ee] > 0
+    em, ee = em[useful], ee[useful]
+    deg_e = np.bincount(ee, minlength=compiled.n_mentees)
+    coverable = np.bincount(group_e, weights=np.minimum(compiled.demand, deg_e),
+                            minlength=n_groups)
+    need = np.bincount(group_e, weights=compiled.demand, minlength=n_groups)
+    if em.size:
+        key = em * n_groups + group_e[ee]
+        uk, cnt = np.unique(key, return_counts=True)
+        mm = uk // n_groups
+        gg = uk % n_groups
+        reach = np.bincount(gg, weights=np.minimum(_pair_cap(compiled)[mm], cnt),
+                            minlength=n_groups)
+    else:
+        reach = np.zeros(n_groups)
+    return need.astype(np.int64), coverable.astype(np.int64), reach.astype(np.int64)
+
+
+class _Findings:
+    """The rows of a check table, one finding at a time."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, kind: str, severity: str, subject: str, message: str,
+            suggestion: str) -> None:
+        self.rows.append({"check": kind, "severity": severity, "subject": subject,
+                          "message": message, "suggestion": suggestion})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=_CHECK_COLUMNS)
+
+
+def _severity(compiled: Compiled) -> str:
+    """'error' when every mentee must be matched (the rules cannot all hold), else 'warning'."""
+    return "error" if compiled.must_match else "warning"
+
+
+def check(problem: Problem, lang: str = "en") -> pd.DataFrame:
+    """Cheap pre-solve checks (no solver), each finding with a suggestion.
+
+    Columns: ``check`` (capacity, no_candidate, few_candidates, fixed_pair,
+    fixed_capacity, fixed_demand, min_load, types, quota), ``severity``
+    (``error``: the hard rules cannot all hold; ``warning``: some mentor places
+    will stay unfilled), ``subject``, ``message`` and ``suggestion``. Capacity is
+    compared with demand per region (county / township when present), per
+    mentee category and overall, by Hall's condition on the candidate graph;
+    distinct-type and role rules are checked against the types each mentee's
+    candidates have, quotas against what the candidates allow.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> mentors = pd.DataFrame({"mentor_id": ["M1"], "county": ["A"]})
+    >>> mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "county": ["A", "B"]})
+    >>> p = bd.Problem(mentors, mentees).require(bd.SameRegion("county"))
+    >>> bd.check(p)[["check", "severity", "subject"]].values.tolist()
+    [['no_candidate', 'warning', 'E2']]
+    """
+    _check_lang(lang)
+    compiled = _without_fixed(problem).compile()
+    level = _region_level(problem)
+    found = _Findings()
+    _check_capacity(compiled, level, lang, found.add)
+    _check_candidates(problem, compiled, level, lang, found.add)
+    _check_fixed(problem, compiled, lang, found.add)
+    _check_min_loads(compiled, level, lang, found.add)
+    _check_groups(problem, compiled, lang, found.add)
+    return found.frame()
+
+
+def _check_capacity(compiled: Compiled, level: str | None, lang: str, add) -> None:
+    """Capacity against demand (Hall's condition): per region, per category, overall."""
+    w = _CHECK_WORDS[lang]
+    frame_e = compiled.mentees.frame
+    groupings: list[tuple[str | None, str]] = []
+    for col in ("county", "township"):
+        if col in frame_e.columns and col in compiled.mentors.frame.columns:
+            groupings.append((col, "region"))
+    if level is not None and level not in ("county", "township") and level in frame_e.columns:
+        groupings.append((level, "region"))
+    if "category" in frame_e.columns:
+        groupings.append(("category", "category"))
+    groupings.append((None, "all"))
+    for col, what in groupings:
+        labels = _labels(frame_e, col, lang)
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object))
+        need, coverable, reach = _hall_short(compiled, codes.astype(np.int64), len(uniques))
+        for g in np.flatnonzero(coverable > reach).tolist():
+            subject = (w["all"] if what == "all" else
+                       w["cat"].format(v=uniques[g]) if what == "category" else str(uniques[g]))
+            short = int(coverable[g] - reach[g])
+            add("capacity", _severity(compiled), subject,
+                w["capacity"].format(s=subject, cap=int(reach[g]), need=int(coverable[g]),
+                                     short=short),
+                w["capacity_fix"].format(s=subject))
+
+
+def _check_candidates(problem: Problem, compiled: Compiled, level: str | None, lang: str,
+                      add) -> None:
+    """Mentees with no candidate (naming the rule that removed the last) or too few."""
+    w = _CHECK_WORDS[lang]
+    severe = _severity(compiled)
+    deg_e = np.bincount(compiled.edge_mentee, minlength=compiled.n_mentees)
+    region_e = _labels(compiled.mentees.frame, level, lang)
+    short_e = np.flatnonzero(deg_e < compiled.demand)
+    last = _last_rule(compiled, short_e)
+    funnels = _funnel_texts(compiled, short_e, lang)
+    for k, i in enumerate(short_e.tolist()):
+        ident = str(compiled.mentees.ids[i])
+        if deg_e[i] == 0:
+            rule = last[k] or "the rules"
+            q = _quote(rule, lang)
+            fix = (w["none_fix_region"].format(v=region_e[i], rule=q)
+                   if _is_region_rule(problem, rule) else w["none_fix"].format(rule=q))
+            add("no_candidate", severe, ident,
+                w["none"].format(id=ident, rule=q, funnel=funnels[k]), fix)
+        else:
+            add("few_candidates", severe, ident,
+                w["few"].format(id=ident, need=int(compiled.demand[i]), deg=int(deg_e[i]),
+                                funnel=funnels[k]), w["few_fix"])
+
+
+def _check_fixed(problem: Problem, compiled: Compiled, lang: str, add) -> None:
+    """Fixed pairs that break a hard rule, overfill a mentor or exceed a mentee's need."""
+    w = _CHECK_WORDS[lang]
+    fixed = _fixed_pairs(problem, compiled)
+    for f in fixed:
+        if f.edge >= 0:
+            continue
+        m_id, e_id = str(compiled.mentors.ids[f.m]), str(compiled.mentees.ids[f.e])
+        for rule in f.breaks:
+            add("fixed_pair", "error", f"({m_id}, {e_id})",
+                w["fixed"].format(m=m_id, e=e_id, rule=_quote(rule, lang),
+                                  detail=_pair_detail(problem, f.m, f.e, rule, lang)),
+                w["fixed_fix"].format(rule=_quote(rule, lang)))
+    if not fixed:
+        return
+    weight = _edge_load(compiled)
+    fm = np.array([f.m for f in fixed])
+    fe = np.array([f.e for f in fixed])
+    fw = np.array([weight[f.edge] if f.edge >= 0 else 1 for f in fixed])
+    per_m = np.bincount(fm, weights=fw, minlength=compiled.n_mentors).astype(np.int64)
+    for i in np.flatnonzero(per_m > compiled.cap_hi).tolist():
+        ident = str(compiled.mentors.ids[i])
+        add("fixed_capacity", "error", ident,
+            w["fixed_cap"].format(m=ident, n=int(per_m[i]), cap=int(compiled.cap_hi[i])),
+            w["fixed_cap_fix"])
+    per_e = np.bincount(fe, minlength=compiled.n_mentees)
+    for i in np.flatnonzero(per_e > compiled.demand).tolist():
+        ident = str(compiled.mentees.ids[i])
+        add("fixed_demand", "error", ident,
+            w["fixed_need"].format(e=ident, n=int(per_e[i]), need=int(compiled.demand[i])),
+            w["fixed_need_fix"].format(k=int(per_e[i] - compiled.demand[i])))
+
+
+def _check_min_loads(compiled: Compiled, level: str | None, lang: str, add) -> None:
+    """Minimum loads no mentor's candidates (or no region's mentees) can fill."""
+    if not compiled.cap_lo.any():
+        return
+    w = _CHECK_WORDS[lang]
+    useful = compiled.demand[compiled.edge_mentee] > 0
+    deg_m = np.bincount(compiled.edge_mentor[useful], minlength=compiled.n_mentors)
+    for i in np.flatnonzero(deg_m < compiled.cap_lo).tolist():
+        ident = str(compiled.mentors.ids[i])
+        add("min_load", "error", ident,
+            w["minload"].format(m=ident, lo=int(compiled.cap_lo[i]), deg=int(deg_m[i])),
+            w["minload_fix"].format(deg=int(deg_m[i])))
+    labels_m = _labels(compiled.mentors.frame, level, lang)
+    codes, uniques = pd.factorize(pd.Series(labels_m, dtype=object))
+    em, ee = compiled.edge_mentor[useful], compiled.edge_mentee[useful]
+    for g in range(len(uniques)):
+        members = codes == g
+        lo = int(compiled.cap_lo[members].sum())
+        if lo == 0:
+            continue
+        reach_e = np.unique(ee[members[em]])
+        need = int(compiled.demand[reach_e].sum())
+        if lo > need:
+            s = str(uniques[g]) if level else w["all"]
+            add("min_load", "error", s, w["minload_region"].format(s=s, lo=lo, need=need),
+                w["minload_region_fix"].format(s=s))
+
+
+def _check_groups(problem: Problem, compiled: Compiled, lang: str, add) -> None:
+    """Counting checks for distinct types, role templates and quotas."""
+    deg_e = np.bincount(compiled.edge_mentee, minlength=compiled.n_mentees)
+    deg_m = np.bincount(compiled.edge_mentor, minlength=compiled.n_mentors)
+    for spec in _group_specs(problem):
+        if isinstance(spec, DistinctTypes | RoleTemplate) and (
+                isinstance(spec, RoleTemplate) or spec.per == "mentee"):
+            _check_types(spec, compiled, deg_e, lang, add)
+        elif isinstance(spec, Quota):
+            _check_quota(spec, compiled, deg_e, deg_m, lang, add)
+
+
+def _check_types(spec, compiled: Compiled, deg_e: np.ndarray, lang: str, add) -> None:
+    """Mentees whose candidates have fewer distinct types than mentors they need."""
+    w = _CHECK_WORDS[lang]
+    em, ee = compiled.edge_mentor, compiled.edge_mentee
+    kinds = value_keys(compiled.mentors.frame[spec.column])
+    codes, uniques = pd.factorize(pd.Series(kinds, dtype=object))
+    ok = codes[em] >= 0
+    pairs = np.unique(ee[ok] * max(len(uniques), 1) + codes[em[ok]])
+    owner = pairs // max(len(uniques), 1)
+    n_types = np.bincount(owner, minlength=compiled.n_mentees)
+    # mentors without a type: any number
+    untyped = np.bincount(ee[~ok], minlength=compiled.n_mentees)
+    short = np.flatnonzero((n_types + untyped < compiled.demand) & (deg_e >= compiled.demand))
+    col = spec.column if lang == "en" else _zh_col(spec.column)
+    for i in short.tolist():
+        values = sorted(str(uniques[c]) for c in (pairs[owner == i] % max(len(uniques), 1)))
+        ident = str(compiled.mentees.ids[i])
+        add("types", _severity(compiled), ident,
+            w["types"].format(id=ident, need=int(compiled.demand[i]), col=col,
+                              n=len(values), values=("、" if lang == "zh" else ", ").join(
+                                  values) or "-"),
+            w["types_fix"].format(col=col))
+
+
+def _quota_reach(spec, compiled: Compiled, rows_g: np.ndarray, deg_e: np.ndarray,
+                 deg_m: np.ndarray) -> tuple[int, int]:
+    """(most, least): what a quota group's counted quantity can reach and is forced to."""
+    if spec.count == "pairs" and spec.side == "mentor":
+        most = int(np.minimum(_pair_cap(compiled)[rows_g], deg_m[rows_g]).sum())
+        least = int(compiled.cap_lo[rows_g].sum())
+    elif spec.count == "pairs":
+        most = int(np.minimum(compiled.demand[rows_g], deg_e[rows_g]).sum())
+        least = int(compiled.demand[rows_g].sum()) if compiled.must_match else 0
+    elif spec.count == "mentees":
+        need = compiled.demand[rows_g]
+        most = int(((deg_e[rows_g] >= need) & (need > 0)).sum())
+        least = int((need > 0).sum()) if compiled.must_match else 0
+    else:
+        most = int(((deg_m[rows_g] > 0) & (compiled.cap_hi[rows_g] > 0)).sum())
+        least = int((compiled.cap_lo[rows_g] > 0).sum())
+    return most, least
+
+
+def _check_quota(spec, compiled: Compiled, deg_e: np.ndarray, deg_m: np.ndarray, lang: str,
+                 add) -> None:
+    """Quota bounds the candidates cannot reach (minimum) or must exceed (maximum)."""
+    w = _CHECK_WORDS[lang]
+    table = compiled.mentors if spec.side == "mentor" else compiled.mentees
+    keys = value_keys(table.frame[spec.column])
+    names = sorted({str(v) for v in keys if v is not None})
+    lo_b, hi_b = quota_bounds(spec.min, names), quota_bounds(spec.max, names)
+    what = {"pairs": "pairs", "mentees": "served mentees", "mentors": "used mentors"}[
+        spec.count] if lang == "en" else {"pairs": "结对", "mentees": "满额对象",
+                                          "mentors": "在用导师"}[spec.count]
+    for name, lo, hi in zip(names, lo_b, hi_b, strict=True):
+        if lo is None and hi is None:
+            continue
+        most, least = _quota_reach(spec, compiled, np.flatnonzero(keys == name), deg_e, deg_m)
+        label = spec.label
+        subject = f"{spec.column}={name}"
+        if lo is not None and lo > most:
+            add("quota", "error", subject,
+                w["quota_lo"].format(label=label, name=subject, lo=lo, most=most, what=what),
+                w["quota_lo_fix"].format(name=subject, most=most, side=spec.side))
+        if hi is not None and hi < least:
+            add("quota", "error", subject,
+                w["quota_hi"].format(label=label, name=subject, hi=hi, least=least, what=what),
+                w["quota_hi_fix"].format(name=subject, least=least))
+
+
+def _pair_detail(problem: Problem, m: int, e: int, rule: str, lang: str) -> str:
+    """A measured value for the rule a pair breaks (distance, strength gap), or ''.
+
+    ``rule`` is the broken rule's funnel label; the rule object it names says
+    which values it compares (:meth:`~banghdai.model.rule.Rule.compared`).
+    """
+    obj = next((r for r in stage_rules(problem) if stage_name(r) == rule), None)
+    if obj is None:
+        return ""
+    try:
+        values = obj.compared(problem.mentors.iloc[m], problem.mentees.iloc[e])
+    except (KeyError, TypeError, ValueError):  # pragma: no cover - odd cells: no detail
+        return ""
+    if values is None:
+        return ""
+    if values[0] == "km":
+        km = float(values[1])
+        return _CHECK_WORDS[lang]["km"].format(km=km) if np.isfinite(km) else ""
+    a, b = values
+    fa = f"{a:g}" if isinstance(a, int | float | np.number) else str(a)
+    fb = f"{b:g}" if isinstance(b, int | float | np.number) else str(b)
+    return f" ({fa} vs {fb})" if lang == "en" else f"（{fa}对{fb}）"
+
+
+def _is_region_rule(problem: Problem, label: str) -> bool:
+    """True when the funnel label names a same-region rule."""
+    return any(isinstance(r, SameRegion) and stage_name(r) == label
+               for r in problem.edge_rules)

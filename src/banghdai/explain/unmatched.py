@@ -1,0 +1,254 @@
+"""Why a mentee was left short: the candidate funnel and the full candidate mentors.
+
+Example
+-------
+>>> import numpy as np, pandas as pd, banghdai as bd
+>>> from banghdai.explain.unmatched import unmatched_reasons
+>>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+...                pd.DataFrame({"mentee_id": ["E"], "county": ["B"]}))
+>>> c = p.require(bd.SameRegion("county")).compile()
+>>> unmatched_reasons(c, np.zeros(0, bool))["funnel"].iloc[0]
+'1 mentors → same county 0'
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from ..core import hooks
+from ..core.arrays import segments
+from .common import _edge_load
+from .words import _check_lang, _joined, _labels_of, _quote, _texts, _vformat, rule_label
+
+if TYPE_CHECKING:
+    from ..compile.graph import Compiled
+
+_REASONS = {
+    "en": {
+        "none": "no candidate mentor: none left after rule {rule}",
+        "none_rules": "no candidate mentor: none left after the rules",
+        "paired": "only {c} candidate mentor(s), all already paired with it",
+        "full": "all {c} candidate mentors are at capacity",
+        "traded": "left unmatched: its candidates serve others for a better total",
+        "full_with": "{mentor} full {load}/{cap} with {mentees}",
+        "full_none": "{mentor} full {load}/{cap}",
+        "more": "and {n} more",
+        "sep": "; ",
+        "list": ", ",
+    },
+    "zh": {
+        "none": "没有候选导师：经{rule}规则筛选后无人符合",
+        "none_rules": "没有候选导师：经规则筛选后无人符合",
+        "paired": "仅有{c}名候选导师，均已与其结对",
+        "full": "{c}名候选导师均已满额",
+        "traded": "未结对：其候选导师用于其他对象，总体更优",
+        "full_with": "{mentor} 已满{load}/{cap}（{mentees}）",
+        "full_none": "{mentor} 已满{load}/{cap}",
+        "more": "等另{n}名",
+        "sep": "；",
+        "list": "、",
+    },
+}
+
+
+# --------------------------------------------------------------------------- the funnel
+def _stages(compiled: Compiled) -> list[str]:
+    return [c for c in compiled.funnel.columns if c not in ("mentee_id", "mentors")]
+
+
+def _funnel_counts(compiled: Compiled, rows: np.ndarray) -> np.ndarray:
+    """Funnel counts of mentee ``rows``: the 'mentors' column, then one per stage."""
+    funnel = compiled.funnel
+    return np.column_stack([funnel[c].to_numpy()[rows] for c in ["mentors", *_stages(compiled)]])
+
+
+def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
+                  counts: np.ndarray | None = None) -> list[str]:
+    """'483 mentors → same county 89 → …' for each mentee row (vectorised)."""
+    stages = _stages(compiled)
+    if counts is None:
+        counts = _funnel_counts(compiled, rows)
+    if rows.size == 0:
+        return []
+    head = "mentors" if lang == "en" else "导师"
+    text = _texts(counts[:, 0])
+    text = text + f" {head}" if lang == "en" else f"{head}" + text + "名"
+    for k, stage in enumerate(stages, start=1):
+        label = rule_label(stage, lang)
+        sep = f" → {label} " if lang == "en" else f" → {label}"
+        text = text + sep + _texts(counts[:, k])
+    return text.tolist()
+
+
+def _last_rule(compiled: Compiled, rows: np.ndarray,
+               counts: np.ndarray | None = None) -> list[str | None]:
+    """The rule after which no candidate was left, per mentee row (None if some remain)."""
+    stages = _stages(compiled)
+    if not stages or rows.size == 0:
+        return [None] * rows.size
+    if counts is None:
+        counts = _funnel_counts(compiled, rows)
+    zero = counts[:, 1:] == 0
+    first = zero.argmax(axis=1)
+    return [stages[f] if z else None for f, z in zip(first.tolist(), zero.any(axis=1).tolist(),
+                                                      strict=True)]
+
+
+# --------------------------------------------------------------------------- full mentors
+def _top_full(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
+              missing: np.ndarray, show: int) -> tuple[np.ndarray, np.ndarray]:
+    """The best ``show`` full candidate pairs of each missing mentee (grouped by mentee),
+    and how many full candidates each such mentee has in all (same order)."""
+    ee = compiled.edge_mentee
+    is_missing = np.zeros(compiled.n_mentees, dtype=bool)
+    is_missing[missing] = True
+    idx = np.flatnonzero(~chosen & blocked & is_missing[ee])
+    if idx.size == 0:
+        return idx, idx
+    # edges are sorted by mentee, so idx is too: order each mentee's run by value, best first
+    val = compiled.edge_value[idx]
+    span = int(val.max()) - int(val.min()) + 1
+    if span * (compiled.n_mentees + 1) < 2**62:
+        idx = idx[np.argsort(ee[idx] * span + (int(val.max()) - val), kind="stable")]
+    else:  # pragma: no cover - astronomically spread values
+        idx = idx[np.lexsort((-val, ee[idx]))]
+    start, size = segments(ee[idx])
+    rank = np.arange(idx.size) - np.repeat(start, size)
+    return idx[rank < show], size
+
+
+def _mentor_texts(compiled: Compiled, chosen: np.ndarray, load: np.ndarray,
+                  mentors: np.ndarray, words: dict, show: int) -> np.ndarray:
+    """'<label> full load/cap with E1, E2, E3[, and n more]' for each of ``mentors``
+    (an array over all mentors, filled at those rows)."""
+    em, ee = compiled.edge_mentor, compiled.edge_mentee
+    labels = np.empty(compiled.n_mentors, dtype=object)
+    labels[mentors] = _labels_of(compiled.mentors, mentors)
+    cap = compiled.cap_hi
+    text = np.empty(compiled.n_mentors, dtype=object)
+    text[mentors] = _vformat(words["full_none"], mentors.size, mentor=labels[mentors],
+                             load=load[mentors], cap=cap[mentors])
+    chosen_idx = np.flatnonzero(chosen)
+    pick = chosen_idx[np.isin(em[chosen_idx], mentors)]
+    if pick.size:
+        pick = pick[np.argsort(em[pick], kind="stable")]
+        heads, counts = segments(em[pick])
+        who = _joined(_texts(compiled.mentees.ids[ee[pick]]), heads, counts, show,
+                      words["list"], words["more"])
+        with_pairs = em[pick][heads]
+        text[with_pairs] = _vformat(words["full_with"], with_pairs.size,
+                                    mentor=labels[with_pairs], load=load[with_pairs],
+                                    cap=cap[with_pairs], mentees=who)
+    return text
+
+
+def _full_mentors(compiled: Compiled, chosen: np.ndarray, blocked: np.ndarray,
+                  load: np.ndarray, missing: np.ndarray, words: dict, show: int) -> list[str]:
+    """Per missing mentee: its best ``show`` candidates that were full, and with whom."""
+    em, ee = compiled.edge_mentor, compiled.edge_mentee
+    if missing.size == 0:
+        return []
+    top, totals = _top_full(compiled, chosen, blocked, missing, show)
+    if totals.size == 0:  # no missing mentee has a full candidate
+        return [""] * missing.size
+    # each listed mentor once
+    text = _mentor_texts(compiled, chosen, load, np.unique(em[top]), words, show)
+    heads, counts = segments(ee[top])
+    per_mentee = _joined(text[em[top]], heads, counts, show, words["sep"], words["more"])
+    over = totals > show  # totals: full candidates per mentee with any (same order as heads)
+    if over.any():  # '...; and n more' counts every full candidate, not just the top ones
+        per_mentee[over] = per_mentee[over] + words["sep"] + _vformat(
+            words["more"], int(over.sum()), n=totals[over] - show)
+    out = np.full(compiled.n_mentees, "", dtype=object)
+    out[ee[top][heads]] = per_mentee
+    return out[missing].tolist()
+
+
+# --------------------------------------------------------------------------- reasons
+@functools.cache
+def _no_unmatched(with_name: bool) -> pd.DataFrame:
+    """The empty unmatched table (built once: constructing frames costs more than copying)."""
+    text = pd.Series([], dtype=pd.Series(["text"]).dtype)
+    count = np.empty(0, dtype=np.int64)
+    out = pd.DataFrame({"mentee_id": text, "needed": count, "got": count, "candidates": count,
+                        "reason": text, "funnel": text, "full_mentors": text})
+    if with_name:
+        out.insert(1, "name", text)
+    return out
+
+
+def _reasons(words: dict, lang: str, last: list[str | None], cand: np.ndarray,
+             got: np.ndarray, open_cand: np.ndarray) -> list[str]:
+    """One reason per missing mentee, from its candidates, mentors and open candidates."""
+    none_text = [words["none"].format(rule=_quote(r, lang)) if r else words["none_rules"]
+                 for r in last]
+    return np.where(
+        cand == 0, np.array(none_text, dtype=object),
+        np.where(cand <= got, _vformat(words["paired"], cand.size, c=cand),
+                 np.where(open_cand == 0, _vformat(words["full"], cand.size, c=cand),
+                          words["traded"]))).tolist()
+
+
+def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
+                      *, show: int = 3) -> pd.DataFrame:
+    """Mentees with fewer mentors than needed, each with a reason a planner reads.
+
+    Columns: ``mentee_id`` (and ``name``), ``needed``, ``got``, ``candidates``,
+    ``reason``, ``funnel`` (candidates left after each edge rule in turn) and
+    ``full_mentors`` (the best ``show`` candidates that were full, and with
+    whom). ``lang`` is ``"en"`` or ``"zh"``.
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd, banghdai as bd
+    >>> from banghdai.explain import unmatched_reasons
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["B"]}))
+    >>> c = p.require(bd.SameRegion("county")).compile()
+    >>> unmatched_reasons(c, np.zeros(0, bool), "zh")["reason"].iloc[0]
+    '没有候选导师：经“同县区”规则筛选后无人符合'
+    """
+    _check_lang(lang)
+    words = _REASONS[lang]
+    n_e, n_m = compiled.n_mentees, compiled.n_mentors
+    chosen = np.asarray(chosen, dtype=bool)
+    em, ee = compiled.edge_mentor, compiled.edge_mentee
+    got = np.bincount(ee[chosen], minlength=n_e)
+    missing = np.flatnonzero(got < compiled.demand)
+    if missing.size == 0:  # same columns and dtypes as a frame with rows
+        return _no_unmatched("name" in compiled.mentees.frame.columns).copy()
+    cand = np.bincount(ee, minlength=n_e)
+    weight = _edge_load(compiled)
+    load = np.bincount(em[chosen], weights=weight[chosen], minlength=n_m).astype(np.int64)
+    is_missing = np.zeros(n_e, dtype=bool)
+    is_missing[missing] = True
+    sub = np.flatnonzero(is_missing[ee])  # only the unmatched mentees' candidate pairs matter
+    blocked = np.zeros(em.size, dtype=bool)  # the mentor has no room for this pair
+    blocked[sub] = load[em[sub]] + weight[sub] > compiled.cap_hi[em[sub]]
+    open_sub = sub[~blocked[sub] & ~chosen[sub]]
+    open_cand = np.bincount(ee[open_sub], minlength=n_e)
+    counts = _funnel_counts(compiled, missing)
+    reasons = _reasons(words, lang, _last_rule(compiled, missing, counts), cand[missing],
+                       got[missing], open_cand[missing])
+    out = pd.DataFrame(
+        {
+            "mentee_id": compiled.mentees.ids[missing],
+            "needed": compiled.demand[missing],
+            "got": got[missing],
+            "candidates": cand[missing],
+            "reason": reasons,
+            "funnel": _funnel_texts(compiled, missing, lang, counts),
+            "full_mentors": _full_mentors(compiled, chosen, blocked, load, missing, words,
+                                          show),
+        }
+    )
+    if "name" in compiled.mentees.frame.columns:
+        out.insert(1, "name", compiled.mentees.frame["name"].to_numpy()[missing])
+    return out
+
+
+hooks.provide("unmatched_reasons", unmatched_reasons)
