@@ -301,6 +301,28 @@ class _Context:
         hits = tm.sparse_distance_matrix(te, radius, output_type="ndarray")
         return ok_m[hits["i"]].astype(np.int64), ok_e[hits["j"]].astype(np.int64)
 
+    def estimate_within_km(self, km: float, rule: str, sample: int = 2000) -> float:
+        """Pairs within ``km``, estimated from a sample of mentees (k-d tree ball counts)."""
+        lat_m, lon_m, lat_e, lon_e = self.coords(rule)
+        ok_m = ~(np.isnan(lat_m) | np.isnan(lon_m))
+        rows = np.flatnonzero(~(np.isnan(lat_e) | np.isnan(lon_e)))
+        if not ok_m.any() or rows.size == 0:
+            return 0.0
+        pick = rows[np.linspace(0, rows.size - 1, min(sample, rows.size)).astype(np.int64)]
+        tree = cKDTree(unit_vectors(lat_m[ok_m], lon_m[ok_m]))
+        radius = chord_for_km(km) * (1 + 1e-9) + 1e-12
+        counts = tree.query_ball_point(unit_vectors(lat_e[pick], lon_e[pick]), radius,
+                                       return_length=True)
+        return float(np.mean(counts)) * rows.size
+
+    def estimate_tag_join(self, mentor_col: str, mentee_col: str, rule: str) -> float:
+        """Upper bound on pairs sharing a tag: sum over tags of mentors × mentees with it."""
+        _, tm = tag_pairs(self.mentors, mentor_col, rule)
+        _, te = tag_pairs(self.mentees, mentee_col, rule)
+        a = pd.Series(tm.astype(str)).value_counts()
+        b = pd.Series(te.astype(str)).value_counts()
+        return float((a * b.reindex(a.index, fill_value=0)).sum())
+
     def tag_join(self, mentor_col: str, mentee_col: str, rule: str
                  ) -> tuple[np.ndarray, np.ndarray]:
         """Every pair sharing at least one tag: a join of the exploded tag lists."""
@@ -494,6 +516,30 @@ def _take(values: np.ndarray, order: np.ndarray | None) -> np.ndarray:
 def _rule_mask(rule: object, ctx: _Context, m: np.ndarray, e: np.ndarray) -> np.ndarray:
     """Boolean mask: which of the pairs (m, e) the restricting rule allows."""
     return rule.mask(ctx, m, e)  # type: ignore[attr-defined]
+
+
+#: Refuse to generate more candidate pairs than this (about 100 bytes each while compiling,
+#: some 5.6 KB each in a CP-SAT model): beyond it a problem needs a tighter rule.
+MAX_CANDIDATES = 40_000_000
+
+
+def _guard_size(stages: list, ctx: _Context) -> None:
+    """Refuse, with advice and before generating anything, a candidate graph too big to hold."""
+    n_m, n_e = len(ctx.mentors), len(ctx.mentees)
+    estimates = [(r, r.estimate(ctx)) for r in stages]
+    known = [(r, x) for r, x in estimates if x is not None]
+    if known:
+        rule, size = min(known, key=lambda t: t[1])
+    else:
+        rule, size = None, float(n_m) * float(n_e)
+    if size > MAX_CANDIDATES:
+        by = f"'{stage_name(rule)}'" if rule is not None else "no restricting rule"
+        raise InputError(
+            f"{n_m:,} mentors x {n_e:,} mentees would give about {size:,.0f} candidate pairs "
+            f"(with {by}; about {size * 100 / 2**30:.0f} GiB to compile), more than the "
+            f"{MAX_CANDIDATES:,} this machine can hold; add Nearest(k) (k nearest mentors per "
+            "mentee), a SameRegion rule at a finer level, or a smaller MaxDistance",
+            column="rules")
 
 
 def _generate(first: object | None, ctx: _Context) -> tuple[np.ndarray, np.ndarray]:
@@ -702,6 +748,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 ctx.prefs = rule
 
     stages = stage_rules(problem)
+    _guard_size(stages, ctx)
     first, generated = None, None
     for rule in stages:  # the first rule with an index-based generator makes the candidates
         generated = rule.generate(ctx)

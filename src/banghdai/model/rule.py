@@ -86,6 +86,14 @@ class Rule:
         """True when the rule removes candidate pairs (a hard edge rule)."""
         return self.kind == "edge"
 
+    def estimate(self, ctx: Any) -> float | None:
+        """About how many pairs :meth:`generate` would make, computed cheaply (None: unknown).
+
+        The compiler refuses, with advice, a problem whose estimate would not fit in memory,
+        before generating anything.
+        """
+        return None
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
         """Candidate pairs (mentor rows, mentee rows) from an index, or None (no generator)."""
         return None

@@ -63,6 +63,9 @@ class MaxDistance(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"km": self.km}
 
+    def estimate(self, ctx: Any) -> float:
+        return ctx.estimate_within_km(self.km, type(self).__name__)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         return ctx.within_km(self.km, type(self).__name__)
 
@@ -107,6 +110,9 @@ class Nearest(Rule):
 
     def label_params(self, lang: str) -> dict[str, object]:
         return {"k": self.k}
+
+    def estimate(self, ctx: Any) -> float:
+        return float(min(self.k, len(ctx.mentors))) * len(ctx.mentees)
 
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         _, (m, e) = ctx.nearest(self.k, type(self).__name__)

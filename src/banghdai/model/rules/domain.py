@@ -53,6 +53,11 @@ class SharesDomain(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"n": self.min_shared}
 
+    def estimate(self, ctx: Any) -> float | None:
+        if self.min_shared < 1:
+            return None
+        return ctx.estimate_tag_join(self.mentor_column, self.mentee_column, type(self).__name__)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
         if self.min_shared < 1:
             return None

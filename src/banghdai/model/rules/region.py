@@ -52,6 +52,13 @@ class SameRegion(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"level": column_word(self.level, lang)}
 
+    def estimate(self, ctx: Any) -> float:
+        cm, ce = ctx.codes(self.level, type(self).__name__)
+        size = int(max(cm.max(initial=-1), ce.max(initial=-1))) + 1
+        a = np.bincount(cm[cm >= 0], minlength=size).astype(float)
+        b = np.bincount(ce[ce >= 0], minlength=size).astype(float)
+        return float(a @ b)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         cm, ce = ctx.codes(self.level, type(self).__name__)
         left = pd.DataFrame({"c": cm, "m": np.arange(cm.size)})
