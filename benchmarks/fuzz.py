@@ -222,9 +222,21 @@ def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 -
         path.mkdir()
         (path / "inside.csv").write_text("a\n1\n", encoding="utf-8")
     elif kind == "xlsx_garbage":
-        if path.suffix == ".csv":
+        if path.suffix == ".csv" and path.is_file():
             path.unlink()
+        elif path.suffix == ".csv":
+            return
         (folder / f"{target}.xlsx").write_bytes(params[0])
+    elif kind == "delete":
+        if path.is_file():
+            path.unlink()
+    elif kind == "alias":  # the Chinese name of the table, instead of or beside the English one
+        alias = {"mentors": "导师", "mentees": "帮带对象"}.get(target)
+        if alias is None or not path.is_file():
+            return
+        shutil.copy(path, folder / f"{alias}{path.suffix}")
+        if params[0]:
+            path.unlink()
     elif kind == "to_xlsx":
         if path.suffix == ".csv" and _to_xlsx(path, folder / f"{target}.xlsx"):
             path.unlink()
@@ -287,9 +299,9 @@ def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 -
         return
     else:  # cell-level mutations of a CSV table
         rows = _records(path)
-        if not rows:
+        if not rows or not rows[0]:
             return
-        header, body = rows[0], rows[1:]
+        header, body = rows[0], [r for r in rows[1:] if r]
         i = rng.randrange(len(body)) if body else 0
         j = rng.randrange(len(header))
         if kind == "cell" and body:
@@ -381,6 +393,8 @@ def mutations():
         st.sampled_from(["fixed", "forbidden"]).flatmap(_bytes_kinds),
         st.tuples(st.just("rules_value"), st.just("rules"), st.sampled_from(RULE_VALUES),
                   st.integers(0, 10**6)),
+        st.tuples(st.just("delete"), st.sampled_from(["rules", "fixed", "mentors"])),
+        st.tuples(st.just("alias"), table, st.booleans()),
     )
 
 

@@ -28,19 +28,19 @@ def _assert_clean(case, outcome):
     assert outcome.kind in ("refused", "validated", "no pairing"), f"{case}\n{outcome.detail}"
 
 
-@settings(FAST, max_examples=150)
+@settings(FAST, max_examples=130)
 @given(fuzz.cases(SMALL))
 def test_corrupted_rosters_through_api_and_cli(case):
     _assert_clean(case, fuzz.run_case(case, time_limit=1.0))
 
 
-@settings(FAST, max_examples=120)
+@settings(FAST, max_examples=100)
 @given(fuzz.cases(("xingqing",)))
 def test_corrupted_roster_with_side_tables_through_the_api(case):
     _assert_clean(case, fuzz.run_case(case, time_limit=1.0, cli=False))
 
 
-@settings(FAST, max_examples=60)
+@settings(FAST, max_examples=50)
 @given(st.sampled_from(SMALL), st.sampled_from(fuzz.TABLES), st.sampled_from(fuzz.ENCODINGS))
 def test_every_encoding_is_read_exactly_or_refused(sample, side, encoding):
     case = fuzz.Case(sample, [("encode", side, encoding)])

@@ -202,7 +202,7 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
             scores[family] = _common_share(decoded[family], common)
             break
     if not decoded:
-        raise InputError(f"cannot decode the file (tried {tried}); save it as UTF-8 CSV",
+        raise InputError(f"cannot decode the file (tried {tried}); save it as UTF-8",
                          table=where, file=where)
     best = max(scores, key=scores.__getitem__)
     runner_up = max((s for f, s in scores.items() if f != best), default=None)
@@ -399,22 +399,20 @@ def _excel_file(path: Path) -> pd.ExcelFile:
         raise _refuse(path, "file not found")
     if not data_head:
         raise _refuse(path, "the workbook is empty (0 bytes)")
-    if path.suffix.lower() == ".xls" or data_head.startswith(b"\xd0\xcf\x11\xe0"):
+    if data_head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or encrypted
         engine = "xlrd"
-        if not data_head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise _refuse(path, "not an Excel workbook (the content is not .xls or .xlsx)")
-    else:
+    elif zipfile.is_zipfile(path):
         engine = "openpyxl"
-        if not zipfile.is_zipfile(path):
-            looks = "text such as CSV" if not data_head.startswith(b"PK") else "a damaged file"
-            raise _refuse(path, f"not an Excel .xlsx workbook (the content looks like {looks}); "
-                          "save it again from Excel, or as .csv with a .csv name")
+    else:
+        looks = "text such as CSV" if not data_head.startswith(b"PK") else "a damaged file"
+        raise _refuse(path, f"not an Excel workbook (the content looks like {looks}); "
+                      "save it again from Excel, or as .csv with a .csv name")
     try:
         return pd.ExcelFile(path, engine=engine)
     except ImportError as err:
         package = "xlrd" if engine == "xlrd" else "openpyxl"
         raise _refuse(path, f"reading this workbook needs {package}: pip install {package} "
-                      "(or save it as .xlsx / .csv)") from err
+                      "(or save it as .xlsx without a password, or as .csv)") from err
     except MemoryError:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged zip or XML raises many kinds of errors
@@ -442,7 +440,7 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str])
     for j, value in enumerate(cells[top]):
         if not filled[top, j]:
             header.append(f"Unnamed: {j}")
-        elif isinstance(value, float) and value == int(value):
+        elif isinstance(value, float) and np.isfinite(value) and value == int(value):
             header.append(str(int(value)))
         else:
             header.append(str(value))

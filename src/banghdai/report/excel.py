@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..core import hooks
 from ..core.errors import InputError
-from ..core.safeio import atomic_write, formula_cells, formula_text
+from ..core.safeio import atomic_write, check_writable, formula_cells, formula_text
 
 if TYPE_CHECKING:
     from ..result import Result
@@ -49,6 +49,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
         import openpyxl  # noqa: F401 - only to refuse early when it is missing
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise InputError("writing Excel needs openpyxl: pip install 'banghdai[excel]'") from err
+    check_writable(path, "path")
 
     def write(tmp: Path) -> None:
         with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
