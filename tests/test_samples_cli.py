@@ -214,3 +214,29 @@ def test_rule_objects_for_forbidden_and_fixed_pairs():
     # B-y is locked, A-x vetoed: A and x stay unmatched rather than break either rule
     assert set(zip(r.pairs.mentor_id, r.pairs.mentee_id, strict=True)) == {("B", "y")}
     assert sorted(r.unmatched.mentee_id) == ["x"]
+
+
+@pytest.mark.parametrize("argv, word", [
+    (["match", "sample:beijing"], "beijing"),
+    (["match", "sample:fanxian", "--time-limit", "nan"], "--time-limit"),
+    (["match", "sample:fanxian", "--time-limit", "-1"], "--time-limit"),
+    (["match", "sample:fanxian", "--workers", "0"], "--workers"),
+    (["match", "a.csv", "b.csv", "c.csv"], "give one roster"),
+    (["match", "no/such/folder"], "not found"),
+])
+def test_cli_bad_arguments_exit_two(argv, word, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "input error" in err and word in err
+
+
+def test_cli_gbk_roster_with_chinese_headers(tmp_path, capsys):
+    folder = tmp_path / "roster"
+    shutil.copytree(bd.samples.sample_path("fushan"), folder)
+    for name in ("mentors.csv", "mentees.csv", "rules.toml"):
+        text = (folder / name).read_text(encoding="utf-8")
+        (folder / name).write_bytes(text.encode("gbk"))
+    out = tmp_path / "pairs.csv"
+    assert main(["match", str(folder), "--out", str(out)]) == 0
+    pairs = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    assert len(pairs) == 30 and pairs["mentor_name"].str.contains(r"[\u4e00-\u9fff]").all()
