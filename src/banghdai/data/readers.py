@@ -381,8 +381,9 @@ def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
     if len(cells) != n_records or list(cells.columns) != header:
         # pandas and the csv module disagreed (an exotic quoting): build from the csv records
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[header_index + 1:]
-        cells = pd.DataFrame(records, columns=header, dtype=object) if records else pd.DataFrame(
-            columns=header, dtype=object)
+        width = len(header)
+        records = [r if len(r) == width else [""] * width for r in records]  # blank ones
+        cells = pd.DataFrame(records, columns=range(width), dtype=object)
     if blank:
         cells = cells.drop(index=cells.index[blank])
     return _attach(_frame(header, cells, ids), path, keep)
