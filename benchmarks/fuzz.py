@@ -36,6 +36,7 @@ must survive anything but a successful run) and through ``bd.read_roster`` +
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import csv
 import io
@@ -92,6 +93,7 @@ def _base(name: str) -> Path:
     if name in _BASE:
         return _BASE[name]
     root = Path(tempfile.mkdtemp(prefix="banghdai-fuzz-base-"))
+    atexit.register(shutil.rmtree, root, True)
     folder = root / name
     if name != "xingqing":
         shutil.copytree(bd.samples.sample_path(name), folder)
