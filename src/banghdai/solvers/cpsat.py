@@ -92,7 +92,10 @@ _LOG = logging.getLogger(__name__)
 def _solve_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
     """``solver.solve(model)``; Ctrl-C (SIGINT) stops the search and keeps the best found.
 
-    Returns the status code and whether the search was interrupted.
+    Returns the status code and whether the search was interrupted. CP-SAT's own SIGINT
+    handler would stop the search without telling us (and the Python handler cannot run
+    while the main thread is inside the solver), so in the main thread the search runs in
+    a helper thread with CP-SAT's handler off, and the main thread waits, free to run ours.
     """
     stopped = [False]
     if threading.current_thread() is not threading.main_thread():
@@ -102,12 +105,68 @@ def _solve_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> 
         stopped[0] = True
         solver.stop_search()
 
+    solver.parameters.catch_sigint_signal = False
+    out: dict[str, Any] = {}
+
+    def search() -> None:
+        try:
+            out["code"] = solver.solve(model)
+        except BaseException as err:  # pragma: no cover - re-raised in the caller below
+            out["error"] = err
+
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
-        code = solver.solve(model)
+        worker = threading.Thread(target=search, name="banghdai-cpsat", daemon=True)
+        worker.start()
+        worker.join()  # interruptible: the handler above runs while we wait
     finally:
         signal.signal(signal.SIGINT, previous)
-    return code, stopped[0]
+    if "error" in out:  # pragma: no cover
+        raise out["error"]
+    return out["code"], stopped[0]
+
+
+class _OutOfTime(Exception):
+    """The deadline passed while building the model (no search was started)."""
+
+
+#: CP-SAT loads and presolves a model before it looks at its time limit: 1-1.6 s for
+#: 400k Booleans (9.15, 2 cores). A search is not started with less time left than that.
+_STARTUP_SECONDS_PER_VAR = 4e-6
+
+
+def _check_time(deadline: float | None, model: cp_model.CpModel | None = None) -> None:
+    """Raise :class:`_OutOfTime` past ``deadline``; with ``model``, also when the time left
+    is shorter than CP-SAT needs to start searching on it."""
+    if deadline is None:
+        return
+    if time.perf_counter() + (0.0 if model is None else _startup(model)) > deadline:
+        raise _OutOfTime
+
+
+def _startup(model: cp_model.CpModel) -> float:
+    """Seconds CP-SAT takes to load and presolve ``model`` (an estimate)."""
+    return _STARTUP_SECONDS_PER_VAR * len(model.proto.variables)
+
+
+def _maximize_sum(model: cp_model.CpModel, x: list, coeffs: np.ndarray) -> None:
+    """``model.maximize(sum(coeffs * x))`` written straight into the proto: the same
+    objective, without flattening a Python expression (0.1 s instead of 2 s at 400k pairs)."""
+    model.clear_objective()
+    coeffs = np.asarray(coeffs, dtype=np.int64)
+    on = np.flatnonzero(coeffs)
+    obj = model.proto.objective
+    obj.vars.extend([x[j].index for j in on.tolist()])
+    obj.coeffs.extend((-coeffs[on]).tolist())
+    obj.scaling_factor = -1.0
+
+
+def _set_hint(model: cp_model.CpModel, x: list, hint: np.ndarray) -> None:
+    """``model.add_hint(x[j], hint[j])`` for every edge, straight into the proto."""
+    model.clear_hints()
+    h = model.proto.solution_hint
+    h.vars.extend([v.index for v in x])
+    h.values.extend(np.asarray(hint, dtype=bool).astype(np.int64).tolist())
 
 
 def _unit_relaxation_valid(compiled: Compiled) -> bool:
@@ -137,16 +196,27 @@ class CpSatBackend:
         """CP-SAT handles every rule banghdai has."""
         return True
 
-    def build(self, compiled: Compiled) -> tuple[cp_model.CpModel, list]:
-        """The model and its edge variables (also used by explanations)."""
+    def build(self, compiled: Compiled, deadline: float | None = None
+              ) -> tuple[cp_model.CpModel, list]:
+        """The model and its edge variables (also used by explanations).
+
+        ``deadline`` (a ``time.perf_counter()`` value) is checked as the model grows; past
+        it, :class:`_OutOfTime` is raised.
+        """
         model = cp_model.CpModel()
         n_edges = compiled.n_edges
-        x = [model.new_bool_var("") for _ in range(n_edges)]
+        x: list = []
+        for s in range(0, n_edges, 50_000):
+            _check_time(deadline)
+            x.extend(model.new_bool_var("") for _ in range(min(50_000, n_edges - s)))
+        _check_time(deadline)
         load = compiled.edge_load
         for i, edges in enumerate(_groups(compiled.edge_mentor, compiled.n_mentors)):
             lo, hi = int(compiled.cap_lo[i]), int(compiled.cap_hi[i])
             if not edges.size:
                 continue
+            if i % 256 == 0:
+                _check_time(deadline)
             if load is None:
                 if lo > 0 or hi < edges.size:
                     model.add_linear_constraint(
@@ -159,22 +229,27 @@ class CpSatBackend:
             k = int(compiled.demand[i])
             if not edges.size:
                 continue
+            if i % 256 == 0:
+                _check_time(deadline)
             if compiled.must_match:
                 model.add_linear_constraint(cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]), k, k)
             elif k < edges.size:
                 model.add_linear_constraint(cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]), 0, k)
+        _check_time(deadline)
         for j in np.flatnonzero(compiled.edge_fixed).tolist():
             model.add(x[j] == 1)
         for rule in compiled.group_rules:
             for _, add in rule.parts(compiled):
+                _check_time(deadline)
                 add(model, x, None)
-        coeffs = (compiled.edge_value + compiled.slot_penalty).tolist()
-        model.maximize(cp_model.LinearExpr.weighted_sum(x, coeffs))
+        _check_time(deadline)
+        _maximize_sum(model, x, compiled.edge_value + compiled.slot_penalty)
         return model, x
 
     def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
         """Build and solve; statuses map onto :class:`banghdai.Status`."""
         start = time.perf_counter()
+        deadline = params.deadline_perf()  # the whole call: relaxation, build and search
         reason = trivially_infeasible(compiled)
         if reason is not None:
             return RawSolution(
@@ -208,9 +283,18 @@ class CpSatBackend:
                 from .stable import deferred_acceptance_of
 
                 hint = deferred_acceptance_of(compiled, stable[0].spec.proposer)
-        model, x = self.build(compiled)
+        try:  # time_limit covers building the model too: past the deadline, stop here
+            model, x = self.build(compiled, deadline)
+            if not compiled.levels:
+                _check_time(deadline, model)
+        except _OutOfTime:
+            seconds = time.perf_counter() - start
+            return RawSolution(Status.UNKNOWN, None, None, None, seconds,
+                               {"reason": "the time limit was reached while building the "
+                                          "CP-SAT model; no pairing found yet",
+                                "build_seconds": seconds, "interrupted": False})
         if compiled.levels:
-            return self._solve_levels(compiled, params, model, x, hint, start)
+            return self._solve_levels(compiled, params, model, x, hint, start, deadline)
         if relaxation is not None:
             # nothing beats the relaxation: restrict the objective's domain (the solver
             # minimises the negated sum internally), so reaching it proves optimality
@@ -219,10 +303,10 @@ class CpSatBackend:
             obj.domain.clear()
             obj.domain.extend([-int(relaxation), max(top, -int(relaxation))])
         if hint is not None:
-            for var, val in zip(x, np.asarray(hint, dtype=bool).tolist(), strict=True):
-                model.add_hint(var, val)
+            _set_hint(model, x, hint)
         solver = cp_model.CpSolver()
-        apply_params(solver, params)
+        apply_params(solver, params if deadline is None else replace(
+            params, time_limit=max(deadline - time.perf_counter() - _startup(model), 0.01)))
         build_seconds = time.perf_counter() - start
         code, stopped = _solve_interruptible(solver, model)
         if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model builder
@@ -321,22 +405,28 @@ class CpSatBackend:
         return raw.objective, raw.chosen
 
     def _solve_levels(self, compiled: Compiled, params: SolveParams, model, x, hint,
-                      start: float) -> RawSolution:
+                      start: float, deadline: float | None = None) -> RawSolution:
         """Lexicographic solve: each level maximised, then fixed for the next.
 
         Each level gets an equal share of the time left. A level that ends
         FEASIBLE (time out) is fixed at the value found, and the whole result
         is then FEASIBLE; INFEASIBLE or UNKNOWN at any level ends the solve.
         """
-        deadline = params.deadline_perf()
+        if deadline is None:
+            deadline = params.deadline_perf()
         rows: list[dict] = []
         chosen = None
         status = Status.OPTIMAL
         interrupted = False
         bar = Progress(len(compiled.levels), "levels", enabled=params.progress)
         raw_obj = raw_bound = None
+        try:  # no time for the network bound either when no search can start any more
+            _check_time(deadline, model)
+            warm = params.warm_start
+        except _OutOfTime:
+            warm = False
         net_values, net_hint = (self._network_relaxation(compiled, params)
-                                if params.warm_start else (None, None))
+                                if warm else (None, None))
         if net_values == "INFEASIBLE":
             bar.close()
             return RawSolution(Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
@@ -348,9 +438,38 @@ class CpSatBackend:
         if net_hint is not None:
             hint = net_hint
         reached: list[int] = []  # each solved level's value (internal units)
+
+        def out_of_time(i: int, seconds: float) -> None:
+            """Level ``i`` ran out of time: the previous level's pairing stands (FEASIBLE),
+            and the levels from ``i`` on are reported as not proven."""
+            for k in range(i, len(compiled.levels)):
+                lv = compiled.levels[k]
+                value = (lv.sign * float(lv.coeff[chosen].sum()) / lv.scale
+                         if lv.kind == "linear" else None)
+                rows.append({"level": len(rows) + 1, "name": lv.name,
+                             "status": "UNKNOWN" if k == i else "NOT_SOLVED",
+                             "value": value, "bound": None,
+                             "seconds": seconds if k == i else 0.0})
+
         for i, level in enumerate(compiled.levels):
+            try:
+                _check_time(deadline, model)
+            except _OutOfTime:
+                # no time left to even start this level's search (building took it all)
+                if chosen is not None:
+                    status = Status.FEASIBLE
+                    out_of_time(i, 0.0)
+                else:
+                    rows.append({"level": len(rows) + 1, "name": level.name,
+                                 "status": Status.UNKNOWN.value, "value": None,
+                                 "bound": None, "seconds": 0.0})
+                    status, raw_obj, raw_bound = Status.UNKNOWN, None, None
+                break
             expr = level.expression(model, x, compiled)
-            model.maximize(expr)
+            if level.kind == "linear":
+                _maximize_sum(model, x, level.coeff)
+            else:
+                model.maximize(expr)
             relaxation = None
             if net_values and i < len(net_values) and reached == list(net_values[:i]):
                 # the previous levels sit at the network optimum: the network's next
@@ -369,12 +488,11 @@ class CpSatBackend:
                 obj.domain.clear()
                 obj.domain.extend([-int(relaxation), max(top, -int(relaxation))])
             if hint is not None:
-                model.clear_hints()
-                for var, val in zip(x, np.asarray(hint, dtype=bool).tolist(), strict=True):
-                    model.add_hint(var, val)
+                _set_hint(model, x, hint)
             share = None
-            if deadline is not None:
-                left = deadline - time.perf_counter()
+            if deadline is not None:  # less what CP-SAT takes to start, at each level left
+                left = (deadline - time.perf_counter()
+                        - _startup(model) * (len(compiled.levels) - i))
                 # the first level decides whether any pairing exists: give it half the time;
                 # then an equal share of what is left (time a level does not use flows on)
                 share = max(left / 2 if i == 0 and len(compiled.levels) > 1
@@ -421,17 +539,9 @@ class CpSatBackend:
                     break
                 continue
             if level_status is Status.UNKNOWN and chosen is not None:
-                # out of time at this level: the previous level's pairing stands (FEASIBLE),
-                # and the levels from here on are reported as not proven
+                # out of time at this level: the previous level's pairing stands (FEASIBLE)
                 status = Status.FEASIBLE
-                for k in range(i, len(compiled.levels)):
-                    lv = compiled.levels[k]
-                    value = (lv.sign * float(lv.coeff[chosen].sum()) / lv.scale
-                             if lv.kind == "linear" else None)
-                    rows.append({"level": len(rows) + 1, "name": lv.name,
-                                 "status": "UNKNOWN" if k == i else "NOT_SOLVED",
-                                 "value": value, "bound": None,
-                                 "seconds": seconds if k == i else 0.0})
+                out_of_time(i, seconds)
                 break
             rows.append({"level": len(rows) + 1, "name": level.name,
                          "status": level_status.value, "value": None, "bound": None,
