@@ -9,9 +9,11 @@ True
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import metadata
 
 
+@cache
 def version() -> str:
     """``banghdai``'s version from its installed metadata (``0+unknown`` when run from source)."""
     try:
