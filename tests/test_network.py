@@ -796,3 +796,34 @@ def test_certificate_catches_tampered_potentials_and_values():
     if len(face_upper) > 1 and not np.array_equal(face_upper[-1], cert["face_upper"][-1]):
         problems = bd.verify_certificate(with_cert(face_upper=face_upper))
         assert any("face differs" in p for p in problems)
+
+
+def test_a_split_network_result_carries_one_certificate():
+    """Counties solved apart by the network engine: one certificate for the whole (their
+    networks side by side) that verifies, equals the whole problem's levels, and still
+    catches tampering."""
+    mentors, mentees = roster = bd.load_sample("yinchuan")
+    p = bd.Problem(mentors, mentees, pairing=bd.ManyToMany("capacity", "mentors_required"))
+    p.require(bd.SameRegion("county"), bd.MaxDistance(60), bd.SharesDomain(),
+              bd.DistinctTypes("type")).forbid(roster.forbidden).fix(roster.fixed)
+    p.prefer(levels=[bd.Coverage(priority="priority"), bd.DomainFit(),
+                     bd.Closeness(scale_km=30)])
+    split = p.solve(split=True)
+    whole = p.solve(split=False)
+    assert split.backend == "network" and split.info["components"] > 1
+    assert split.levels["value"].tolist() == pytest.approx(whole.levels["value"].tolist())
+    assert split.levels["certified"].all()
+    assert bd.verify_certificate(split) == []
+    bd.validate(p, split.pairs).raise_if_invalid()
+    assert bd.verify_certificate(split, split.pairs.iloc[1:])  # a pair dropped
+    cert = split.info["certificate"]
+    pi = np.array(cert["potentials"][0], dtype=np.int64)
+    n = len(cert["edge_mentor"])
+    a = int(np.flatnonzero((np.asarray(cert["flow"])[:n] == 1)
+                           & (np.asarray(cert["face_lower"][0])[:n] == 0))[0])
+    rc = int(cert["costs"][0][a] - pi[cert["tail"][a]] + pi[cert["head"][a]])
+    pi[cert["head"][a]] += abs(rc) + 1
+    fake = copy.copy(split)
+    fake.info = {**split.info, "certificate": {**cert,
+                                               "potentials": [pi, *cert["potentials"][1:]]}}
+    assert any("level 0" in x for x in bd.verify_certificate(fake))

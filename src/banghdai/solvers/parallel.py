@@ -126,7 +126,44 @@ def solve_split(
     if compiled.levels:
         info["levels"] = _merge_levels([r.info["levels"] if r is not None else None
                                         for r in raws], compiled, chosen)
+    certificate = _merge_certificates(raws)
+    if certificate is not None:  # the network engine's proofs, one for the whole problem
+        info["certificate"] = certificate
     return RawSolution(status, chosen, objective, bound, time.perf_counter() - start, info)
+
+
+def _merge_certificates(raws: list[RawSolution | None]) -> dict | None:
+    """One certificate for independent components the network engine solved: their networks
+    side by side (every pair arc first, as ``verify_certificate`` reads them), each level's
+    costs, faces and potentials joined, values added up — the levels every component proved.
+    None unless every component has a certificate."""
+    certs = [r.info.get("certificate") if r is not None else None for r in raws]
+    if not certs or any(c is None for c in certs):
+        return None
+    levels = min(len(c["values"]) for c in certs)
+    offsets = np.cumsum([0] + [len(c["supply"]) for c in certs])[:-1]
+    n_pairs = [len(c["edge_mentor"]) for c in certs]
+
+    def arcs(get) -> np.ndarray:
+        per = [np.asarray(get(c, int(o))) for c, o in zip(certs, offsets, strict=True)]
+        return np.concatenate([a[:n] for a, n in zip(per, n_pairs, strict=True)]
+                              + [a[n:] for a, n in zip(per, n_pairs, strict=True)])
+
+    return {
+        "tail": arcs(lambda c, o: np.asarray(c["tail"]) + o),
+        "head": arcs(lambda c, o: np.asarray(c["head"]) + o),
+        "lower": arcs(lambda c, o: c["lower"]), "upper": arcs(lambda c, o: c["upper"]),
+        "supply": np.concatenate([np.asarray(c["supply"]) for c in certs]),
+        "flow": arcs(lambda c, o: c["flow"]),
+        "costs": [arcs(lambda c, o, i=i: c["costs"][i]) for i in range(levels)],
+        "potentials": [np.concatenate([np.asarray(c["potentials"][i]) for c in certs])
+                       for i in range(levels)],
+        "face_lower": [arcs(lambda c, o, i=i: c["face_lower"][i]) for i in range(levels)],
+        "face_upper": [arcs(lambda c, o, i=i: c["face_upper"][i]) for i in range(levels)],
+        "values": [sum(int(c["values"][i]) for c in certs) for i in range(levels)],
+        "edge_mentor": np.concatenate([np.asarray(c["edge_mentor"]) for c in certs]),
+        "edge_mentee": np.concatenate([np.asarray(c["edge_mentee"]) for c in certs]),
+    }
 
 
 def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
