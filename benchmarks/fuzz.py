@@ -28,7 +28,8 @@ must survive anything but a successful run) and through ``bd.read_roster`` +
 * ``accepted-and-wrong``: a result that fails validation, a roster read
   differently from what the file says (mojibake, lost leading zeros, a header-only
   table accepted), an output overwritten or left half-written, or CLI and API
-  disagreeing — a bug.
+  disagreeing — a bug;
+* ``harness error``: the fuzzer itself failed to lay out the case (not banghdai).
 
 ``tests/test_fuzz.py`` runs the same strategies for a few hundred examples in CI.
 """
@@ -65,7 +66,8 @@ import banghdai as bd  # noqa: E402
 from banghdai.cli import main as cli_main  # noqa: E402
 
 SAMPLES = ("fanxian", "fushan", "villages", "xingqing")
-CLASSES = ("refused", "validated", "no pairing", "traceback", "accepted-and-wrong")
+CLASSES = ("refused", "validated", "no pairing", "traceback", "accepted-and-wrong",
+           "harness error")
 TABLES = ("mentors", "mentees")
 SENTINEL = "an existing output that only a successful run may replace\n"
 
@@ -283,6 +285,8 @@ def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 -
             lines[i] = lines[i].split(" = ", 1)[0] + " = " + params[0]
         path.write_text("\n".join(lines), encoding="utf-8")
     elif kind == "side_table":
+        if (folder / f"{target}.csv").is_dir():
+            return
         m = bd.read_table(_base(expect["sample"]) / "mentors.csv")
         e = bd.read_table(_base(expect["sample"]) / "mentees.csv")
         mid, eid = _id_header(m, "mentor"), _id_header(e, "mentee")
@@ -519,7 +523,7 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
         try:
             target, rules = _build(case, root)
         except Exception:  # noqa: BLE001 - a harness failure must be visible
-            return Outcome("traceback", "harness: " + traceback.format_exc(limit=4))
+            return Outcome("harness error", traceback.format_exc(limit=4))
         api, problem, result, roster = _api(target, rules, time_limit)
         if api.kind in ("traceback", "accepted-and-wrong"):
             return api
@@ -593,6 +597,7 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
 def run(examples: int, *, samples=SAMPLES, seed: int | None = None, time_limit: float = 2.0,
         show: int = 3) -> Counter:
     counts: Counter = Counter()
+    by_kind: dict[str, Counter] = {}
     shown: dict[str, list[str]] = {}
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=seed is not None,
@@ -601,12 +606,15 @@ def run(examples: int, *, samples=SAMPLES, seed: int | None = None, time_limit: 
     def body(case):
         outcome = run_case(case, time_limit=time_limit)
         counts[outcome.kind] += 1
-        if outcome.kind in ("traceback", "accepted-and-wrong"):
+        for kind in {m[0] for m in case.mutations}:
+            by_kind.setdefault(kind, Counter())[outcome.kind] += 1
+        if outcome.kind in ("traceback", "accepted-and-wrong", "harness error"):
             shown.setdefault(outcome.kind, []).append(f"{case}\n    {outcome.detail}")
         if not sum(counts.values()) % 500:
             print(f"... {sum(counts.values())} cases: {dict(counts)}", file=sys.stderr, flush=True)
 
     body()
+    run.by_kind = by_kind
     for kind, items in shown.items():
         print(f"\n== {kind}: {len(items)} (first {min(show, len(items))})")
         for item in items[:show]:
@@ -632,7 +640,12 @@ def main(argv: list[str] | None = None) -> int:
     print("| class | cases |\n|---|---:|")
     for kind in CLASSES:
         print(f"| {kind} | {counts.get(kind, 0)} |")
-    return 1 if counts.get("traceback") or counts.get("accepted-and-wrong") else 0
+    print("\nCases per corruption (a case may hold up to three):\n")
+    print("| corruption | " + " | ".join(CLASSES[:5]) + " |\n|---|" + "---:|" * 5)
+    for kind, c in sorted(getattr(run, "by_kind", {}).items()):
+        print(f"| {kind} | " + " | ".join(str(c.get(k, 0)) for k in CLASSES[:5]) + " |")
+    bad = ("traceback", "accepted-and-wrong", "harness error")
+    return 1 if any(counts.get(k) for k in bad) else 0
 
 
 if __name__ == "__main__":
