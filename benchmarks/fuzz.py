@@ -59,10 +59,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT / "src") not in sys.path:  # run from a checkout without installing
+try:
+    import banghdai as bd
+except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
-
-import banghdai as bd  # noqa: E402
+    import banghdai as bd
 from banghdai.cli import main as cli_main  # noqa: E402
 
 SAMPLES = ("fanxian", "fushan", "villages", "xingqing")
