@@ -349,7 +349,8 @@ def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
             if header is None:
                 if empty:
                     continue
-                header, header_index = record, index
+                header = [h if h != "" else f"Unnamed: {j}" for j, h in enumerate(record)]
+                header_index = index
                 _check_header(path, header, index + 1)
                 continue
             if empty:
