@@ -488,3 +488,12 @@ def test_error_code_text_is_kept_as_text_in_xlsx(tmp_path, capsys):
     pairs = pd.read_excel(out, sheet_name="pairs", dtype=str, keep_default_na=False)
     problem = bd.read_roster(folder).problem()
     assert bd.validate(problem, pairs[["mentor_id", "mentee_id"]]).ok
+
+
+def test_trailing_empty_columns_read_and_duplicate_headers_refused(tmp_path):
+    path = tmp_path / "mentors.csv"
+    path.write_text("mentor_id,x,,\nM1,1,,\nM2,2,,\n", encoding="utf-8")
+    assert bd.read_table(path)["x"].tolist() == [1, 2]
+    path.write_text("mentor_id,name,name\nM1,a,b\n", encoding="utf-8")
+    with pytest.raises(bd.InputError, match="both called 'name'"):
+        bd.read_table(path)
