@@ -367,7 +367,7 @@ def many_pairs_problem(n_m: int = 400, n_e: int = 1000) -> bd.Problem:
     return p.prefer(bd.PairScore(scores, "s"))
 
 
-@pytest.mark.parametrize("limit", [1.0, 3.0])
+@pytest.mark.parametrize("limit", [1.0])
 def test_the_time_limit_covers_building_the_model(limit):
     p = many_pairs_problem()
     p.compile()  # tables checked once; the solve below compiles again, inside its limit
@@ -390,7 +390,7 @@ def test_the_time_limit_covers_building_with_levels():
                    pairing=p.pairing)
     p.require(bd.Quota("cat", side="mentee", count="mentees", max={"x": 100}))
     p.prefer(levels=[bd.Coverage(priority="priority"), bd.Coverage()])
-    limit = 2.0
+    limit = 1.0
     t0 = time.perf_counter()
     r = p.solve(time_limit=limit)
     wall = time.perf_counter() - t0
@@ -405,7 +405,7 @@ def test_ctrl_c_returns_the_best_pairing_so_far(solve_calls):
     mentors, mentees, pairs = gap_d("H", seed=7)
     p = bd.Problem(mentors, mentees, pairing=bd.OneToMany("capacity", unmatched="forbid"))
     p.prefer(bd.PairScore(pairs, "cost", sense="min")).require(bd.Load(table=pairs))
-    solve_calls["plan"] = {1: ("interrupt", 1.5)}
+    solve_calls["plan"] = {1: ("interrupt", 2.0)}
     t0 = time.perf_counter()
     r = p.solve(time_limit=60)
     wall = time.perf_counter() - t0
@@ -420,7 +420,7 @@ def test_ctrl_c_returns_the_best_pairing_so_far(solve_calls):
 
 def test_ctrl_c_at_a_later_level_keeps_that_levels_pairing(solve_calls):
     p = gap_levels_problem()
-    solve_calls["plan"] = {2: ("interrupt", 1.5)}  # during the hard cost level
+    solve_calls["plan"] = {2: ("interrupt", 2.0)}  # during the hard cost level
     t0 = time.perf_counter()
     r = p.solve(time_limit=60, split=False)
     wall = time.perf_counter() - t0
@@ -441,7 +441,7 @@ def test_ctrl_c_in_one_county_keeps_its_pairing_and_stops(solve_calls):
     whole solve; that county keeps the best pairing it had, the others are not started and,
     unmatched mentees being allowed, count as pairing nobody."""
     p = counties_problem(hard=True, unmatched="allow")
-    solve_calls["plan"] = {1: ("interrupt", 1.5)}
+    solve_calls["plan"] = {1: ("interrupt", 2.0)}
     t0 = time.perf_counter()
     r = p.solve(split=True, time_limit=60)
     wall = time.perf_counter() - t0
