@@ -168,7 +168,7 @@ def _check_ranges(net: Network, costs: list[np.ndarray]) -> None:
                 f"level {k}: costs too large for min-cost flow on {net.n_nodes} nodes "
                 f"(max |cost| * (n_nodes + 1)**2 must stay below 2**61; max |cost| is {top:.0f})"
             )
-        if float(np.abs(c.astype(np.float64)) @ reach) >= _VALUE_LIMIT:
+        if float((np.abs(c.astype(np.float64)) * reach).sum()) >= _VALUE_LIMIT:  # no BLAS
             raise ValueError(f"level {k}: |cost| * |bounds| summed reaches 2**62; values could "
                              "overflow int64")
 

@@ -41,6 +41,19 @@ def _stable_rule(compiled: Compiled):
     return rules[0] if len(rules) == 1 and len(compiled.group_rules) == 1 else None
 
 
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks as int64 when they are whole numbers (faster to sort), unranked last."""
+    finite = np.isfinite(values)
+    whole = bool(np.all(values[finite] == np.floor(values[finite])))
+    if whole:
+        top = float(np.abs(values[finite]).max(initial=0.0))
+        if top < 2**53:
+            out = np.full(values.size, int(top) + 1, dtype=np.int64)
+            out[finite] = values[finite].astype(np.int64)
+            return out
+    return np.nan_to_num(values, nan=1e18)
+
+
 def deferred_acceptance_of(compiled: Compiled, proposer: str) -> np.ndarray:
     """The proposer-optimal stable matching of ``compiled`` as a boolean edge mask."""
     from .deferred import deferred_acceptance
@@ -48,8 +61,8 @@ def deferred_acceptance_of(compiled: Compiled, proposer: str) -> np.ndarray:
     info = compiled.edge_info
     return deferred_acceptance(
         compiled.n_mentees, compiled.n_mentors, compiled.edge_mentee, compiled.edge_mentor,
-        mentee_rank=np.nan_to_num(info["mentee_rank"].to_numpy(float), nan=1e18),
-        mentor_rank=np.nan_to_num(info["mentor_rank"].to_numpy(float), nan=1e18),
+        mentee_rank=_ranks(info["mentee_rank"].to_numpy(float)),
+        mentor_rank=_ranks(info["mentor_rank"].to_numpy(float)),
         capacity=compiled.cap_hi, demand=compiled.demand, proposer=proposer,
     )
 

@@ -81,6 +81,18 @@ class Preferences(PairTableRule):
                 ok &= pd.to_numeric(self.table[col], errors="coerce").notna().to_numpy()
         return ok
 
+    def estimate(self, ctx: Any) -> float | None:
+        return float(self.acceptable_rows().sum()) if self.restrict else None
+
+    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
+        """The menu itself: exactly the ranked pairs (no full grid to mask)."""
+        return ctx.table_pairs(self) if self.restrict else None
+
+    @property
+    def exact_generator(self) -> bool:
+        """Its generator yields exactly the listed pairs (no mask needed after it)."""
+        return True
+
     def violations(self, view: Any) -> tuple[np.ndarray, Any]:
         return ~self.listed_in_view(view), "pair not ranked by both sides"
 
