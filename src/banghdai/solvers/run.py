@@ -224,6 +224,9 @@ def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
             if raw.status is Status.OPTIMAL:
                 bound = objective
     level_frame = pd.DataFrame(levels) if levels else None
+    if level_frame is not None:  # proven by node potentials (network engine) or not
+        level_frame["certified"] = (level_frame["certified"].fillna(False).astype(bool)
+                                    if "certified" in level_frame else False)
     return Result(
         levels=level_frame,
         status=raw.status,
