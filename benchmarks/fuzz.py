@@ -57,6 +57,7 @@ import openpyxl
 import pandas as pd
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
@@ -140,6 +141,7 @@ def _write_records(path: Path, rows: list[list[str]]) -> None:
 
 
 def _as_cell(text: str):
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)  # control bytes a worksheet cannot hold
     try:
         number = float(text)
     except ValueError:
