@@ -26,11 +26,82 @@ def mentees(**extra):
     return pd.DataFrame(data)
 
 
-def test_missing_id_column():
-    err = refused(lambda: bd.Problem(mentors().drop(columns="mentor_id"), mentees()),
-                  table="mentors", column="mentor_id")
+def test_missing_id_column_takes_the_row_numbers_with_a_warning():
+    with pytest.warns(bd.DataWarning, match="no id column") as seen:
+        p = bd.Problem(mentors().drop(columns="mentor_id"), mentees())
+    assert p.mentors["mentor_id"].tolist() == ["1", "2", "3"]
+    text = str(seen[0].message)
+    assert "columns={'mentor_id': ...}" in text and '[columns.mentors] mentor_id = "' in text
+
+
+def test_row_number_column_is_the_id_only_without_an_id_column():
+    with pytest.warns(bd.DataWarning, match="'序号' column is used"):
+        p = bd.Problem(mentors().drop(columns="mentor_id").assign(序号=[3, 1, 2]), mentees())
+    assert p.mentors["mentor_id"].tolist() == ["3", "1", "2"]
+    p = bd.Problem(mentors(序号=[1, 2, 3]), mentees())  # an id column: 序号 stays as it is
+    assert p.mentors["mentor_id"].tolist() == ["M1", "M2", "M3"]
+    assert p.mentors["序号"].tolist() == [1, 2, 3]
+    with pytest.warns(bd.DataWarning, match="blank or repeated"):  # repeated 序号: row numbers
+        p = bd.Problem(mentors().drop(columns="mentor_id").assign(序号=[1, 1, 2]), mentees())
+    assert p.mentors["mentor_id"].tolist() == ["1", "2", "3"]
+
+
+def test_mapped_id_header_missing_names_python_and_rules_toml():
+    err = refused(lambda: bd.Problem(mentors().drop(columns="mentor_id"), mentees(),
+                                     mentor_columns={"mentor_id": "工号"}),
+                  table="mentors", column="工号")
     assert "county" in err.choices
-    assert "no id column" in str(err)
+    text = str(err)
+    assert "columns={'mentor_id': ...}" in text and '[columns.mentors] mentor_id = "' in text
+
+
+def test_one_mapping_for_both_ids():
+    m = mentors().rename(columns={"mentor_id": "导师代号"})
+    e = mentees().rename(columns={"mentee_id": "对象代号"})
+    p = bd.Problem(m, e, columns={"mentor_id": "导师代号", "mentee_id": "对象代号"})
+    assert p.mentors["mentor_id"].tolist() == ["M1", "M2", "M3"]
+    assert p.mentees["mentee_id"].tolist() == ["E1", "E2"]
+
+
+def test_unknown_mapping_key_with_a_missing_header_is_refused_with_the_known_names():
+    err = refused(lambda: bd.Problem(mentors(), mentees(), columns={"towns": "乡镇"}),
+                  table="mentors", column="towns")
+    assert "township" in err.choices and "not a column name the library knows" in str(err)
+    # a column of your own is fine when its header exists
+    p = bd.Problem(mentors(层级=["a", "b", "c"]), mentees(), mentor_columns={"tier": "层级"})
+    assert p.mentors["tier"].tolist() == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("side, header, canonical", [
+    ("mentors", "擅长领域", "domains"), ("mentees", "需求领域", "domains"),
+    ("mentors", "帮带人数上限", "capacity"), ("mentors", "导师类型", "type"),
+    ("mentees", "对象类别", "category"), ("mentees", "类别", "category"),
+    ("mentors", "工号", "mentor_id"), ("mentors", "导师编号", "mentor_id"),
+    ("mentees", "对象编号", "mentee_id"), ("mentors", "姓名", "name"),
+    ("mentees", "单位职务", "unit_post"), ("mentors", "单位", "unit"), ("mentors", "职务", "post"),
+    ("mentees", "所在县区", "county"), ("mentees", "所在乡镇/街道", "township"),
+    ("mentees", "所在乡镇（街道）", "township"), ("mentors", "所在乡镇", "township"),
+    ("mentees", "所在村/社区", "village"), ("mentees", "所在村", "village"),
+    ("mentors", "纬度", "lat"), ("mentors", "经度", "lon"),
+])
+def test_header_aliases_per_side(side, header, canonical):
+    from banghdai.data.schema import prepare_table
+
+    base = {"mentors": {"mentor_id": ["M1"]}, "mentees": {"mentee_id": ["E1"]}}[side]
+    if canonical.endswith("_id"):
+        base = {}
+    value = 38.5 if canonical == "lat" else 106.2 if canonical == "lon" else "x"
+    table = prepare_table(pd.DataFrame({**base, header: [value]}), side)
+    assert canonical in table.frame.columns and table.shown(canonical) == header
+
+
+def test_domain_aliases_belong_to_their_side():
+    from banghdai.data.schema import prepare_table
+
+    needs = prepare_table(pd.DataFrame({"mentor_id": ["M1"], "需求领域": ["党建"]}), "mentors")
+    assert "domains" not in needs.frame.columns  # a mentor's 需求领域 is not its expertise
+    skills = prepare_table(pd.DataFrame({"mentee_id": ["E1"], "擅长领域": ["党建"]}), "mentees")
+    assert "domains" not in skills.frame.columns
 
 
 def test_id_column_named_id_is_accepted():

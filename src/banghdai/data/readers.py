@@ -37,10 +37,13 @@ import pandas as pd
 
 from ..core import hooks
 from ..core.errors import InputError
-from .schema import ALIASES, ID_COLUMN, SOURCE_ATTR, fingerprint
+from .schema import ALIASES, HEADER_WORDS, ID_COLUMN, SOURCE_ATTR, fingerprint, header_key
 
-MENTOR_NAMES = ("mentors", "导师", "导师库")
-MENTEE_NAMES = ("mentees", "帮带对象", "对象")
+#: Accepted names of the mentors and mentees tables: file names in a roster folder
+#: (``导师名单.xlsx``) and sheet names in a workbook (``导师名单``).
+MENTOR_NAMES = ("mentors", "导师", "导师库", "导师名单", "导师库名单", "导师信息", "导师信息表")
+MENTEE_NAMES = ("mentees", "帮带对象", "对象", "帮带对象名单", "对象名单", "帮带对象信息",
+                "帮带对象信息表")
 EXTRA_NAMES = {"fixed": ("fixed", "固定结对"), "forbidden": ("forbidden", "禁止结对"),
                "pair_scores": ("pair_scores", "scores")}
 SUFFIXES = (".csv", ".xlsx", ".xls")
@@ -301,6 +304,68 @@ def _frame(columns: list[str], cells: pd.DataFrame, ids: set[str]) -> pd.DataFra
     return frame
 
 
+#: How many non-blank rows from the top are looked at for the header row.
+HEADER_SCAN_ROWS = 12
+
+
+def _cell_text(value: object) -> str | None:
+    """A cell as header text: stripped text that is not a number, else None."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        float(text)
+    except ValueError:
+        return text
+    return None
+
+
+def header_row(rows: list[list[object]], known: Iterable[str] = ()) -> int:
+    """Position in ``rows`` (the top of a sheet or CSV) of the header row.
+
+    The first non-blank row, unless title rows sit above the header, as 组织部 forms
+    have them (a merged title "XX县导师帮带对象名单", a blank row, a "填报单位" line):
+    then the header is the first row whose cells look like headers — at least two
+    text cells (not numbers), at least one of them a header the library knows
+    (:data:`~banghdai.data.schema.HEADER_WORDS`, or ``known``) — with every
+    non-blank row above it narrower than it. Only the first
+    :data:`HEADER_SCAN_ROWS` non-blank rows are looked at.
+
+    Example
+    -------
+    >>> from banghdai.data.readers import header_row
+    >>> header_row([["XX县导师帮带对象名单", None, None], [None, None, None],
+    ...             ["序号", "姓名", "所在乡镇"], [1, "张三", "良田镇"]])
+    2
+    >>> header_row([["a", "b"], ["x", "姓名"]])  # no title rows: the first row
+    0
+    """
+    words = HEADER_WORDS | {header_key(k) for k in known}
+    seen: list[tuple[int, int, int, int]] = []  # (position, filled, texts, known words)
+    for i, row in enumerate(rows):
+        filled = [v for v in row if not (v is None or (isinstance(v, float) and np.isnan(v))
+                                         or (isinstance(v, str) and not v.strip()))]
+        if not filled:
+            continue
+        texts = [t for t in map(_cell_text, filled) if t is not None]
+        hits = sum(header_key(t) in words for t in texts)
+        seen.append((i, len(filled), len(texts), hits))
+        if len(seen) >= HEADER_SCAN_ROWS:
+            break
+    if not seen:
+        return 0
+    if seen[0][3]:
+        return seen[0][0]  # the first row already names known columns
+    widest_above = 0
+    for position, filled, texts, hits in seen:
+        if hits and texts >= 2 and texts >= 0.8 * filled and filled > widest_above:
+            return position
+        widest_above = max(widest_above, filled)
+    return seen[0][0]
+
+
 def _check_header(path: Path, header: list[str], excel_row: int) -> None:
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
@@ -327,7 +392,22 @@ def _sniff_separator(suffix: str, text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
-def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
+def _top_records(text: str, sep: str) -> list[list[str]]:
+    """The first records of a CSV text, enough to find its header row (errors: as far as read)."""
+    records: list[list[str]] = []
+    nonblank = 0
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True):
+            records.append(record)
+            nonblank += bool("".join(record).strip())
+            if nonblank >= HEADER_SCAN_ROWS:
+                break
+    except csv.Error:
+        pass  # the main pass names the line
+    return records
+
+
+def _read_csv(path: Path, ids: set[str], known: Iterable[str] = ()) -> pd.DataFrame:
     data = _read_bytes(path)
     if not data:
         raise _refuse(path, "the file is empty (0 bytes): it needs at least a header row")
@@ -339,6 +419,7 @@ def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
     # record (a record with a line break inside quotes is still one spreadsheet row).
     header: list[str] | None = None
     header_index = 0
+    top = header_row(_top_records(text, sep), {*ids, *known})  # title rows above it skipped
     keep: list[int] = []  # spreadsheet rows of the data records kept
     blank: list[int] = []  # positions (after the header) of blank records
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -347,7 +428,7 @@ def _read_csv(path: Path, ids: set[str]) -> pd.DataFrame:
         for index, record in enumerate(reader):
             empty = not "".join(record).strip()
             if header is None:
-                if empty:
+                if empty or index < top:
                     continue
                 header = [h if h != "" else f"Unnamed: {j}" for j, h in enumerate(record)]
                 header_index = index
@@ -421,7 +502,8 @@ def _excel_file(path: Path) -> pd.ExcelFile:
         raise _refuse(path, f"damaged workbook ({type(err).__name__}: {err})") from err
 
 
-def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str]) -> pd.DataFrame:
+def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str],
+                known: Iterable[str] = ()) -> pd.DataFrame:
     try:
         grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, na_filter=False)
     except MemoryError:
@@ -437,7 +519,8 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str])
     if not rows_filled.any():
         raise InputError("the sheet is empty: it needs at least a header row", table=where,
                          file=where)
-    top = int(np.flatnonzero(rows_filled)[0])
+    scan = np.flatnonzero(rows_filled)[:HEADER_SCAN_ROWS]
+    top = int(scan[header_row([list(cells[i]) for i in scan], {*ids, *known})])  # titles skipped
     header = []
     for j, value in enumerate(cells[top]):
         if not filled[top, j]:
@@ -446,7 +529,7 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str])
             header.append(str(int(value)))
         else:
             header.append(str(value))
-    while header and header[-1].startswith("Unnamed: ") and not filled[:, len(header) - 1].any():
+    while header and header[-1].startswith("Unnamed: ") and not filled[top:, len(header) - 1].any():
         header.pop()
     _check_header(path, header, top + 1)
     body = [i for i in range(top + 1, len(cells)) if rows_filled[i]]
@@ -455,14 +538,16 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str])
 
 
 def read_table(path: str | Path, sheet: str | int | None = None, *,
-               ids: Iterable[str] = ()) -> pd.DataFrame:
+               ids: Iterable[str] = (), known: Iterable[str] = ()) -> pd.DataFrame:
     """Read one table from CSV (UTF-8, UTF-16, GB18030/GBK or Big5) or Excel.
 
     Id columns — ``ids``, and every header ending in ``id`` or containing 编号 / 号 —
     are read as text exactly as typed (leading zeros kept, ``NA`` is an id, a whole
     number ``1.0`` becomes ``'1'``); only an empty cell is a missing id. Other
     columns become numbers when every filled cell is a number; ``NA``, ``null``
-    and the like are missing there. Fully blank rows are skipped. Anything wrong
+    and the like are missing there. Fully blank rows are skipped, and so are title
+    rows above the header (see :func:`header_row`; ``known`` adds header words,
+    e.g. the headers a rules file maps). Anything wrong
     with the file is an :class:`~banghdai.InputError` naming it and the row a
     spreadsheet shows.
 
@@ -486,11 +571,11 @@ def read_table(path: str | Path, sheet: str | int | None = None, *,
             if isinstance(sheet, int) and not -len(names) <= sheet < len(names):
                 raise _refuse(path, f"no sheet number {sheet}", column="sheet",
                               choices=[str(s) for s in names])
-            return _read_sheet(path, book, sheet if sheet is not None else 0, ids)
+            return _read_sheet(path, book, sheet if sheet is not None else 0, ids, known)
     if suffix not in TEXT_SUFFIXES:
         raise _refuse(path, f"unsupported file type {suffix!r}",
                       choices=[".csv", ".tsv", ".txt", ".xlsx"])
-    return _read_csv(path, ids)
+    return _read_csv(path, ids, known)
 
 
 # --------------------------------------------------------------------------------- rosters
@@ -600,10 +685,10 @@ def _side_table(path: Path, key: str, ids: set[str]) -> pd.DataFrame | None:
     return table
 
 
-def _inside(folder: Path, named: object, key: str) -> Path:
-    """The side table ``named`` in ``[files]``, which must stay inside the roster folder."""
+def _inside(folder: Path, named: object, key: str, what: str = "roster folder") -> Path:
+    """The side table ``named`` in ``[files]``, which must stay inside ``folder``."""
     if not isinstance(named, str) or not named.strip():
-        raise InputError(f"[files] {key} must be a file name in the roster folder, got {named!r}",
+        raise InputError(f"[files] {key} must be a file name in the {what}, got {named!r}",
                          table="rules [files]", column=key)
     target = folder / named
     root = folder.resolve()
@@ -612,20 +697,99 @@ def _inside(folder: Path, named: object, key: str) -> Path:
     except (OSError, RuntimeError):  # pragma: no cover - a symlink loop
         inside = False
     if not inside:
-        raise InputError(f"{named!r} is outside the roster folder {folder}; side tables must be "
-                         "in the roster folder", table="rules [files]", column=key)
+        raise InputError(f"{named!r} is outside the {what} {folder}; side tables must be "
+                         f"in the {what}", table="rules [files]", column=key)
     return target
+
+
+def header_words(rules: Mapping[str, Any] | None, side: str) -> set[str]:
+    """Headers a rules file's ``[columns]`` maps for the ``side`` table (both-table entries
+    and ``[columns.<side>]``): words that mark its header row, besides the aliases.
+
+    Example
+    -------
+    >>> from banghdai.data.readers import header_words
+    >>> sorted(header_words({"columns": {"township": "镇", "mentors": {"type": "档次"}}},
+    ...                     "mentors"))
+    ['档次', '镇']
+    """
+    columns = _mapping((rules or {}).get("columns"))
+    words = {v for v in columns.values() if isinstance(v, str)}
+    words |= {v for v in _mapping(columns.get(side)).values() if isinstance(v, str)}
+    return words
+
+
+def _listed(rules_data: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    listed = (rules_data or {}).get("files", {})
+    if not isinstance(listed, Mapping):
+        raise InputError("[files] must be a table of file names", table="rules", column="files")
+    return listed
+
+
+def _listed_table(rules_data: Mapping[str, Any] | None, key: str, folder: Path,
+                  what: str, files: list[Path]) -> pd.DataFrame | None | bool:
+    """The side table ``[files]`` names for ``key`` (read from ``folder``), ``False`` when
+    none is named."""
+    named = _listed(rules_data).get(key)
+    if named is None:
+        return False
+    target = _inside(folder, named, key, what)
+    if not target.exists():
+        raise InputError(f"rules.toml names {named!r}, which is missing from the {what} "
+                         f"{folder}", table="rules [files]", column=key)
+    files.append(target)
+    return _side_table(target, key, id_columns(rules_data, key))
+
+
+def rules_beside(workbook: str | Path) -> Path | None:
+    """The rules file that goes with a workbook: ``<name>.rules.toml``, else ``rules.toml``,
+    in the workbook's folder; None when there is neither.
+
+    Example
+    -------
+    >>> import tempfile, pathlib
+    >>> from banghdai.data.readers import rules_beside
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "rules.toml").write_text("", encoding="utf-8")
+    0
+    >>> rules_beside(folder / "名单.xlsx").name
+    'rules.toml'
+    >>> (folder / "名单.rules.toml").write_text("", encoding="utf-8")
+    0
+    >>> rules_beside(folder / "名单.xlsx").name
+    '名单.rules.toml'
+    """
+    workbook = Path(workbook)
+    for candidate in (workbook.with_name(f"{workbook.stem}.rules.toml"),
+                      workbook.with_name("rules.toml")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _accepted(names: tuple[str, ...]) -> str:
+    return ", ".join(repr(n) for n in names)
 
 
 def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     """Read a roster: a folder of CSV/Excel files, or one workbook with sheets.
 
     A folder holds ``mentors`` and ``mentees`` tables (``.csv`` or ``.xlsx``;
-    导师 / 帮带对象 also work — two candidates for one table are refused),
-    optionally ``fixed``, ``forbidden``, ``pair_scores`` and a ``rules.toml``.
-    A workbook holds sheets of those names. Mentors and mentees need at least
-    one row; an empty side table only warns. Side tables named in ``[files]``
-    must be inside the roster folder.
+    also named as in :data:`MENTOR_NAMES` / :data:`MENTEE_NAMES`: 导师, 导师名单,
+    帮带对象, 帮带对象名单 … — two candidates for one table are refused),
+    optionally ``fixed``, ``forbidden``, ``pair_scores`` and a ``rules.toml``;
+    side tables named in its ``[files]`` must be inside the roster folder.
+
+    A workbook holds sheets of those names (导师名单 and 帮带对象名单 are
+    accepted; a workbook lacking one is refused listing the accepted names and
+    its own sheets). Its rules file is ``rules``, else the one beside it
+    (:func:`rules_beside`: ``<name>.rules.toml`` or ``rules.toml`` in the same
+    folder), and side tables in that file's ``[files]`` are read from the rules
+    file's folder.
+
+    Title rows above a table's header are skipped (:func:`header_row`); rows in
+    error messages are the spreadsheet's. Mentors and mentees need at least one
+    row; an empty side table only warns.
 
     Example
     -------
@@ -645,10 +809,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
         if rules_path.exists() or rules is not None:
             rules_data = hooks.use("read_rules")(rules_path)
             files.append(rules_path)
-        listed = (rules_data or {}).get("files", {})
-        if not isinstance(listed, Mapping):
-            raise InputError("[files] must be a table of file names", table="rules",
-                             column="files")
+        _listed(rules_data)
         found_m = _find(path, MENTOR_NAMES, "mentors")
         found_e = _find(path, MENTEE_NAMES, "mentees")
         if found_m is None or found_e is None:
@@ -659,26 +820,26 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
                          for s in SUFFIXES],
             )
         for side, found in (("mentors", found_m), ("mentees", found_e)):
-            tables[side] = _main_table(read_table(found, ids=id_columns(rules_data, side)),
+            tables[side] = _main_table(read_table(found, ids=id_columns(rules_data, side),
+                                                  known=header_words(rules_data, side)),
                                        found, side)
             files.append(found)
         for key, names in EXTRA_NAMES.items():
-            named = listed.get(key)
-            if named is not None:
-                target = _inside(path, named, key)
-                if not target.exists():
-                    raise InputError(f"rules.toml names {named!r}, which is missing",
-                                     table="rules [files]", column=key)
-            else:
-                target = _find(path, names, key)
+            listed = _listed_table(rules_data, key, path, "roster folder", files)
+            if listed is not False:
+                tables[key] = listed
+                continue
+            target = _find(path, names, key)
             tables[key] = None
             if target is not None:
                 tables[key] = _side_table(target, key, id_columns(rules_data, key))
                 files.append(target)
     elif path.suffix.lower() in EXCEL_SUFFIXES:
-        if rules is not None:
-            rules_data = hooks.use("read_rules")(rules)
-            files.append(Path(rules))
+        rules_path = Path(rules) if rules is not None else rules_beside(path)
+        if rules_path is not None:
+            rules_data = hooks.use("read_rules")(rules_path)
+            files.append(rules_path)
+        _listed(rules_data)
         book = _excel_file(path)
         files.append(path)
         with book:
@@ -693,19 +854,35 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
 
             sm, se = sheet(MENTOR_NAMES, "mentors"), sheet(MENTEE_NAMES, "mentees")
             if sm is None or se is None:
-                raise InputError("workbook needs 'mentors' and 'mentees' sheets (or 导师 and "
-                                 "帮带对象)", table=_name(path), choices=sheets)
+                lacking = [f"a mentors sheet (named one of {_accepted(MENTOR_NAMES)})"
+                           if sm is None else "",
+                           f"a mentees sheet (named one of {_accepted(MENTEE_NAMES)})"
+                           if se is None else ""]
+                raise InputError(f"the workbook needs {' and '.join(t for t in lacking if t)}; "
+                                 "rename its sheets", table=_name(path), file=_name(path),
+                                 column="sheet", choices=sheets)
             for side, name in (("mentors", sm), ("mentees", se)):
                 tables[side] = _main_table(
-                    _read_sheet(path, book, name, id_columns(rules_data, side)), path, side)
+                    _read_sheet(path, book, name, id_columns(rules_data, side),
+                                header_words(rules_data, side)), path, side)
             for key, names in EXTRA_NAMES.items():
                 s = sheet(names, key)
                 tables[key] = None
                 if s is not None:
+                    if _listed(rules_data).get(key) is not None:
+                        raise InputError(f"the {key} table is both the sheet {s!r} and the file "
+                                         f"[files] {key} = {_listed(rules_data)[key]!r}; keep one",
+                                         table=_name(path), column=key)
                     tables[key] = _read_sheet(path, book, s, id_columns(rules_data, key))
                     if len(tables[key]) == 0:
                         warnings.warn(f"sheet {s!r} of {path} has no rows: no {key} pairs",
                                       UserWarning, stacklevel=2)
+        if rules_path is not None:
+            for key in EXTRA_NAMES:
+                listed = _listed_table(rules_data, key, rules_path.resolve().parent,
+                                       "rules file's folder", files)
+                if listed is not False:
+                    tables[key] = listed
     else:
         raise InputError(f"not a folder or workbook: {path}", table=_name(path), file=_name(path),
                          choices=["a roster folder", *EXCEL_SUFFIXES])
@@ -714,6 +891,38 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
         forbidden=tables.get("forbidden"), pair_scores=tables.get("pair_scores"),
         rules=rules_data, source=path, files=files,
     )
+
+
+def read_files(mentors: str | Path, mentees: str | Path, *,
+               rules: str | Path | None = None) -> Roster:
+    """Read a roster given as two files (CSV or Excel), with an optional rules file whose
+    ``[files]`` side tables are read from the rules file's folder.
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> from banghdai.data.readers import read_files
+    >>> folder = bd.samples.sample_path("yinchuan")
+    >>> roster = read_files(folder / "mentors.csv", folder / "mentees.csv",
+    ...                     rules=folder / "rules.toml")
+    >>> len(roster.fixed), roster.files[-1].name
+    (5, 'forbidden.csv')
+    """
+    rules_data = hooks.use("read_rules")(rules) if rules is not None else None
+    files = [Path(mentors), Path(mentees)] + ([Path(rules)] if rules is not None else [])
+    tables: dict[str, pd.DataFrame | None] = {}
+    for side, name in (("mentors", mentors), ("mentees", mentees)):
+        tables[side] = _main_table(read_table(name, ids=id_columns(rules_data, side),
+                                              known=header_words(rules_data, side)),
+                                   Path(name), side)
+    if rules is not None:
+        for key in EXTRA_NAMES:
+            listed = _listed_table(rules_data, key, Path(rules).resolve().parent,
+                                   "rules file's folder", files)
+            tables[key] = None if listed is False else listed
+    return Roster(mentors=tables["mentors"], mentees=tables["mentees"],
+                  fixed=tables.get("fixed"), forbidden=tables.get("forbidden"),
+                  pair_scores=tables.get("pair_scores"), rules=rules_data, files=files)
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:
@@ -738,4 +947,5 @@ def load_toml(path: str | Path) -> dict[str, Any]:
         raise InputError("bad TOML: nested too deeply", table=_name(path), file=_name(path)) from err
 
 
-__all__ = ["Roster", "decode_text", "id_columns", "load_toml", "read_roster", "read_table"]
+__all__ = ["Roster", "decode_text", "header_row", "header_words", "id_columns", "load_toml",
+           "read_files", "read_roster", "read_table", "rules_beside"]

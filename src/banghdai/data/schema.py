@@ -17,6 +17,7 @@ Example
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,7 +25,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..core.errors import InputError
+from ..core.errors import DataWarning, InputError
 from ..core.ids import ids_as_str
 
 ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
@@ -39,24 +40,124 @@ MAX_NUMBER = 1e15
 #: Largest capacity / number of mentors accepted per row.
 MAX_DEGREE = 10**9
 
-# Common headers of planners' spreadsheets, used only when the canonical name is absent.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "mentor_id": ("导师编号", "导师ID", "导师id"),
-    "mentee_id": ("对象编号", "帮带对象编号", "学员编号"),
-    "name": ("姓名", "名称"),
-    "kind": ("主体类型",),
-    "province": ("省", "省份"),
-    "city": ("市", "地市"),
-    "county": ("县区", "区县", "县(市、区)"),
-    "township": ("乡镇", "乡镇(街道)", "乡镇街道"),
-    "village": ("村", "村(社区)", "村社区"),
-    "lat": ("纬度", "latitude"),
-    "lon": ("经度", "longitude", "lng"),
-    "domains": ("领域", "专长", "需求"),
-    "rating": ("评分", "等级分"),
-    "capacity": ("帮带上限", "容量"),
-    "mentors_required": ("导师人数", "需要导师数"),
+#: Header aliases of planners' spreadsheets, **per side**: ``{canonical name: headers}``.
+#: A header is renamed to its canonical name only when the table has no column of that
+#: name already and no mapping says otherwise; the first alias present wins and the
+#: others keep their own names. Matching ignores surrounding spaces, and full-width
+#: brackets and slashes count as their ASCII forms ("县（市、区）" is "县(市、区)").
+#: ``序号`` (a row number) is not an id: it becomes the id only when the table has no id
+#: column (see :func:`prepare_table`).
+ALIASES_BY_SIDE: dict[str, dict[str, tuple[str, ...]]] = {
+    "mentors": {
+        "mentor_id": ("导师编号", "导师ID", "导师id", "导师代码", "工号", "编号", "ID"),
+        "domains": ("擅长领域", "专长领域", "专业特长", "专长", "擅长", "领域"),
+        "capacity": ("帮带人数上限", "帮带上限", "可帮带人数", "帮带人数", "容量"),
+        "type": ("导师类型", "导师类别", "类型"),
+        "category": ("类别", "人员类别"),
+    },
+    "mentees": {
+        "mentee_id": ("对象编号", "帮带对象编号", "学员编号", "编号", "ID"),
+        "domains": ("需求领域", "帮带需求", "需求", "领域"),
+        "mentors_required": ("导师人数", "需要导师数", "需配导师数", "所需导师数"),
+        "category": ("对象类别", "帮带对象类别", "类别", "人员类别"),
+        "priority": ("优先级",),
+    },
 }
+
+#: Aliases both sides share (names, places, coordinates, unit and post, ratings).
+SHARED_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名称", "姓名(名称)"),
+    "kind": ("主体类型",),
+    "province": ("省", "省份", "所在省", "所在省份"),
+    "city": ("市", "地市", "市州", "所在市", "所在地市", "所在市州"),
+    "county": ("县区", "区县", "县(市、区)", "所在县区", "所在区县", "所在县(市、区)", "县(区)",
+               "所在县"),
+    "township": ("乡镇", "乡镇(街道)", "乡镇街道", "乡镇/街道", "所在乡镇", "所在乡镇/街道",
+                 "所在乡镇(街道)", "所在乡镇街道", "街道"),
+    "village": ("村", "村(社区)", "村社区", "村/社区", "所在村", "所在村/社区", "所在村(社区)",
+                "所在村社区", "社区", "行政村"),
+    "lat": ("纬度", "latitude", "Latitude"),
+    "lon": ("经度", "longitude", "Longitude", "lng"),
+    "rating": ("评分", "等级分"),
+    "unit": ("单位", "工作单位", "所在单位"),
+    "post": ("职务", "现任职务", "职位"),
+    "unit_post": ("单位职务", "单位及职务", "工作单位及职务", "单位和职务", "单位职务(职称)"),
+}
+
+#: Every alias of either side, by canonical name (the union of the tables above).
+ALIASES: dict[str, tuple[str, ...]] = {}
+for _table in (SHARED_ALIASES, *ALIASES_BY_SIDE.values()):
+    for _key, _names in _table.items():
+        ALIASES[_key] = tuple(dict.fromkeys((*ALIASES.get(_key, ()), *_names)))
+del _table, _key, _names
+
+#: Headers holding a row number (序号): the id only when a table has no id column.
+ROW_NUMBER_HEADERS = ("序号", "No.", "NO.", "No", "行号")
+
+#: Canonical column names the library knows (what a mapping's keys usually are); a
+#: mapping may also name a column of your own (``{"tier": "层级"}``) as long as its
+#: header exists.
+KNOWN_COLUMNS = (
+    "mentor_id", "mentee_id", "id", "name", "kind", "province", "city", "county", "township",
+    "village", "lat", "lon", "domains", "rating", "capacity", "mentors_required", "type",
+    "category", "priority", "unit", "post", "unit_post", "role", "load",
+)
+
+_WIDE = str.maketrans({"（": "(", "）": ")", "／": "/", "，": "、", "　": " "})
+
+
+def header_key(header: object) -> str:
+    """A header as aliases are matched: stripped, full-width brackets and slashes made ASCII.
+
+    Example
+    -------
+    >>> from banghdai.data.schema import header_key
+    >>> header_key(" 县（市、区） ")
+    '县(市、区)'
+    """
+    return str(header).strip().translate(_WIDE)
+
+
+def aliases(side: str) -> dict[str, tuple[str, ...]]:
+    """The header aliases of one side (``"mentors"`` or ``"mentees"``): side-specific first.
+
+    Example
+    -------
+    >>> from banghdai.data.schema import aliases
+    >>> aliases("mentors")["domains"][0], aliases("mentees")["domains"][0]
+    ('擅长领域', '需求领域')
+    >>> aliases("mentees")["township"][:3]
+    ('乡镇', '乡镇(街道)', '乡镇街道')
+    """
+    if side not in ALIASES_BY_SIDE:
+        raise InputError(f"unknown side {side!r}", choices=list(ALIASES_BY_SIDE))
+    return {**ALIASES_BY_SIDE[side], **SHARED_ALIASES}
+
+
+#: Words that mark a header row (canonical names, every alias, 序号): a row holding some of
+#: them, below narrower title rows, is where a planner's table starts.
+HEADER_WORDS = frozenset(
+    {*KNOWN_COLUMNS, *(header_key(a) for names in ALIASES.values() for a in names),
+     *ROW_NUMBER_HEADERS}
+)
+
+
+def alias_table(lang: str = "zh") -> pd.DataFrame:
+    """The header aliases as a table (side, canonical name, headers recognised), for docs.
+
+    Example
+    -------
+    >>> from banghdai.data.schema import alias_table
+    >>> t = alias_table()
+    >>> t[t.column == "capacity"].values.tolist()[0][:2]
+    ['mentors', 'capacity']
+    """
+    rows = []
+    for side in ("mentors", "mentees"):
+        for canonical, names in aliases(side).items():
+            rows.append((side, canonical, "、".join(names) if lang == "zh" else ", ".join(names)))
+    return pd.DataFrame(rows, columns=["side", "column", "headers"])
+
 
 _TAG_SPLIT = re.compile(r"\s*[;；、,，|]\s*")
 
@@ -216,29 +317,56 @@ class Table:
         return pos
 
 
+def _mapping_hint(side: str, canonical: str, header: str = "your header") -> str:
+    """How to map ``canonical`` for one table, in Python and in rules.toml."""
+    python = "mentor_columns" if side == "mentors" else "mentee_columns"
+    return (f"{python}={{{canonical!r}: {header!r}}} (or columns={{{canonical!r}: ...}} for both "
+            f"tables) in Python, or [columns.{side}] {canonical} = \"{header}\" in rules.toml")
+
+
 def _rename(
     df: pd.DataFrame, side: str, columns: Mapping[str, str] | None
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     present = [str(c) for c in df.columns]
+    other_id = {c for s, c in ID_COLUMN.items() if s != side}
     mapping: dict[str, str] = {}
     for canonical, actual in (columns or {}).items():
         if not isinstance(canonical, str) or not isinstance(actual, str):
             raise InputError("column mapping keys and values must be strings", table=side)
-        if actual not in present:
+        if actual in present:
+            mapping[actual] = canonical
+            continue
+        if canonical in other_id:
+            continue  # the other table's id in a mapping for both tables
+        if canonical not in KNOWN_COLUMNS:
             raise InputError(
-                f"column mapping {canonical!r} = {actual!r} names a column that is not there",
+                f"unknown column mapping {canonical!r} = {actual!r}: {canonical!r} is not a "
+                f"column name the library knows and the {side} table has no header {actual!r} "
+                f"(a mapping is {{canonical name: your header}}; its headers: "
+                f"{', '.join(map(repr, present[:20]))}{' …' if len(present) > 20 else ''})",
                 table=side,
-                column=actual,
-                choices=present,
+                column=canonical,
+                choices=list(KNOWN_COLUMNS),
             )
-        mapping[actual] = canonical
+        where = ("the id column" if canonical == ID_COLUMN[side] else f"column {canonical!r}")
+        raise InputError(
+            f"column mapping {canonical!r} = {actual!r} names a header the {side} table does "
+            f"not have; map {where} to one of its headers: {_mapping_hint(side, canonical)}",
+            table=side,
+            column=actual,
+            choices=present,
+        )
     taken = set(mapping.values()) | (set(present) - set(mapping))
-    for canonical, aliases in ALIASES.items():
+    keyed: dict[str, str] = {}
+    for header in present:
+        keyed.setdefault(header_key(header), header)
+    for canonical, names in aliases(side).items():
         if canonical in taken:
             continue
-        for alias in aliases:
-            if alias in present and alias not in mapping:
-                mapping[alias] = canonical
+        for alias in names:
+            header = keyed.get(header_key(alias))
+            if header is not None and header not in mapping:
+                mapping[header] = canonical
                 taken.add(canonical)
                 break
     out = df.rename(columns=mapping)
@@ -251,6 +379,43 @@ def _rename(
         )
     source = {canonical: actual for actual, canonical in mapping.items()}
     return out, source
+
+
+def _fallback_ids(frame: pd.DataFrame, side: str, source: dict[str, str], file: str | None,
+                  excel_rows: np.ndarray | None) -> pd.DataFrame:
+    """A table without an id column: its 序号 as the ids when filled and unique, else the
+    row numbers (the spreadsheet's when the table came from a file), with a DataWarning."""
+    id_col = ID_COLUMN[side]
+    known = f"{id_col}, id, " + ", ".join(ALIASES_BY_SIDE[side][id_col][:2])
+    how = _mapping_hint(side, id_col)
+    number = next((c for c in frame.columns if header_key(c) in ROW_NUMBER_HEADERS), None)
+    why = ""
+    if number is not None:
+        raw = frame[number]
+        text = pd.Series(ids_as_str(raw), dtype=object) if raw.notna().all() else None
+        if text is not None and text.str.strip().ne("").all() and not text.duplicated().any():
+            warnings.warn(
+                f"{side} table{f' ({file})' if file else ''}: no id column the library knows "
+                f"({known} …): its {number!r} column is used as the {side[:-1]} id; to use "
+                f"another column, map it: {how}",
+                DataWarning, stacklevel=4,
+            )
+            source[id_col] = str(number)
+            return frame.rename(columns={number: id_col})
+        why = f" ({number!r} is not usable as ids: it has blank or repeated numbers)"
+    if excel_rows is not None and len(excel_rows) == len(frame):
+        values, shown = np.asarray(excel_rows, dtype=np.int64), f"the row numbers of {file}"
+    else:
+        values, shown = np.arange(1, len(frame) + 1, dtype=np.int64), "the row numbers 1, 2, …"
+    warnings.warn(
+        f"{side} table{f' ({file})' if file else ''}: no id column the library knows "
+        f"({known} …){why}: {shown} are used as the {side[:-1]} ids; to use a column of "
+        f"yours, map it: {how}",
+        DataWarning, stacklevel=4,
+    )
+    out = frame.copy()
+    out.insert(0, id_col, pd.Series(values, dtype=np.int64).astype(str).to_numpy(dtype=object))
+    return out
 
 
 def prepare_table(
@@ -266,8 +431,19 @@ def prepare_table(
         ``"mentors"`` or ``"mentees"``.
     columns
         Optional mapping ``{canonical name: column in df}`` such as
-        ``{"mentor_id": "导师编号", "township": "乡镇"}``. Common Chinese headers
-        (纬度, 经度, 乡镇, ...) are recognised without a mapping.
+        ``{"mentor_id": "导师编号", "township": "乡镇"}``. A header that is not
+        there is refused with the table's headers as choices (the other side's
+        id is skipped, so one mapping can name both ids); a key that is neither
+        a name the library knows (:data:`KNOWN_COLUMNS`) nor mapped to an existing
+        header is refused with the known names. Common headers of planners'
+        spreadsheets (:func:`aliases`: 姓名, 所在乡镇, 擅长领域 / 需求领域,
+        帮带人数上限, 纬度 …) are recognised without a mapping.
+
+    A table with no id column (``mentor_id`` / ``mentee_id``, ``id``, or an alias
+    such as 导师编号, 工号, 对象编号) takes its ``序号`` column as ids when that
+    is filled and unique, else the row numbers (the spreadsheet rows for a
+    table read from a file, 1, 2, … otherwise), with a :class:`~banghdai.DataWarning`
+    saying which.
 
     Example
     -------
@@ -275,6 +451,13 @@ def prepare_table(
     >>> from banghdai.data.schema import prepare_table
     >>> prepare_table(pd.DataFrame({"mentor_id": ["A"], "纬度": [38.5]}), "mentors").frame.columns.tolist()
     ['mentor_id', 'lat']
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as seen:
+    ...     warnings.simplefilter("always")
+    ...     t = prepare_table(pd.DataFrame({"序号": [1, 2], "姓名": ["甲", "乙"],
+    ...                                     "需求领域": ["党建", "电商"]}), "mentees")
+    >>> t.ids.tolist(), t.frame.columns.tolist(), type(seen[0].message).__name__
+    (['1', '2'], ['mentee_id', 'name', 'domains'], 'DataWarning')
     """
     if side not in ID_COLUMN:
         raise InputError(f"unknown side {side!r}", choices=list(ID_COLUMN))
@@ -289,12 +472,7 @@ def prepare_table(
             frame = frame.rename(columns={"id": id_col})
             source[id_col] = "id"
         else:
-            raise InputError(
-                f"no id column: name it {id_col!r}, or map yours with columns={{'{id_col}': ...}}",
-                table=side,
-                column=id_col,
-                choices=[str(c) for c in df.columns],
-            )
+            frame = _fallback_ids(frame, side, source, file, excel_rows)
     raw_ids = frame[id_col]
     nan = raw_ids.isna().to_numpy()
     if nan.any():
