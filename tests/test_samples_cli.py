@@ -86,9 +86,39 @@ def test_cli_match_sample_to_excel(tmp_path, capsys):
                  "seconds", "OPTIMAL"):
         assert word in printed
     sheets = pd.read_excel(out, sheet_name=None)
-    assert set(sheets) == {"pairs", "unmatched", "summary"}
-    roster = bd.load_sample("yinchuan")
-    assert bd.validate(roster.problem(), sheets["pairs"]).ok
+    assert list(sheets) == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]  # zh by default
+    assert main(["match", "sample:yinchuan", "--out", str(out), "--lang", "en", "--quiet"]) == 0
+    assert list(pd.read_excel(out, sheet_name=None)) == [
+        "Pairs", "By county", "Unmatched", "Rules and parameters"]
+
+
+def test_cli_csv_out_writes_unmatched_and_summary_beside_the_pairs(tmp_path, capsys):
+    out = tmp_path / "pairs.csv"
+    assert main(["match", "sample:yinchuan", "--out", str(out), "--quiet"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "pairs.csv", "pairs_summary.csv", "pairs_unmatched.csv"]
+    pairs = pd.read_csv(out, encoding="utf-8-sig", dtype={"mentor_id": str, "mentee_id": str})
+    assert bd.validate(bd.load_sample("yinchuan").problem(), pairs).ok
+    unmatched = pd.read_csv(tmp_path / "pairs_unmatched.csv", encoding="utf-8-sig")
+    summary = pd.read_csv(tmp_path / "pairs_summary.csv", encoding="utf-8-sig")
+    assert len(unmatched) == 600 - pairs["mentee_id"].nunique() and unmatched["reason"].notna().all()
+    assert dict(zip(summary["item"], summary["value"], strict=True))["status"] == "OPTIMAL"
+    printed = capsys.readouterr().out
+    assert str(tmp_path / "pairs_unmatched.csv") in printed
+    assert str(tmp_path / "pairs_summary.csv") in printed
+
+
+def test_cli_two_files_honour_files_of_the_rules(tmp_path, capsys):
+    folder = bd.samples.sample_path("yinchuan")
+    out = tmp_path / "pairs.csv"
+    assert main(["match", str(folder / "mentors.csv"), str(folder / "mentees.csv"), "--rules",
+                 str(folder / "rules.toml"), "--out", str(out), "--quiet"]) == 0
+    pairs = pd.read_csv(out, encoding="utf-8-sig", dtype={"mentor_id": str, "mentee_id": str})
+    fixed = pd.read_csv(folder / "fixed.csv", dtype=str)
+    got = set(zip(pairs["mentor_id"], pairs["mentee_id"], strict=True))
+    assert set(zip(fixed["mentor_id"], fixed["mentee_id"], strict=True)) <= got
+    forbidden = pd.read_csv(folder / "forbidden.csv", dtype=str)
+    assert not set(zip(forbidden["mentor_id"], forbidden["mentee_id"], strict=True)) & got
 
 
 def test_cli_match_two_files_and_rules_to_csv(tmp_path, capsys):
@@ -131,7 +161,9 @@ def test_cli_infeasible_exits_one(tmp_path, capsys):
                                                                               "capacity = 1")
     (folder / "rules.toml").write_text(text, encoding="utf-8")
     assert main(["match", str(folder)]) == 1
-    assert "INFEASIBLE" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "INFEASIBLE" in printed and "infeasible: 1 minimal set" in printed
+    assert "cheapest relaxation" in printed
 
 
 def test_read_roster_from_workbook_with_chinese_sheet_names(tmp_path):

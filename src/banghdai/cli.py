@@ -1,22 +1,36 @@
 """Command line for batch scripts.
 
 ``banghdai match <roster folder | workbook | mentors.csv mentees.csv> [--rules rules.toml]
---out pairs.csv|pairs.xlsx``
+--out pairs.xlsx|pairs.csv``
 
 Prints a summary (pairs, coverage, mean distance, fit, status, gap, seconds)
 and exits
 
 * 0 when a pairing was found (and written),
-* 1 when it was proven infeasible or time ran out without one,
+* 1 when it was proven infeasible (the conflicting rules and the cheapest
+  relaxation from :func:`banghdai.explain` are printed) or time ran out
+  without one,
 * 2 on bad input (the InputError message names file, row and column) — an
   output that cannot be written is bad input too, and is found before solving,
-* 130 when interrupted (Ctrl-C).
+* 130 when interrupted (Ctrl-C), also when the solver stopped early on it and
+  returned its best pairing so far.
+
+``--out pairs.xlsx`` writes the printable workbook (:meth:`Result.to_excel`:
+帮带对子名单, 县区汇总, 未匹配名单, 规则与参数 in Chinese, or English with
+``--lang en``); ``--out pairs.csv`` writes the pairs there and the unmatched
+mentees and the summary beside it, as ``pairs_unmatched.csv`` and
+``pairs_summary.csv``.
 
 Outputs are written only when a pairing was found, each to a temporary file
 that is then renamed into place: on INFEASIBLE, UNKNOWN, an error or an
 interrupt existing files are left as they were and the summary says that
 nothing was written. An output is never written over an input file, and
-``--out`` and ``--unmatched-out`` must be different files.
+no two outputs may be the same file.
+
+Progress goes to stderr: a bar and one line per finished level or component
+(the ``banghdai`` logger at INFO; ``--quiet`` silences both), warnings about
+the data as ``banghdai: warning: …``, and with ``--log`` the CP-SAT search log
+(the ``banghdai.solvers.cpsat`` logger at DEBUG).
 
 Example
 -------
@@ -30,8 +44,12 @@ fanxian
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import math
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from .core.errors import InputError
@@ -54,24 +72,29 @@ def _parser() -> argparse.ArgumentParser:
         "or sample:NAME for a shipped sample",
     )
     match.add_argument("--rules", help="rules TOML (default: rules.toml in the roster folder)")
-    match.add_argument("--out", help="write pairs to .csv or .xlsx (pairs, unmatched, summary)")
+    match.add_argument("--out", help="write the result: .xlsx the printable workbook (pairs, "
+                       "summary by county, unmatched, rules); .csv the pairs, plus "
+                       "NAME_unmatched.csv and NAME_summary.csv beside it")
     match.add_argument("--unmatched-out",
                        help="write unmatched mentees and reasons to a .csv (or .xlsx)")
     match.add_argument("--time-limit", type=float, default=None, help="seconds (default 60)")
     match.add_argument("--seed", type=int, default=None, help="solver seed (default 0)")
     match.add_argument("--workers", type=int, default=None, help="solver threads")
     match.add_argument("--backend", default=None, help="auto (default) or a backend name")
-    match.add_argument("--log", action="store_true", help="show the solver's search log")
+    match.add_argument("--log", action="store_true",
+                       help="show the CP-SAT search log on stderr")
+    match.add_argument("--quiet", action="store_true",
+                       help="no progress bar and no progress lines on stderr")
     match.add_argument("--lang", choices=["en", "zh"], default=None,
-                       help="language of the unmatched reasons (default en)")
+                       help="language of the reasons and explanations (default en) and of "
+                       "the workbook (default zh); [solve] lang in the rules sets both")
     sub.add_parser("samples", help="list the shipped samples")
     return parser
 
 
 def _load(inputs: list[str], rules: str | None):
-    from .data.readers import Roster, id_columns, read_roster, read_table
+    from .data.readers import read_files, read_roster
     from .data.samples import sample_path
-    from .rulesfile import read_rules
 
     if len(inputs) == 1:
         target = inputs[0]
@@ -79,18 +102,23 @@ def _load(inputs: list[str], rules: str | None):
             target = str(sample_path(target.split(":", 1)[1]))
         return read_roster(target, rules=rules)
     if len(inputs) == 2:
-        rules_data = read_rules(rules) if rules is not None else None
-        tables = []
-        for side, name in zip(("mentors", "mentees"), inputs, strict=True):
-            table = read_table(name, ids=id_columns(rules_data, side))
-            if len(table) == 0:
-                raise InputError(f"the {side} table has a header but no rows", table=side,
-                                 file=name)
-            tables.append(table)
-        files = [Path(p) for p in inputs] + ([Path(rules)] if rules is not None else [])
-        return Roster(mentors=tables[0], mentees=tables[1], rules=rules_data, files=files)
+        return read_files(inputs[0], inputs[1], rules=rules)
     raise InputError("give one roster folder/workbook, or a mentors file and a mentees file",
                      table="inputs")
+
+
+def csv_siblings(out: Path) -> dict[str, Path]:
+    """The files ``--out NAME.csv`` writes besides the pairs: unmatched and summary.
+
+    Example
+    -------
+    >>> from pathlib import Path
+    >>> from banghdai.cli import csv_siblings
+    >>> {k: p.name for k, p in csv_siblings(Path("out/pairs.csv")).items()}
+    {'--out (unmatched)': 'pairs_unmatched.csv', '--out (summary)': 'pairs_summary.csv'}
+    """
+    return {f"--out ({what})": out.with_name(f"{out.stem}_{what}{out.suffix}")
+            for what in ("unmatched", "summary")}
 
 
 def _outputs(args: argparse.Namespace) -> dict[str, Path]:
@@ -104,6 +132,9 @@ def _outputs(args: argparse.Namespace) -> dict[str, Path]:
             raise InputError(f"--out must end in .csv or .xlsx, got {args.out!r}", column="--out",
                              choices=[".csv", ".xlsx"])
         outputs["--out"] = check_writable(out, "--out")
+        if out.suffix.lower() == ".csv":
+            for option, sibling in csv_siblings(out).items():
+                outputs[option] = check_writable(sibling, option)
     if args.unmatched_out:
         outputs["--unmatched-out"] = check_writable(Path(args.unmatched_out), "--unmatched-out")
     return outputs
@@ -143,28 +174,39 @@ def _solve_options(args: argparse.Namespace, rules: dict) -> dict:
     return opts
 
 
-def _write(result, outputs: dict[str, Path], written: list[Path]) -> None:
+def _write(result, problem, outputs: dict[str, Path], written: list[Path], lang: str,
+           book_lang: str) -> None:
     """Write the outputs one by one (each atomically), noting each one done in ``written``."""
+    import pandas as pd
+
     from .core.safeio import atomic_write, neutralise_formulas
-    from .report.excel import write_excel, write_sheets
+    from .report.excel import write_sheets
 
     def csv_writer(frame):
         safe = neutralise_formulas(frame)
         return lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig")
 
+    unmatched = result.unmatched_in(lang)
+    summary = pd.DataFrame(list(result.summary().items()), columns=["item", "value"]).astype(
+        {"value": str})
     out = outputs.get("--out")
     if out is not None:
         if out.suffix.lower() == ".xlsx":
-            write_excel(result, out)
+            result.to_excel(out, lang=book_lang, problem=problem)
+            written.append(out)
         else:
-            atomic_write(out, csv_writer(result.pairs))
-        written.append(out)
+            siblings = csv_siblings(out)
+            for path, frame in ((out, result.pairs),
+                                (siblings["--out (unmatched)"], unmatched),
+                                (siblings["--out (summary)"], summary)):
+                atomic_write(path, csv_writer(frame))
+                written.append(path)
     why = outputs.get("--unmatched-out")
     if why is not None:
         if why.suffix.lower() == ".xlsx":
-            write_sheets({"unmatched": result.unmatched}, why)
+            write_sheets({"unmatched": unmatched}, why)
         else:
-            atomic_write(why, csv_writer(result.unmatched))
+            atomic_write(why, csv_writer(unmatched))
         written.append(why)
 
 
@@ -176,13 +218,82 @@ def _print_summary(result, width: int | None = None) -> int:
     return width
 
 
+class _Lines(logging.Formatter):
+    """Progress lines as ``banghdai: …``; the CP-SAT search log as it comes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = record.getMessage()
+        return text if record.levelno < logging.INFO else f"banghdai: {text}"
+
+
+@contextlib.contextmanager
+def _stderr_logging(quiet: bool, log: bool) -> Iterator[None]:
+    """INFO lines of the ``banghdai`` logger (unless ``quiet``) and, with ``log``, the
+    ``banghdai.solvers.cpsat`` DEBUG search log on stderr; warnings as one line each.
+    Logger levels, handlers and warning display are restored afterwards."""
+    top = logging.getLogger("banghdai")
+    search = logging.getLogger("banghdai.solvers.cpsat")
+    before = (top.level, search.level)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_Lines())
+    handler.setLevel(logging.DEBUG)
+
+    def shown(record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            return True
+        if record.levelno >= logging.INFO:
+            return not quiet
+        return log and record.name.startswith(search.name)
+
+    handler.addFilter(shown)
+    top.addHandler(handler)
+    if top.level == logging.NOTSET or top.level > logging.INFO:
+        top.setLevel(logging.INFO)
+    if log:
+        search.setLevel(logging.DEBUG)
+
+    def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+        print(f"banghdai: warning: {message}", file=sys.stderr)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = show_warning
+            yield
+    finally:
+        top.removeHandler(handler)
+        top.setLevel(before[0])
+        search.setLevel(before[1])
+
+
+def _explain(problem, result, lang: str, time_limit: float | None) -> None:
+    """Say why no pairing was found: the conflicts and the cheapest relaxation when the rules
+    are proven infeasible, advice when time ran out."""
+    from .core.status import Status
+
+    if result.status is not Status.INFEASIBLE:
+        print("no pairing was found within the time limit: give more time (--time-limit)"
+              if lang == "en" else "在时间限制内未找到结对方案：请延长时间（--time-limit）")
+        return
+    from .explain import explain
+
+    limit = 10.0 if time_limit is None else min(60.0, max(10.0, float(time_limit)))
+    try:
+        explanation = explain(problem, relax=True, lang=lang, time_limit=limit)
+    except InputError as err:
+        print(f"banghdai: could not explain the conflict: {err}", file=sys.stderr)
+        return
+    print(str(explanation))
+    print("(bd.explain(problem, relax=True) in Python gives the same, with the relaxed pairing)"
+          if lang == "en" else "（Python 中 bd.explain(problem, relax=True) 给出同样的说明和放宽后的结对）")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 found, 1 none, 2 bad input, 130 interrupted).
 
     Example
     -------
     >>> from banghdai.cli import main
-    >>> main(["match", "sample:fanxian"])  # doctest: +ELLIPSIS
+    >>> main(["match", "sample:fanxian", "--quiet"])  # doctest: +ELLIPSIS
     status ...
     0
     """
@@ -192,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print("\n".join(sample_names()))
         return EXIT_FOUND
+    with _stderr_logging(args.quiet, args.log):
+        return _match(args)
+
+
+def _match(args: argparse.Namespace) -> int:
     from .core.safeio import check_outputs
 
     outputs: dict[str, Path] = {}
@@ -207,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         if not rules:
             print("no rules file: pairing one-to-one with no rules", file=sys.stderr)
         problem = roster.problem(rules)
-        result = problem.solve(**_solve_options(args, rules))
+        options = _solve_options(args, rules)
+        lang = options.get("lang", "en")
+        book_lang = args.lang or (rules.get("solve") or {}).get("lang") or "zh"
+        result = problem.solve(**options, progress=not args.quiet)
     except InputError as err:
         print(f"banghdai: input error: {err}", file=sys.stderr)
         if asked:
@@ -221,22 +340,33 @@ def main(argv: list[str] | None = None) -> int:
               + (f"; {nothing}" if asked else ""), file=sys.stderr)
         raise
     width = max(len("written"), *(len(k) for k in result.summary()))
+    kept = "existing files left as they were"
+    if result.info.get("interrupted"):
+        _print_summary(result, width)
+        print(f"banghdai: interrupted; {nothing}" + (f" ({kept})" if outputs else ""),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not result.status.has_solution:
         _print_summary(result, width)
         if outputs:
             print(f"{'written':<{width}}  nothing was written (status {result.status.name}: "
-                  "existing files left as they were)")
+                  f"{kept})")
+        try:
+            _explain(problem, result, lang, options.get("time_limit"))
+        except KeyboardInterrupt:
+            print("banghdai: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         return EXIT_NONE
     written: list[Path] = []
 
     def not_written() -> str:
         if not written:
-            return f"{nothing} (existing files left as they were)"
+            return f"{nothing} ({kept})"
         rest = [str(p) for p in outputs.values() if p not in written]
         return f"only {', '.join(map(str, written))} was written; {', '.join(rest)} was not"
 
     try:
-        _write(result, outputs, written)
+        _write(result, problem, outputs, written, lang, book_lang)
     except KeyboardInterrupt:
         print(f"banghdai: interrupted while writing; {not_written()}", file=sys.stderr)
         return EXIT_INTERRUPTED
