@@ -208,6 +208,15 @@ class Table:
     def require(self, column: str, rule: str) -> pd.Series:
         """Return ``column`` or raise an InputError naming the rule and the choices."""
         if column not in self.frame.columns:
+            renamed = next((k for k, v in self.source.items() if v == column), None)
+            if renamed is not None:
+                raise InputError(
+                    f"rule {rule} names column {column!r}, which is read as {renamed!r} (a "
+                    f"header the library recognises): name {renamed!r} in the rule",
+                    table=self.side,
+                    column=column,
+                    choices=[str(c) for c in self.frame.columns],
+                )
             raise InputError(
                 f"rule {rule} needs column {column!r}, which the {self.side} table lacks",
                 table=self.side,
