@@ -286,3 +286,28 @@ def test_cli_interrupted_solve_writes_nothing_and_exits_130(tmp_path, capsys, mo
     assert main(["match", str(book), "--out", str(out), "--quiet"]) == 130
     assert out.read_bytes() == b"old"
     assert "interrupted" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------ the documented table
+def test_readme_alias_table_is_what_the_library_recognises():
+    from banghdai.data.schema import aliases, header_key
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("| column | mentors | mentees |")
+    rows = readme[start:readme.index("\n\n", start)].splitlines()[2:]
+    checked = 0
+    for row in rows:
+        names, *cells = [c.strip() for c in row.strip("|").split("|")]
+        canonical = [n.strip(" `") for n in names.replace(" / ", ",").split(",")]
+        for side, cell in zip(("mentors", "mentees"), cells, strict=True):
+            cell = cells[0] if cell == "the same" else cell
+            if cell == "—":
+                assert not set(canonical) & set(aliases(side)), (side, canonical)
+                continue
+            known = {header_key(a) for c in canonical for a in aliases(side).get(c, ())}
+            for alias in cell.replace(" · ", ", ").split(", "):
+                assert header_key(alias) in known, (side, canonical, alias)
+                checked += 1
+    assert checked > 80
+    # and the README names the side-specific domain words on their own side
+    assert "擅长领域" in aliases("mentors")["domains"] and "需求领域" in aliases("mentees")["domains"]
