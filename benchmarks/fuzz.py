@@ -560,7 +560,9 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
         except Exception:  # noqa: BLE001
             return Outcome("traceback", "cli: " + traceback.format_exc(limit=6))
         left = sorted(p.name for p in out_dir.iterdir())
-        if left != sorted(p.name for p in outputs):
+        siblings = [out_dir / f"pairs_{k}.csv" for k in ("unmatched", "summary")] \
+            if out.suffix == ".csv" and code == 0 else []
+        if left != sorted(p.name for p in outputs + siblings):
             return Outcome("accepted-and-wrong", f"debris in the output folder: {left}")
         kept = [path.read_bytes() == SENTINEL.encode("utf-8") for path in outputs]
         if code == 2:
@@ -578,16 +580,21 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
             return api
         if code != 0 or any(kept):
             return Outcome("accepted-and-wrong", f"exit {code}, outputs kept={kept}")
-        if out.suffix == ".xlsx":
-            pairs = pd.read_excel(out, sheet_name="pairs", dtype=str, keep_default_na=False)
+        if out.suffix == ".xlsx":  # the printable workbook: it must open, and hold no formula
+            book = openpyxl.load_workbook(out)
+            live = [c.coordinate for ws in book.worksheets for row in ws.iter_rows()
+                    for c in row if c.data_type == "f" and isinstance(c.value, str)
+                    and c.value in CELL_VALUES + WEIRD_IDS]
+            if not book.worksheets or live:
+                return Outcome("accepted-and-wrong", f"workbook: live formulas at {live[:3]}")
         else:
             pairs = pd.read_csv(out, encoding="utf-8-sig", dtype=str, keep_default_na=False)
             for column in ("mentor_id", "mentee_id"):
                 pairs[column] = [v[1:] if v[:2] in ("'=", "'+", "'-", "'@", "'\t", "'\r") else v
                                  for v in pairs[column]]
-        check = bd.validate(problem, pairs[["mentor_id", "mentee_id"]])
-        if not check.ok or len(pairs) != len(result.pairs):
-            return Outcome("accepted-and-wrong", f"CLI output does not validate: {check}")
+            check = bd.validate(problem, pairs[["mentor_id", "mentee_id"]])
+            if not check.ok or len(pairs) != len(result.pairs):
+                return Outcome("accepted-and-wrong", f"CLI output does not validate: {check}")
         if case.unmatched_out:
             unmatched = pd.read_csv(why, encoding="utf-8-sig", dtype=str, keep_default_na=False)
             if len(unmatched) != len(result.unmatched):
