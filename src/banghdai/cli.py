@@ -279,8 +279,9 @@ def _explain(problem, result, lang: str, time_limit: float | None) -> None:
     limit = 10.0 if time_limit is None else min(60.0, max(10.0, float(time_limit)))
     try:
         explanation = explain(problem, relax=True, lang=lang, time_limit=limit)
-    except InputError as err:
-        print(f"banghdai: could not explain the conflict: {err}", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - the verdict stands; only its explanation failed
+        print(f"banghdai: could not explain the conflict ({type(err).__name__}: {err}); "
+              "try bd.explain(problem) in Python", file=sys.stderr)
         return
     print(str(explanation))
     print("(bd.explain(problem, relax=True) in Python gives the same, with the relaxed pairing)"

@@ -356,8 +356,6 @@ def header_row(rows: list[list[object]], known: Iterable[str] = ()) -> int:
             break
     if not seen:
         return 0
-    if seen[0][3]:
-        return seen[0][0]  # the first row already names known columns
     widest_above = 0
     for position, filled, texts, hits in seen:
         if hits and texts >= 2 and texts >= 0.8 * filled and filled > widest_above:
