@@ -61,17 +61,21 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="banghdai",
         description="Exact mentor–mentee pairing (导师帮带). See the README for the rules file.",
-        epilog="exit codes: 0 pairing found, 1 infeasible or out of time, 2 bad input, "
-        "130 interrupted",
+        epilog="exit codes: 0 pairing found, 1 infeasible or out of time with no pairing, "
+        "2 bad input, 130 interrupted",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    match = sub.add_parser("match", help="pair mentors and mentees from a roster")
+    match = sub.add_parser("match", help="pair mentors and mentees from a roster",
+                           epilog="exit codes: 0 pairing found (and written), 1 infeasible or out "
+                           "of time with no pairing (nothing written), 2 bad input, "
+                           "130 interrupted (nothing written)")
     match.add_argument(
         "inputs", nargs="+",
         help="a roster folder, an .xlsx workbook, or mentors and mentees files; "
         "or sample:NAME for a shipped sample",
     )
-    match.add_argument("--rules", help="rules TOML (default: rules.toml in the roster folder)")
+    match.add_argument("--rules", help="rules TOML (default: rules.toml in the roster folder; "
+                       "for a workbook NAME.rules.toml or rules.toml beside it)")
     match.add_argument("--out", help="write the result: .xlsx the printable workbook (pairs, "
                        "summary by county, unmatched, rules); .csv the pairs, plus "
                        "NAME_unmatched.csv and NAME_summary.csv beside it")
