@@ -454,3 +454,20 @@ def test_plot_map_needs_coordinates(no_glyph_warnings):
         plots.plot_map(problem.solve(), problem)
     with pytest.raises(bd.InputError, match="distance"):
         plots.plot_distance(problem.solve(), problem)
+
+
+def test_error_like_text_stays_text_in_the_printable_workbook(tmp_path):
+    import openpyxl
+
+    mentors = pd.DataFrame({"mentor_id": ["#N/A", "M2"], "name": ["#DIV/0!", "=1+1"]})
+    mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "name": ["@x", "#REF!"]})
+    problem = bd.Problem(mentors, mentees)
+    path = problem.solve().to_excel(tmp_path / "a.xlsx", lang="zh")
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type not in ("e", "f"), (ws.title, cell.coordinate, cell.value)
+    texts = {c.value for c in wb["帮带对子名单"].iter_rows().__next__()} | {
+        c.value for r in wb["帮带对子名单"].iter_rows() for c in r}
+    assert {"#N/A", "#DIV/0!", "=1+1", "@x", "#REF!"} <= texts

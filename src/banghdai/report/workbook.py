@@ -510,7 +510,7 @@ def put(ws: Any, row: int, col: int, value: Any, *, fmt: str | None = None,
         if _ILLEGAL.search(value):
             value = _ILLEGAL.sub("", value)
         cell.value = value
-        if cell.data_type == "f" or formula_text(value):
+        if cell.data_type in ("f", "e") or formula_text(value):  # "#N/A" is text, not an error
             cell.data_type = "s"
             own(cell)
             cell.quotePrefix = True
