@@ -893,7 +893,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         sc = _choose_scale(np.append(total.astype(float), float(penalty_value)), slots, None)
     if scale is None and sc == 1.0 and total.dtype.kind in "iu":
         value = total.astype(np.int64, copy=False)  # every score is whole (checked)
-        if value.size and max(int(value.max()), -int(value.min())) > 2**53:
+        vmax = int(value.max()) if value.size else 0
+        vmin = int(value.min()) if value.size else 0
+        if max(vmax, -vmin) > 2**53:
             warnings.warn(
                 "integer scores above 2**53 are summed exactly but lose precision in the "
                 "reported float objective; divide the scores to keep them below 2**53",
@@ -926,8 +928,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         value = value.astype(np.int64)
 
     must = pairing.unmatched == "forbid"
-    vmax = int(value.max()) if value.size else 0
-    vmin = int(value.min()) if value.size else 0
+    if not (scale is None and sc == 1.0 and total.dtype.kind in "iu"):
+        vmax = int(value.max()) if value.size else 0
+        vmin = int(value.min()) if value.size else 0
     if must:
         penalty = 0
     elif pairing.unmatched_penalty is not None:
