@@ -181,9 +181,11 @@ class Result:
         >>> r.to_csv(os.path.join(tempfile.mkdtemp(), "pairs.csv")).name
         'pairs.csv'
         """
-        path = Path(path)
-        self.pairs.to_csv(path, index=False, encoding="utf-8-sig")
-        return path
+        from .core.safeio import atomic_write, neutralise_formulas
+
+        frame = neutralise_formulas(self.pairs)  # a name typed "=1+1" shows as typed
+        return atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False,
+                                                                   encoding="utf-8-sig"))
 
     def to_excel(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
                  **options: Any) -> Path:

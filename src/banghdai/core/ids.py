@@ -10,9 +10,15 @@ def ids_as_str(values: pd.Series | np.ndarray | list) -> np.ndarray:
     """Ids as Python strings; whole-number floats lose their ``.0`` (1.0 → '1')."""
     s = pd.Series(values)
     if pd.api.types.is_float_dtype(s.dtype):
-        whole = s.dropna()
-        if len(whole) and bool((whole == np.floor(whole)).all()):
-            s = s.astype("Int64")
+        # each whole float on its own: 1.0 -> '1' whether or not the column also holds 2.5,
+        # so a roster and a pair table agree on the same id
+        arr = s.to_numpy(dtype=float)
+        whole = np.isfinite(arr) & (arr == np.floor(arr)) & (np.abs(arr) < 2**63)
+        out = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).to_numpy(
+            dtype=object)
+        if whole.any():
+            out[whole] = arr[whole].astype(np.int64).astype(str).astype(object)
+        return out
     if s.dtype.kind in "iu":
         return s.to_numpy().astype(str).astype(object)
     out = s.astype(object).map(lambda v: v if isinstance(v, str) else str(v)).to_numpy(dtype=object)

@@ -13,6 +13,7 @@ Example
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from concurrent.futures import Executor
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..core import hooks
-from ..core.errors import InputError
+from ..core.errors import DataWarning, InputError
 from ..data.schema import Table, prepare_table
 from .levels import MaxMin
 from .pairing import OneToOne, Pairing
@@ -88,6 +89,10 @@ class Problem:
         self.mentee_table: Table = prepare_table(
             mentees, "mentees", {**(columns or {}), **(mentee_columns or {})}
         )
+        for table in (self.mentor_table, self.mentee_table):
+            if len(table) == 0:
+                warnings.warn(f"the {table.side} table has no rows: nobody can be paired",
+                              DataWarning, stacklevel=2)
         self.edge_rules: list = []
         self.group_rules: list = []
         self.scores: list = []
