@@ -168,7 +168,7 @@ def rematch(
     >>> r.report[["status", "reason_code"]].values.tolist()
     [['kept', 'kept'], ['broken', 'mentor_left'], ['new', 'replaces']]
     """
-    from ..compile.graph import _pair_keys
+    from ..core.arrays import pair_keys as _pair_keys
     from ..core.status import Status
     from ..result import Result
     from ..solvers.run import pairs_frame, solve, unmatched_frame
@@ -263,7 +263,7 @@ def rematch(
 
 def _report(compiled, prev, pm, pe, is_edge, chosen, problem, status, weight, lang):
     """Kept / broken / new rows, with a reason for every broken and new pair."""
-    from ..compile.graph import _pair_keys
+    from ..core.arrays import pair_keys as _pair_keys
 
     w = _WORDS[lang]
     n_m, n_e = compiled.n_mentors, compiled.n_mentees

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from ..core import hooks
+from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import DataWarning, InputError, ScalingWarning
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
 from ..core.ids import value_keys
@@ -426,13 +427,6 @@ class _Context:
 
     def strength(self, by: str, rule: str) -> tuple[np.ndarray, np.ndarray]:
         return self.mentors.numeric(by, rule), self.mentees.numeric(by, rule)
-
-
-def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
-    """Mentee-major pair keys: sorting by key sorts edges by (mentee, mentor)."""
-    keys = e.astype(np.int64, copy=False) * np.int64(max(n_mentors, 1))
-    keys += m
-    return keys
 
 
 def _grid(n_m: int, n_e: int, out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

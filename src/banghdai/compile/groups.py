@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.arrays import group_positions
+from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import InputError
 from ..core.ids import value_keys
 from ..data.schema import pair_table
@@ -22,12 +23,6 @@ from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quo
 if TYPE_CHECKING:
     from ..model.problem import Problem
     from .graph import Compiled
-
-
-def _pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
-    from .graph import _pair_keys as keys
-
-    return keys(m, e, n_mentors)
 
 
 # ------------------------------------------------------------------ compiled forms

@@ -95,3 +95,19 @@ def group_positions(keys: np.ndarray, n: int | None = None, *,
         order = np.argsort(keys, kind="stable")
     starts, counts = segments(keys[order])
     return [order[a:a + k] for a, k in zip(starts.tolist(), counts.tolist(), strict=True)]
+
+
+def pair_keys(m: np.ndarray, e: np.ndarray, n_mentors: int) -> np.ndarray:
+    """Mentee-major key of each (mentor row, mentee row) pair: sorting by key sorts the pairs
+    by (mentee, mentor).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from banghdai.core.arrays import pair_keys
+    >>> pair_keys(np.array([1, 0]), np.array([0, 2]), 3).tolist()
+    [1, 6]
+    """
+    keys = e.astype(np.int64, copy=False) * np.int64(max(n_mentors, 1))
+    keys += m
+    return keys

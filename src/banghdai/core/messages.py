@@ -27,6 +27,7 @@ COLUMN_ZH: dict[str, str] = {
     "province": "省", "city": "市", "county": "县区", "township": "乡镇", "village": "村",
     "rating": "评分", "domains": "领域", "type": "类型", "category": "类别", "tier": "层级",
     "unit": "单位", "role": "角色", "kind": "类型",
+    "mentor_id": "导师", "mentee_id": "帮带对象",
 }
 
 CATALOGUE: dict[str, Mapping[str, str]] = {}

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..compile.graph import _Context, _pair_keys, stage_name, stage_rules
+from ..compile.graph import _Context, stage_name, stage_rules
 from ..core.arrays import offsets
+from ..core.arrays import pair_keys as _pair_keys
 from ..data.schema import pair_table
 from ..model.rules import REGION_LEVELS, SameRegion
 

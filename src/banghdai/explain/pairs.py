@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..compile.graph import _pair_keys
 from ..core import hooks
 from ..core.arrays import offsets, segments
+from ..core.arrays import pair_keys as _pair_keys
 from ..core.ids import ids_as_str
 from ..data.schema import require_frame
 from ..model.rules import PairScore, Stronger, StrongToWeak

@@ -18,16 +18,10 @@ import string
 import numpy as np
 import pandas as pd
 
-from ..core.messages import check_lang, translate_label
+from ..core.messages import COLUMN_ZH, check_lang, translate_label
 
 LANGS = ("en", "zh")
 
-_COLUMN_ZH = {
-    "province": "省", "city": "市", "county": "县区", "township": "乡镇", "village": "村",
-    "unit": "单位", "rating": "评分", "domains": "领域", "category": "类别",
-    "type": "类型", "tier": "层级", "role": "角色",
-    "mentor_id": "导师", "mentee_id": "帮带对象",
-}
 
 
 def _check_lang(lang: str) -> str:
@@ -35,7 +29,7 @@ def _check_lang(lang: str) -> str:
 
 
 def _zh_col(column: str) -> str:
-    return _COLUMN_ZH.get(column, column)
+    return COLUMN_ZH.get(column, column)
 
 
 def rule_label(name: str, lang: str = "en") -> str:

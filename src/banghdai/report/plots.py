@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..core.messages import COLUMN_ZH
 from .workbook import _input_error, check_lang, demand, ordered_pairs, read_side
 
 __all__ = ["chinese_font", "plot_coverage", "plot_distance", "plot_load", "plot_map"]
@@ -71,8 +72,6 @@ WORDS = {
         "all": "all", "blank": "(blank)", "other": "other",
     },
 }
-REGION_WORDS = {"county": "县区", "township": "乡镇", "village": "村", "city": "市",
-                "province": "省", "category": "类别"}
 
 
 # ---------------------------------------------------------------------------- fonts
@@ -170,7 +169,7 @@ def _words(lang: str) -> dict[str, str]:
 
 def _by_label(side: Any, column: str, lang: str) -> str:
     shown = side.shown(column)
-    return REGION_WORDS.get(column, shown) if lang == "zh" and shown == column else shown
+    return COLUMN_ZH.get(column, shown) if lang == "zh" and shown == column else shown
 
 
 # ---------------------------------------------------------------------------- plots

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.messages import COLUMN_ZH
 from ..core.safeio import atomic_write, check_writable, formula_text
 
 __all__ = ["write_workbook"]
@@ -233,8 +234,6 @@ RULE_LABELS = {
     },
     "en": {},
 }
-REGION_WORDS = {"province": "省", "city": "市", "county": "县区", "township": "乡镇",
-                "village": "村"}
 
 
 # ---------------------------------------------------------------------------- reading
@@ -796,9 +795,9 @@ def _rule_label(rule: Any, lang: str) -> str:
         return name
     fields = _fields(rule)
     if "level" in fields and lang == "zh":
-        fields["level"] = REGION_WORDS.get(str(fields["level"]), fields["level"])
+        fields["level"] = COLUMN_ZH.get(str(fields["level"]), fields["level"])
     if "column" in fields and lang == "zh":
-        fields["column"] = REGION_WORDS.get(str(fields["column"]), fields["column"])
+        fields["column"] = COLUMN_ZH.get(str(fields["column"]), fields["column"])
     try:
         return label.format(**fields)
     except (KeyError, IndexError, ValueError):
