@@ -27,8 +27,9 @@ must survive anything but a successful run) and through ``bd.read_roster`` +
 * ``traceback``: any other exception — a bug;
 * ``accepted-and-wrong``: a result that fails validation, a roster read
   differently from what the file says (mojibake, lost leading zeros, a header-only
-  table accepted), an output overwritten or left half-written, or CLI and API
-  disagreeing — a bug;
+  table accepted), an output overwritten or left half-written, CLI and API
+  disagreeing, or a roster whose rows only moved (shuffled, blank lines, xlsx, a
+  lossless encoding) paired differently from the original — a bug;
 * ``harness error``: the fuzzer itself failed to lay out the case (not banghdai).
 
 ``tests/test_fuzz.py`` runs the same strategies for a few hundred examples in CI.
@@ -519,6 +520,40 @@ def _read_as_written(case: Case, roster) -> str | None:
     return None
 
 
+#: Changes that keep every row's content: after them the pairing must be the original's.
+_SAME_ROWS = ("shuffle", "blank_lines", "to_xlsx")
+_BASELINE: dict[tuple[str, float], tuple[str, set] | None] = {}
+
+
+def _order_only(case: Case) -> bool:
+    """Only rows moved (or the file re-encoded without loss): the same roster, other order."""
+    return any(m[0] == "shuffle" for m in case.mutations) and all(
+        m[0] in _SAME_ROWS or (m[0] == "encode" and m[2] in LOSSLESS) for m in case.mutations)
+
+
+def _pairs_of(result) -> set:
+    return set(zip(result.pairs["mentor_id"].astype(str), result.pairs["mentee_id"].astype(str),
+                   strict=True))
+
+
+def _same_pairs_as_original(case: Case, result, time_limit: float) -> str | None:
+    """Ties are broken by ids: a roster whose rows only moved gives the original's pairs."""
+    if result is None or result.status is not bd.Status.OPTIMAL or not _order_only(case):
+        return None
+    key = (case.sample, time_limit)
+    if key not in _BASELINE:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            base = bd.read_roster(_base(case.sample)).problem().solve(time_limit=time_limit,
+                                                                     seed=0)
+        _BASELINE[key] = ((base.status.name, _pairs_of(base))
+                          if base.status is bd.Status.OPTIMAL else None)
+    base = _BASELINE[key]
+    if base is None or base[1] == _pairs_of(result):
+        return None
+    return f"rows moved and the pairing changed ({len(base[1] ^ _pairs_of(result))} pairs differ)"
+
+
 def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcome:
     """Build the case in a temporary folder and classify what the API and the CLI do."""
     with tempfile.TemporaryDirectory(prefix="banghdai-fuzz-") as tmp:
@@ -531,6 +566,8 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
         if api.kind in ("traceback", "accepted-and-wrong"):
             return api
         wrong = _read_as_written(case, roster) if api.kind != "refused" else None
+        wrong = wrong or (_same_pairs_as_original(case, result, time_limit)
+                          if api.kind == "validated" else None)
         if wrong:
             return Outcome("accepted-and-wrong", wrong)
         if case.expect.get("no_secret") and ("SECRET" in api.detail or "HUNTER2" in api.detail):

@@ -158,7 +158,7 @@ def solve_calls(monkeypatch):
 
 
 def chosen_pairs(problem: bd.Problem, solution: np.ndarray) -> set[tuple[str, str]]:
-    c = problem.compile()
+    c = problem.in_id_order().compile()  # the solver's variables follow the rows in id order
     on = np.flatnonzero(solution[: c.n_edges] == 1)
     return set(zip(c.mentors.ids[c.edge_mentor[on]], c.mentees.ids[c.edge_mentee[on]],
                    strict=True))

@@ -64,3 +64,15 @@ def test_workbook_sheet_names(sheets):
     outcome = fuzz.run_case(case, time_limit=1.0)
     _assert_clean(case, outcome)
     assert (outcome.kind == "refused") == (sheets == ("Sheet1", "Sheet2")), outcome.detail
+
+
+@settings(FAST, max_examples=12)
+@given(st.sampled_from(SMALL + ("xingqing",)), st.sampled_from(fuzz.TABLES), st.integers(0, 10**6),
+       st.booleans())
+def test_shuffled_rows_give_the_original_pairs(sample, side, seed, xlsx):
+    """Ties are broken by ids: the sample with its rows shuffled is paired exactly as shipped."""
+    muts = [("shuffle", side, seed)] + ([("to_xlsx", side)] if xlsx else [])
+    case = fuzz.Case(sample, muts)
+    assert fuzz._order_only(case)
+    outcome = fuzz.run_case(case, time_limit=5.0, cli=False)
+    assert outcome.kind == "validated", outcome.detail

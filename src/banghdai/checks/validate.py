@@ -288,7 +288,8 @@ def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
     if prefs is None or prefs.mentee_rank is None or prefs.mentor_rank is None:
         raise InputError("blocking pairs need Preferences with mentee_rank and mentor_rank",
                          table="preferences", column="mentor_rank")
-    mt, et = problem.mentor_table, problem.mentee_table
+    ordered = problem.in_id_order()  # equal ranks are broken by ids, as the solver breaks them
+    mt, et = ordered.mentor_table, ordered.mentee_table
     t = prefs.table
     cand = pd.DataFrame({
         "mentor_id": ids_as_str(t[prefs.mentor]), "mentee_id": ids_as_str(t[prefs.mentee]),
@@ -306,7 +307,7 @@ def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
     cand = cand[keep.to_numpy()].reset_index(drop=True)
     cand["_m"] = pd.Index(mt.ids).get_indexer(cand["mentor_id"])
     cand["_e"] = pd.Index(et.ids).get_indexer(cand["mentee_id"])
-    # strict orders: rank, then the other side's table row
+    # strict orders: rank, then the other side's id (its row in id order)
     big = float(max(len(mt), len(et)) + 1)
     cand["ke"] = cand["re"] * big + cand["_m"]
     cand["km"] = cand["rm"] * big + cand["_e"]
@@ -320,8 +321,8 @@ def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
     got = chosen.groupby("mentee_id").size()
     load = chosen.groupby("mentor_id").size()
     pairing = problem.pairing
-    need = pd.Series(_numbers(problem.mentees, pairing.mentors_per_mentee, 1), index=et.ids)
-    cap = pd.Series(_numbers(problem.mentors, pairing.capacity, 1), index=mt.ids)
+    need = pd.Series(_numbers(et.frame, pairing.mentors_per_mentee, 1), index=et.ids)
+    cap = pd.Series(_numbers(mt.frame, pairing.capacity, 1), index=mt.ids)
     free = cand[cand["_in"].isna()]
     e_got = got.reindex(free["mentee_id"]).fillna(0).to_numpy()
     m_load = load.reindex(free["mentor_id"]).fillna(0).to_numpy()

@@ -281,13 +281,11 @@ class _Context:
     def require_coords(self, rule: str) -> None:
         """Refuse rows without coordinates (a score cannot treat them as far away)."""
         lat_m, lon_m, lat_e, lon_e = self.coords(rule)
-        for t, table, arr in (("mentors", self.mentors, (lat_m, lon_m)),
-                              ("mentees", self.mentees, (lat_e, lon_e))):
+        for table, arr in ((self.mentors, (lat_m, lon_m)), (self.mentees, (lat_e, lon_e))):
             nan = np.isnan(arr[0]) | np.isnan(arr[1])
             if nan.any():
-                row = int(np.flatnonzero(nan)[0])
-                raise InputError(f"{rule} needs coordinates on every row", table=t, row=row,
-                                 id=table.ids[row], column=table.shown("lat"))
+                raise InputError(f"{rule} needs coordinates on every row",
+                                 column=table.shown("lat"), **table.at(table.first(nan)))
 
     def within_km(self, km: float, rule: str) -> tuple[np.ndarray, np.ndarray]:
         """Every pair within ``km``: a k-d tree radius query on unit-sphere points."""
@@ -779,12 +777,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     demand = degree_values(mentees, pairing.mentors_per_mentee, "mentors_per_mentee")
     low_over = cap_lo > cap_hi
     if low_over.any():
-        row = int(np.flatnonzero(low_over)[0])
+        row = mentors.first(low_over)
         raise InputError(
             f"min_load {cap_lo[row]} exceeds capacity {cap_hi[row]}",
-            table="mentors",
-            row=row,
-            id=mentors.ids[row],
+            **mentors.at(row),
             column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
         )
 
@@ -792,10 +788,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         if isinstance(rule, RoleTemplate):
             over = demand > len(rule.roles)
             if over.any():
-                row = int(np.flatnonzero(over)[0])
+                row = mentees.first(over)
                 raise InputError(
                     f"needs {demand[row]} mentors but the role template has {len(rule.roles)} roles",
-                    table="mentees", row=row, id=mentees.ids[row], column="mentors_per_mentee",
+                    column="mentors_per_mentee", **mentees.at(row),
                 )
     groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e})
 
@@ -821,16 +817,16 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         over_m = np.bincount(m[fixed], weights=fixed_use, minlength=n_m) > cap_hi
         over_e = np.bincount(e[fixed], minlength=n_e) > demand
         if over_m.any():
-            i = int(np.flatnonzero(over_m)[0])
+            i = mentors.first(over_m)
             raise InputError(
                 f"more fixed pairs than the mentor's capacity {cap_hi[i]}",
-                table="mentors", row=i, id=mentors.ids[i], column="capacity",
+                column="capacity", **mentors.at(i),
             )
         if over_e.any():
-            i = int(np.flatnonzero(over_e)[0])
+            i = mentees.first(over_e)
             raise InputError(
                 f"more fixed pairs than the {demand[i]} mentor(s) this mentee needs",
-                table="mentees", row=i, id=mentees.ids[i], column="mentors_per_mentee",
+                column="mentors_per_mentee", **mentees.at(i),
             )
 
     # per-edge facts and scores

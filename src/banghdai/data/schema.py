@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -185,12 +185,14 @@ class Table:
     int_ids: np.ndarray | None = None  # the caller's ids when they were integers
     file: str | None = None  # the file the table was read from, if any
     excel_rows: np.ndarray | None = None  # spreadsheet row of each row of that file
+    rows: np.ndarray | None = None  # the caller's 0-based row of each row (None: the same)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def place(self, row: int) -> dict[str, object]:
-        """Keyword arguments naming ``row`` in the file the table came from (for InputError).
+        """Keyword arguments naming position ``row`` in the file the table came from (for
+        InputError): the file and its spreadsheet row.
 
         Example
         -------
@@ -200,6 +202,79 @@ class Table:
         (2, True)
         """
         return _place(self.file, self.excel_rows, row)
+
+    def at(self, row: int) -> dict[str, object]:
+        """Keyword arguments naming position ``row`` for an InputError: table, the caller's
+        row, id, and the file and spreadsheet row when the table came from a file.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> from banghdai.data.schema import prepare_table
+        >>> t = prepare_table(pd.DataFrame({"mentor_id": ["B", "A"]}), "mentors").in_id_order()
+        >>> t.at(0)
+        {'table': 'mentors', 'row': 1, 'id': 'A'}
+        """
+        return {"table": self.side, "row": self.caller_row(row), "id": self.ids[row],
+                **self.place(row)}
+
+    def caller_row(self, row: int) -> int:
+        """The caller's 0-based row of position ``row`` (they differ once in id order)."""
+        return int(row if self.rows is None else self.rows[row])
+
+    def first(self, mask: np.ndarray) -> int:
+        """The position of the True row of ``mask`` that comes first in the caller's table.
+
+        Errors name that row, so the first bad row of the caller's file is reported
+        whatever order the library holds the rows in.
+        """
+        hits = np.flatnonzero(mask)
+        if self.rows is None or hits.size <= 1:
+            return int(hits[0])
+        return int(hits[np.argmin(self.rows[hits])])
+
+    def in_caller_order(self, positions: np.ndarray) -> np.ndarray:
+        """``positions`` reordered as their rows come in the caller's table (stable)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.rows is None or positions.size <= 1:
+            return positions
+        return positions[np.argsort(self.rows[positions], kind="stable")]
+
+    def in_id_order(self) -> Table:
+        """This table with its rows sorted by id: shorter ids first, equal lengths as text.
+
+        So ``E2`` comes before ``E10``, whole-number ids are in numeric order, and the ids
+        ``7`` and ``"7"`` sort alike (ids are text).
+
+        The solver sees every roster in this order, so ties between pairings of equal value
+        are broken by ids, never by the caller's row order: the same roster in any row order
+        gives the same pairs. ``rows`` keeps each row's place in the caller's table, so
+        messages still name the caller's rows.
+
+        Example
+        -------
+        >>> import pandas as pd
+        >>> from banghdai.data.schema import prepare_table
+        >>> t = prepare_table(pd.DataFrame({"mentor_id": ["M2", "M10", "M1"]}), "mentors")
+        >>> s = t.in_id_order()
+        >>> s.ids.tolist(), s.rows.tolist()
+        (['M1', 'M2', 'M10'], [2, 0, 1])
+        """
+        n = len(self.ids)
+        if n <= 1:
+            return self
+        text = self.ids.astype(str)
+        order = np.lexsort((text, np.char.str_len(text)))  # shorter first, then as text
+        if bool((order == np.arange(n)).all()):
+            return self
+        return replace(
+            self,
+            frame=self.frame.take(order).reset_index(drop=True),
+            ids=self.ids[order],
+            int_ids=None if self.int_ids is None else self.int_ids[order],
+            excel_rows=None if self.excel_rows is None else self.excel_rows[order],
+            rows=order if self.rows is None else self.rows[order],
+        )
 
     def shown(self, column: str) -> str:
         """The caller's name for canonical ``column``."""
@@ -248,15 +323,12 @@ class Table:
         if not allow_nan:
             bad |= nan
         if bad.any():
-            row = int(np.flatnonzero(bad)[0])
+            row = self.first(bad)
             raise InputError(
                 f"rule {rule} needs a finite number between {-MAX_NUMBER:g} and {MAX_NUMBER:g} "
                 f"here, got {_shown(series.iloc[row])!r}",
-                table=self.side,
-                row=row,
-                id=self.ids[row],
                 column=self.shown(column),
-                **self.place(row),
+                **self.at(row),
             )
         return values
 
@@ -563,14 +635,11 @@ def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
         bad = ~np.isfinite(numbers) | (numbers < 0) | (numbers > MAX_DEGREE) | (
             numbers != np.floor(numbers))
     if bad.any():
-        row = int(np.flatnonzero(bad)[0])
+        row = table.first(bad)
         raise InputError(
             f"{what} must be a whole number from 0 to {MAX_DEGREE}, got {_shown(series.iloc[row])!r}",
-            table=table.side,
-            row=row,
-            id=table.ids[row],
             column=table.shown(value),
-            **table.place(row),
+            **table.at(row),
         )
     return numbers.astype(np.int64)
 

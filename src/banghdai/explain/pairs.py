@@ -54,7 +54,7 @@ def explain_pairs(problem: Problem, pairs: pd.DataFrame, lang: str = "en") -> pd
     [['M1', 1, 'M2', -0.25]]
     """
     _check_lang(lang)
-    c = problem.compile()
+    c = problem.in_id_order().compile()  # equal alternatives named by ids, as the solver picks
     require_frame(pairs, "pairs", ("mentor_id", "mentee_id"))
     pm, pe, is_edge, edge = _locate(c, pairs)
     chosen = np.zeros(c.n_edges, dtype=bool)

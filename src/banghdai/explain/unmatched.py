@@ -218,7 +218,7 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     chosen = np.asarray(chosen, dtype=bool)
     em, ee = compiled.edge_mentor, compiled.edge_mentee
     got = np.bincount(ee[chosen], minlength=n_e)
-    missing = np.flatnonzero(got < compiled.demand)
+    missing = compiled.mentees.in_caller_order(np.flatnonzero(got < compiled.demand))
     if missing.size == 0:  # same columns and dtypes as a frame with rows
         return _no_unmatched("name" in compiled.mentees.frame.columns).copy()
     cand = np.bincount(ee, minlength=n_e)

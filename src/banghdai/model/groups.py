@@ -235,7 +235,9 @@ class Stable(Rule):
     prefers this mentee to one of its own. Alone, the ``stable`` backend
     solves it by deferred acceptance: the ``proposer`` side's best stable
     matching. With scores, CP-SAT finds the best-scoring stable matching,
-    warm-started from deferred acceptance ("stable and best").
+    warm-started from deferred acceptance ("stable and best"). Equal ranks
+    are broken by ids: a mentee prefers the mentor with the smaller id of two
+    it ranks equally (integer ids compared as numbers), whatever the row order.
 
     Example
     -------

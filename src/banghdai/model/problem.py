@@ -13,6 +13,7 @@ Example
 
 from __future__ import annotations
 
+import copy
 import warnings
 from collections.abc import Mapping
 from concurrent.futures import Executor
@@ -267,6 +268,29 @@ class Problem:
         True
         """
         return hooks.use("write_rules")(self, path)
+
+    def in_id_order(self) -> Problem:
+        """This problem with both tables' rows in id order (what the solver sees).
+
+        Ties between pairings of equal value are broken by ids, not by the caller's row
+        order: :func:`banghdai.solve` solves this copy, so the same roster in any row order
+        gives the same pairs. Rules, shape and the caller's row numbers (for messages)
+        are kept; the returned problem shares its rules with this one.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M2", "M1"]}),
+        ...                pd.DataFrame({"mentee_id": ["E1"]}))
+        >>> p.in_id_order().mentors.mentor_id.tolist(), p.mentors.mentor_id.tolist()
+        (['M1', 'M2'], ['M2', 'M1'])
+        """
+        mentors, mentees = self.mentor_table.in_id_order(), self.mentee_table.in_id_order()
+        if mentors is self.mentor_table and mentees is self.mentee_table:
+            return self
+        out = copy.copy(self)
+        out.mentor_table, out.mentee_table = mentors, mentees
+        return out
 
     # ------------------------------------------------------------------ solving
     def compile(self, *, scale: float | None = None) -> Compiled:

@@ -104,7 +104,7 @@ def trivially_infeasible(compiled: Compiled) -> str | None:
                         minlength=compiled.n_mentors).astype(np.int64)
     short = deg_m < compiled.cap_lo
     if short.any():
-        i = int(np.flatnonzero(short)[0])
+        i = compiled.mentors.first(short)
         return (
             f"mentor {compiled.mentors.ids[i]} needs a load of at least {compiled.cap_lo[i]} "
             f"but its candidates add up to {deg_m[i]}"
@@ -113,7 +113,7 @@ def trivially_infeasible(compiled: Compiled) -> str | None:
         deg_e = np.bincount(compiled.edge_mentee, minlength=compiled.n_mentees)
         short = deg_e < compiled.demand
         if short.any():
-            i = int(np.flatnonzero(short)[0])
+            i = compiled.mentees.first(short)
             return (
                 f"mentee {compiled.mentees.ids[i]} must get {compiled.demand[i]} mentors "
                 f"but has {deg_e[i]} candidates"

@@ -116,7 +116,8 @@ def solve(
     check_lang(lang)
     start = time.perf_counter()
     deadline = None if time_limit is None else time.time() + float(time_limit)
-    compiled = problem.compile(scale=scale)
+    # the solver sees the rows in id order: ties are broken by ids, not by row order
+    compiled = problem.in_id_order().compile(scale=scale)
     compile_seconds = time.perf_counter() - start
     name = choose_backend(compiled, backend)
     sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
@@ -174,8 +175,13 @@ def _versions() -> dict[str, str]:
 
 
 def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
-    """The pairs table for a boolean edge selection, keyed by the caller's ids."""
+    """The pairs table for a boolean edge selection, keyed by the caller's ids, listed in the
+    caller's mentee (then mentor) row order."""
     idx = np.flatnonzero(chosen)
+    mrows, erows = compiled.mentors.rows, compiled.mentees.rows
+    if (mrows is not None or erows is not None) and idx.size > 1:  # the caller's row order
+        m, e = compiled.edge_mentor[idx], compiled.edge_mentee[idx]
+        idx = idx[np.lexsort((m if mrows is None else mrows[m], e if erows is None else erows[e]))]
     m, e = compiled.edge_mentor[idx], compiled.edge_mentee[idx]
     cols: dict[str, Any] = {
         "mentor_id": compiled.mentors.ids[m],

@@ -219,10 +219,11 @@ class Teams:
         mentor_columns: Mapping[str, str] | None = None,
         mentee_columns: Mapping[str, str] | None = None,
     ) -> None:
-        self.mentor_table = prepare_table(mentors, "mentors", {**(columns or {}),
-                                                              **(mentor_columns or {})})
-        self.mentee_table = prepare_table(mentees, "mentees", {**(columns or {}),
-                                                              **(mentee_columns or {})})
+        # rows in id order: ties between equal teamings are broken by ids, not row order
+        self.mentor_table = prepare_table(
+            mentors, "mentors", {**(columns or {}), **(mentor_columns or {})}).in_id_order()
+        self.mentee_table = prepare_table(
+            mentees, "mentees", {**(columns or {}), **(mentee_columns or {})}).in_id_order()
         mt, et = self.mentor_table, self.mentee_table
         if unmatched not in ("allow", "forbid"):
             raise InputError(f"unknown unmatched {unmatched!r}", column="unmatched",
@@ -268,12 +269,12 @@ class Teams:
     # -------------------------------------------------------------- helpers
     @property
     def mentors(self) -> pd.DataFrame:
-        """The checked copy of the mentors table (canonical column names)."""
+        """The checked copy of the mentors table (canonical column names, rows in id order)."""
         return self.mentor_table.frame
 
     @property
     def mentees(self) -> pd.DataFrame:
-        """The checked copy of the mentees table (canonical column names)."""
+        """The checked copy of the mentees table (canonical column names, rows in id order)."""
         return self.mentee_table.frame
 
     @property
@@ -313,14 +314,12 @@ class Teams:
                 if known.nunique() > 1:
                     row = int(known.index[known != known.iloc[0]][0])
                     raise InputError(f"n_teams column differs within region {r!r}",
-                                     table="mentees", row=row, id=et.ids[row],
-                                     column=et.shown(n_teams))
+                                     column=et.shown(n_teams), **et.at(row))
                 n = float(known.iloc[0])
                 if n < 0 or n != np.floor(n):
                     row = int(known.index[0])
                     raise InputError(f"n_teams must be a whole number >= 0, got {n:g}",
-                                     table="mentees", row=row, id=et.ids[row],
-                                     column=et.shown(n_teams))
+                                     column=et.shown(n_teams), **et.at(row))
                 out[r] = (int(n), int(n))
             return out
         raise InputError(f"n_teams must be None, an int, (lo, hi), a mapping or a column, "
