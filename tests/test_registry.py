@@ -164,6 +164,21 @@ def test_labels_in_english_and_chinese(key):
         rule.label("fr")
 
 
+@pytest.mark.parametrize("key", sorted(EXAMPLES))
+def test_every_rule_files_under_a_principle(key):
+    """The audit sheet's words come from the rule class: principle code, then the label."""
+    from banghdai.model.rule import PRINCIPLES
+
+    rule = main_rule(key)
+    if key == "pair_score":  # the caller's own affinities: no principle of its own
+        assert rule.principle == "" and rule.principled_label("zh") == rule.label("zh")
+        return
+    assert rule.principle in PRINCIPLES, key
+    en, zh = PRINCIPLES[rule.principle]
+    assert rule.principled_label("zh") == f"{zh}：{rule.label('zh')}"
+    assert rule.principled_label("en") == f"{en}: {rule.label('en')}"
+
+
 @pytest.mark.parametrize("key", sorted(k for k, c in RULES.items() if c.kind == "score"))
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_explain_pairs_on_every_score(key, lang):

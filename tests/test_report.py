@@ -190,7 +190,7 @@ def test_workbook_summary_unmatched_and_audit(yinchuan, roster_book):
     assert values["版本·pandas"] == pd.__version__
     assert values["参数·seed"] == 0
     texts = [c.value for c in ws["B"] if isinstance(c.value, str)]
-    assert "帮带便捷：同一县区" in texts and "帮带便捷：距离不超过 60 公里" in texts
+    assert "帮带便捷：同县区" in texts and "帮带便捷：60公里内" in texts
     assert any(c.value == 'shape = "many_to_many"' for c in ws["A"])  # rules_text, line by line
 
 

@@ -79,6 +79,7 @@ class DistinctTypes(Rule):
     """
 
     key: ClassVar[str] = "distinct_types"
+    principle: ClassVar[str] = "types"
     kind: ClassVar[str] = "group"
 
     column: str = "type"
@@ -107,6 +108,7 @@ class RoleTemplate(Rule):
     """
 
     key: ClassVar[str] = "role_template"
+    principle: ClassVar[str] = "types"
     kind: ClassVar[str] = "group"
 
     roles: tuple[str, ...]
@@ -164,6 +166,7 @@ class Quota(Rule):
     """
 
     key: ClassVar[str] = "quota"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "group"
 
     column: str
@@ -211,6 +214,7 @@ class Load(Rule):
     """
 
     key: ClassVar[str] = "load"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "group"
 
     mentee_column: str | None = None
@@ -247,6 +251,7 @@ class Stable(Rule):
     """
 
     key: ClassVar[str] = "stable"
+    principle: ClassVar[str] = "consent"
     kind: ClassVar[str] = "group"
 
     proposer: Literal["mentee", "mentor"] = "mentee"

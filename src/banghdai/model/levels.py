@@ -59,6 +59,7 @@ class Coverage(Rule):
     """
 
     key: ClassVar[str] = "coverage"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "level"
 
     priority: str | None = None
@@ -85,6 +86,7 @@ class MaxMin(Rule):
     """
 
     key: ClassVar[str] = "max_min"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "level"
 
     terms: tuple = ()
@@ -108,6 +110,7 @@ class BalanceLoad(Rule):
     """
 
     key: ClassVar[str] = "balance_load"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "level"
 
 

@@ -39,7 +39,22 @@ import numpy as np
 import pandas as pd
 
 from ..core.ids import ids_as_str
-from ..core.messages import LANGS, labelled, text
+from ..core.messages import LANGS, labelled, register, text
+
+#: The pairing principles of 帮带 programmes a rule serves (``Rule.principle``), in planner
+#: words: the audit sheet of the printable list files each rule under one.
+PRINCIPLES = {
+    "convenient": ("convenient distance", "帮带便捷"),
+    "field": ("similar field", "领域相近"),
+    "strong_weak": ("the strong lead the weak", "以强带弱"),
+    "consent": ("two-sided consent", "双向自愿"),
+    "override": ("organisational override", "组织统筹"),
+    "avoid": ("avoidance", "回避"),
+    "types": ("mentor types", "导师类型"),
+}
+for _code, (_en, _zh) in PRINCIPLES.items():
+    register(f"principle.{_code}", en=_en, zh=_zh)
+del _code, _en, _zh
 
 
 class Rule:
@@ -60,11 +75,27 @@ class Rule:
     stage: ClassVar[int] = 50
     #: Parameters holding a DataFrame (side tables: a file name in a rules file).
     tables: ClassVar[tuple[str, ...]] = ()
+    #: The pairing principle it serves (a key of :data:`PRINCIPLES`; "" for none).
+    principle: ClassVar[str] = ""
 
     # ------------------------------------------------------------ words
     def label(self, lang: str = "en") -> str:
         """The rule in planner words (``lang`` "en" or "zh"), from the message catalogue."""
         return self._render(f"rule.{self.key}", lang, self.label_params)
+
+    def principled_label(self, lang: str = "en") -> str:
+        """The label filed under its principle: ``帮带便捷：同县区`` (as the audit sheet shows it).
+
+        Example
+        -------
+        >>> import banghdai as bd
+        >>> bd.SameRegion("county").principled_label("zh"), bd.Stronger().principled_label()
+        ('帮带便捷：同县区', 'the strong lead the weak: stronger by rating')
+        """
+        if not self.principle:
+            return self.label(lang)
+        sep = "：" if lang == "zh" else ": "
+        return text(f"principle.{self.principle}", lang) + sep + self.label(lang)
 
     def _render(self, code: str, lang: str, params: Any) -> str:
         """``code`` in ``lang``; the English text is remembered for :func:`translate_label`."""

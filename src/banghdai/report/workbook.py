@@ -43,7 +43,6 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.messages import COLUMN_ZH
 from ..core.safeio import atomic_write, check_writable, formula_text
 
 __all__ = ["write_workbook"]
@@ -204,35 +203,6 @@ TEXT = {
         "k_level": "level",
         "rows": "{n} rows",
     },
-}
-
-# Rule classes in the five principles' words (zh); anything else shows its class name.
-RULE_LABELS = {
-    "zh": {
-        "SameRegion": "帮带便捷：同一{level}",
-        "MaxDistance": "帮带便捷：距离不超过 {km} 公里",
-        "Nearest": "帮带便捷：最近的 {k} 名导师",
-        "SharesDomain": "领域相近：至少 {min_shared} 个共同领域",
-        "Stronger": "以强带弱：导师 {by} 高于对象",
-        "AvoidSame": "回避：不同{column}",
-        "ForbiddenPairs": "双向自愿 / 回避：禁止结对",
-        "FixedPairs": "组织统筹：指定结对",
-        "Preferences": "双向自愿：志愿排序",
-        "DomainFit": "领域相近（评分）",
-        "Closeness": "帮带便捷（评分）",
-        "StrongToWeak": "以强带弱（评分）",
-        "PairScore": "自定义结对分",
-        "PreferenceFit": "双向自愿（评分）",
-        "DistinctTypes": "三型导师：类型各不相同",
-        "RoleTemplate": "角色组合",
-        "Quota": "名额限制",
-        "Load": "加权帮带量",
-        "Stable": "双向自愿：稳定匹配",
-        "Coverage": "覆盖优先",
-        "MaxMin": "兜底：提高最差对象得分",
-        "BalanceLoad": "均衡导师负担",
-    },
-    "en": {},
 }
 
 
@@ -789,19 +759,9 @@ def describe_rules(problem: Any, lang: str) -> list[tuple[str, str, str]]:
 
 
 def _rule_label(rule: Any, lang: str) -> str:
-    name = type(rule).__name__
-    label = RULE_LABELS.get(lang, {}).get(name)
-    if label is None:
-        return name
-    fields = _fields(rule)
-    if "level" in fields and lang == "zh":
-        fields["level"] = COLUMN_ZH.get(str(fields["level"]), fields["level"])
-    if "column" in fields and lang == "zh":
-        fields["column"] = COLUMN_ZH.get(str(fields["column"]), fields["column"])
-    try:
-        return label.format(**fields)
-    except (KeyError, IndexError, ValueError):
-        return label
+    """The rule filed under its principle, from the rule's own class (one place for words)."""
+    named = getattr(rule, "principled_label", None)
+    return named(lang) if callable(named) else type(rule).__name__
 
 
 def _fields(obj: Any) -> dict[str, Any]:

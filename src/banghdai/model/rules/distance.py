@@ -52,6 +52,7 @@ class MaxDistance(Rule):
     """
 
     key: ClassVar[str] = "max_distance"
+    principle: ClassVar[str] = "convenient"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 30
 
@@ -98,6 +99,7 @@ class Nearest(Rule):
     """
 
     key: ClassVar[str] = "nearest"
+    principle: ClassVar[str] = "convenient"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 40
 
@@ -152,6 +154,7 @@ class Closeness(Rule):
     """
 
     key: ClassVar[str] = "closeness"
+    principle: ClassVar[str] = "convenient"
     kind: ClassVar[str] = "score"
 
     weight: float = 1.0
@@ -185,6 +188,7 @@ class KnownCoordinates(Rule):
     """
 
     key: ClassVar[str] = "known_coordinates"
+    principle: ClassVar[str] = "convenient"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 25
 

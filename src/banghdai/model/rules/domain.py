@@ -38,6 +38,7 @@ class SharesDomain(Rule):
     """
 
     key: ClassVar[str] = "shares_domain"
+    principle: ClassVar[str] = "field"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 50
 
@@ -85,6 +86,7 @@ class DomainFit(Rule):
     """
 
     key: ClassVar[str] = "domain_fit"
+    principle: ClassVar[str] = "field"
     kind: ClassVar[str] = "score"
 
     weight: float = 1.0

@@ -48,6 +48,7 @@ class Preferences(PairTableRule):
     """
 
     key: ClassVar[str] = "preferences"
+    principle: ClassVar[str] = "consent"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 10
     table_name: ClassVar[str] = "preferences"
@@ -113,6 +114,7 @@ class PreferenceFit(Rule):
     """
 
     key: ClassVar[str] = "preference_fit"
+    principle: ClassVar[str] = "consent"
     kind: ClassVar[str] = "score"
 
     weight: float = 1.0

@@ -41,6 +41,7 @@ class SameRegion(Rule):
     """
 
     key: ClassVar[str] = "same_region"
+    principle: ClassVar[str] = "convenient"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 20
 
@@ -93,6 +94,7 @@ class AvoidSame(Rule):
     """
 
     key: ClassVar[str] = "avoid_same"
+    principle: ClassVar[str] = "avoid"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 70
 

@@ -41,6 +41,7 @@ class Stronger(Rule):
     """
 
     key: ClassVar[str] = "stronger"
+    principle: ClassVar[str] = "strong_weak"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 60
 
@@ -88,6 +89,7 @@ class StrongToWeak(Rule):
     """
 
     key: ClassVar[str] = "strong_to_weak"
+    principle: ClassVar[str] = "strong_weak"
     kind: ClassVar[str] = "score"
 
     by: str = "rating"

@@ -61,6 +61,7 @@ class ForbiddenPairs(PairTableRule):
     """
 
     key: ClassVar[str] = "forbidden_pairs"
+    principle: ClassVar[str] = "consent"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 90
     table_name: ClassVar[str] = "forbidden"
@@ -94,6 +95,7 @@ class FixedPairs(PairTableRule):
     """
 
     key: ClassVar[str] = "fixed_pairs"
+    principle: ClassVar[str] = "override"
     kind: ClassVar[str] = "fixed"
     table_name: ClassVar[str] = "fixed"
 

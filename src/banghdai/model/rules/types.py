@@ -54,6 +54,7 @@ class AllowedTypes(Rule):
     """
 
     key: ClassVar[str] = "allowed_types"
+    principle: ClassVar[str] = "types"
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 65
 
