@@ -471,3 +471,23 @@ def test_error_like_text_stays_text_in_the_printable_workbook(tmp_path):
     texts = {c.value for c in wb["帮带对子名单"].iter_rows().__next__()} | {
         c.value for r in wb["帮带对子名单"].iter_rows() for c in r}
     assert {"#N/A", "#DIV/0!", "=1+1", "@x", "#REF!"} <= texts
+
+
+def _header_row(path, sheet="帮带对子名单"):
+    ws = openpyxl.load_workbook(path)[sheet]
+    return [c.value for c in ws[2] if c.value is not None]
+
+
+def test_a_rosters_own_row_numbers_do_not_make_a_second_row_number_column(tmp_path):
+    """The list numbers its rows (序号); the roster's own 序号 column is not printed again,
+    and ids taken from 序号 are headed 原名单序号."""
+    mentors = pd.DataFrame({"序号": [1, 2], "导师编号": ["M1", "M2"], "姓名": ["张三", "李四"]})
+    mentees = pd.DataFrame({"序号": [1, 2], "对象编号": ["E1", "E2"], "姓名": ["王五", "赵六"]})
+    p = bd.Problem(mentors, mentees)
+    headers = _header_row(p.solve().to_excel(tmp_path / "a.xlsx"))
+    assert headers.count("序号") == 1 and headers[:3] == ["序号", "对象编号", "姓名"]
+
+    with pytest.warns(bd.DataWarning):  # 序号 becomes the id
+        q = bd.Problem(mentors.drop(columns="导师编号"), mentees.drop(columns="对象编号"))
+    headers = _header_row(q.solve().to_excel(tmp_path / "b.xlsx"))
+    assert headers.count("序号") == 1 and headers[:3] == ["序号", "原名单序号", "姓名"]

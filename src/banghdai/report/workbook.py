@@ -44,6 +44,7 @@ import pandas as pd
 
 from ..core.errors import InputError
 from ..core.safeio import atomic_write, check_writable, formula_text
+from ..data.schema import ROW_NUMBER_HEADERS, header_key
 
 __all__ = ["write_workbook"]
 
@@ -69,6 +70,7 @@ TEXT = {
         "audit_sheet": "规则与参数",
         "title": "帮带对子名单",
         "no": "序号",
+        "roster_no": "原名单序号",
         "n_mentors": "导师人数",
         "mentor": "导师{k}",
         "mentor_col": "导师{k}{h}",
@@ -140,6 +142,7 @@ TEXT = {
         "audit_sheet": "Rules and parameters",
         "title": "Mentor-mentee pairs",
         "no": "No.",
+        "roster_no": "roster No.",
         "n_mentors": "Mentors",
         "mentor": "Mentor {k}",
         "mentor_col": "Mentor {k} {h}",
@@ -312,6 +315,8 @@ def default_columns(side: Side, *, constant_regions: bool = False) -> list[str]:
     for col in frame.columns:
         if col in first or col in TECHNICAL:
             continue
+        if is_row_number(side.shown(col)):  # the list numbers its own rows (序号)
+            continue
         if side.side == "mentors" and col in KNOWN:
             continue
         if (col in REGIONS[:3] and not constant_regions
@@ -319,6 +324,11 @@ def default_columns(side: Side, *, constant_regions: bool = False) -> list[str]:
             continue
         rest.append(col)
     return first + rest
+
+
+def is_row_number(header: object) -> bool:
+    """True for a roster's own row-number header (序号, No. …)."""
+    return header_key(header) in ROW_NUMBER_HEADERS
 
 
 def constant_region_text(side: Side) -> str:
@@ -911,6 +921,8 @@ def _shown(mentors: Side, mentees: Side, headers: Mapping[str, str] | None,
         own = side.shown(col)
         if own in overrides or col in overrides:
             return overrides.get(own, overrides.get(col, own))
+        if is_row_number(own):  # ids taken from the roster's 序号: not the list's own 序号
+            return TEXT[lang]["roster_no"]
         if lang == "zh" and own == col:
             return ZH_HEADERS.get(col, own)
         return own
