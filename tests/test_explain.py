@@ -145,7 +145,10 @@ def test_planted_fixed_pair_breaking_distance(yinchuan_forbid):
     assert ex.seconds < SECONDS
     assert ex.minimal and len(ex.messages) == 1
     assert conflict_set(ex) == {("fixed", f"({pair[0]}, {pair[1]})"), ("rule", "within 60 km")}
-    assert ex.messages[0].startswith(f"fixed pair ({pair[0]}, {pair[1]}) breaks rule")
+    names = (problem.mentors["name"].iloc[mi], problem.mentees["name"].iloc[ei])
+    # the message names the pair as the roster does: id and name
+    assert ex.messages[0].startswith(
+        f"fixed pair ({pair[0]} {names[0]}, {pair[1]} {names[1]}) breaks rule")
     assert ex.relaxations[["kind", "subject"]].values.tolist() == [
         ["fixed", f"({pair[0]}, {pair[1]})"]]
     assert_relaxation_listed(planted, ex)
@@ -434,3 +437,20 @@ def test_full_mentors_lists_a_mentor_with_no_places():
     assert row["reason"] == "all 2 candidate mentors are at capacity"
     assert set(row["full_mentors"].split("; ")) == {"M0 full 0/0", f"M1 full 1/1 with "
                                                      f"{r.pairs.mentee_id.iloc[0]}"}
+
+
+def test_conflict_texts_name_people_as_the_roster_does():
+    """A planner reads '帮带对象E3 钱七', not a bare id; the subject column keeps the id."""
+    m = pd.DataFrame({"mentor_id": ["M1", "M2"], "name": ["张三", "李四"], "county": ["A", "A"],
+                      "capacity": [1, 1]})
+    e = pd.DataFrame({"mentee_id": ["E1", "E2", "E3"], "name": ["王五", "赵六", "钱七"],
+                      "county": ["A", "A", "B"]})
+    p = bd.Problem(m, e, pairing=bd.OneToMany("capacity", unmatched="forbid"))
+    p.require(bd.SameRegion("county"))
+    zh = bd.explain(p, lang="zh")
+    assert zh.messages == ["帮带对象E3 钱七须配1名导师，有0名候选导师：经“同县区”规则筛选后无人符合"]
+    assert "mentee E3 钱七 must get 1 mentor(s)" in bd.explain(p).messages[0]
+    assert zh.conflicts["subject"].tolist() == ["E3"]
+    q = bd.Problem(m, e, pairing=bd.OneToMany("capacity")).require(bd.SameRegion("county"))
+    q.fix(pd.DataFrame({"mentor_id": ["M1"], "mentee_id": ["E3"]}))
+    assert bd.explain(q, lang="zh").messages[0].startswith("固定结对(M1 张三, E3 钱七)违反规则“同县区”")

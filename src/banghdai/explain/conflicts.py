@@ -80,13 +80,14 @@ def _describe(d: _Diag, g: _Group) -> tuple[str, str]:
             after = (f": none left after rule {_quote(rule, lang)}" if en
                      else f"：经{_quote(rule, lang)}规则筛选后无人符合")
         must = d.compiled.must_match
+        who = _named(d.compiled.mentees, g.data["row"]) if "row" in g.data else g.subject
         if en:
-            desc = (f"mentee {g.subject} must get {g.data['need']} mentor(s)" if must else
-                    f"mentee {g.subject} gets at most {g.data['need']} mentor(s)")
+            desc = (f"mentee {who} must get {g.data['need']} mentor(s)" if must else
+                    f"mentee {who} gets at most {g.data['need']} mentor(s)")
             desc += f" and has {g.data['deg']} candidate(s){after}"
         else:
-            desc = (f"帮带对象{g.subject}须配{g.data['need']}名导师" if must else
-                    f"帮带对象{g.subject}最多配{g.data['need']}名导师")
+            desc = (f"帮带对象{who}须配{g.data['need']}名导师" if must else
+                    f"帮带对象{who}最多配{g.data['need']}名导师")
             desc += f"，有{g.data['deg']}名候选导师{after}"
         if rule:
             fix = (f"loosen rule {_quote(rule, lang)} for this mentee or add a suitable mentor"
@@ -106,7 +107,8 @@ def _describe(d: _Diag, g: _Group) -> tuple[str, str]:
                  else f"{where}导师的最少帮带人数（{g.data['lo']}）"),
                 (f"lower min_load of mentors in {where}" if en else f"降低{where}导师的最少帮带人数"))
     if g.kind == "fixed":
-        return ((f"fixed pair {g.subject}" if en else f"固定结对{g.subject}"),
+        pair = _pair_named(d, g)
+        return ((f"fixed pair {pair}" if en else f"固定结对{pair}"),
                 ("remove the pair from the fixed table" if en else "从固定结对表中删除该结对"))
     if g.kind == "rule":
         return ((f"rule {_quote(g.subject, lang)}" if en else f"规则{_quote(g.subject, lang)}"),
@@ -116,6 +118,12 @@ def _describe(d: _Diag, g: _Group) -> tuple[str, str]:
     text = g.subject if g.subject != label else ""
     return ((f"{label}: {text}" if en else f"{label}：{text}") if text else label,
             (f"soften {label}" if en else f"放宽{label}"))
+
+
+def _pair_named(d: _Diag, g: _Group) -> str:
+    """'(M1 张三, E1 王五)': a fixed pair with the names the roster gives."""
+    c = d.compiled
+    return f"({_named(c.mentors, g.data['m'])}, {_named(c.mentees, g.data['e'])})"
 
 
 def _sentence(d: _Diag, core: list[_Group]) -> str:
@@ -141,8 +149,9 @@ def _sentence(d: _Diag, core: list[_Group]) -> str:
         f = next(g for g in core if g.kind == "fixed")
         rule = next(g for g in core if g.kind == "rule").subject
         detail = _pair_detail(d.problem, f.data["m"], f.data["e"], rule, d.lang)
-        return (f"fixed pair {f.subject} breaks rule {_quote(rule, d.lang)}{detail}" if en
-                else f"固定结对{f.subject}违反规则{_quote(rule, d.lang)}{detail}")
+        pair = _pair_named(d, f)
+        return (f"fixed pair {pair} breaks rule {_quote(rule, d.lang)}{detail}" if en
+                else f"固定结对{pair}违反规则{_quote(rule, d.lang)}{detail}")
     parts = [_describe(d, g)[0] for g in core]
     return ("these rules cannot all hold: " + "; ".join(parts) if en
             else "以下规则无法同时满足：" + "；".join(parts))
