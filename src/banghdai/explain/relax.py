@@ -1,7 +1,8 @@
 """The cheapest way out: relax capacities, minimum loads, demand, fixed pairs, group rules.
 
-A pure problem (no group rule, loads or minimum loads) is relaxed exactly by one
-min-cost flow with elastic arcs (:func:`_relax_flow`); any other by CP-SAT with a
+A pure problem (no group rule, loads or minimum loads) is relaxed exactly on the
+network engine with elastic arcs (:func:`_relax_flow`: relaxation cost, then the
+problem's own objective, as two lexicographic levels); any other by CP-SAT with a
 slack per mentor, mentee, fixed pair and group part (:func:`_relax`). The slacks
 become a relaxed :class:`~banghdai.model.problem.Problem` and a table listing each
 change (:func:`_relaxed_problem`).
@@ -25,12 +26,10 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from math import gcd
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from ortools.graph.python import min_cost_flow
 from ortools.sat.python import cp_model
 
 from ..core.arrays import group_positions
@@ -40,6 +39,7 @@ from ..model.groups import Load, Quota
 from ..model.rules import FixedPairs
 from ..solvers.base import SolveParams
 from ..solvers.cpsat import apply_params
+from ..solvers.netflow import Network, solve_lexicographic
 from ..solvers.run import solve
 from .common import _group_specs, _sum, copy_problem
 from .diagnostic import _Diag, _Group
@@ -80,70 +80,67 @@ def _coverage_bonus(c: Compiled) -> int:
 
 
 def _relax_flow(d: _Diag, costs: dict[str, int | None]):
-    """The cheapest relaxation of a pure problem as one exact min-cost flow, or None.
+    """The cheapest relaxation of a pure problem as one exact lexicographic flow, or None.
 
     Elastic arcs: extra capacity (source → mentor), unmatched places (source →
-    mentee), and a reward for keeping each fixed pair; each relaxation unit costs
-    ``BIG`` times its unit cost, with ``BIG`` above any difference of the problem's
-    own objective, so relaxation cost comes first and the objective second.
-    Returns None when the problem is not pure (group rules, loads, minimum loads,
-    a kind that may not be relaxed) or the numbers would not fit in 64 bits.
+    mentee), and a reward for keeping each fixed pair. The network engine
+    (:func:`~banghdai.solvers.netflow.solve_lexicographic`) minimises the
+    relaxation cost first and then, among the cheapest relaxations, maximises the
+    problem's own objective (coverage first, as the solver ranks it) — two levels
+    on one network, no big-M weight. Returns None when the problem is not pure
+    (group rules, loads, minimum loads, a kind that may not be relaxed) or its
+    numbers do not fit the engine's 64-bit range.
     """
     c = d.compiled
     if (c.group_rules or d.weight is not None or c.cap_lo.any() or costs["fixed"] is None
             or costs["capacity"] is None or (c.must_match and costs["unmatched"] is None)):
         return None
     n_m, n_e, n_in = c.n_mentors, c.n_mentees, c.n_edges
-    lam = [v for v in (costs["capacity"], costs["unmatched"], costs["fixed"]) if v]
-    g = 0
-    for v in lam:
-        g = gcd(g, int(v))
-    g = max(g, 1)
-    lam_cap, lam_un, lam_fix = (int(v or 0) // g for v in (costs["capacity"], costs["unmatched"],
-                                                           costs["fixed"]))
+    lam_cap, lam_un, lam_fix = (int(costs[k] or 0) for k in ("capacity", "unmatched", "fixed"))
     slots = int(c.demand.sum())
     value = (c.edge_value + _coverage_bonus(c)).astype(np.int64)
-    big = 2 * max(slots, 1) * (int(np.abs(value).max(initial=0)) + 1) + 1
-    top = max(lam_cap, lam_un, lam_fix, 1) * big * (len(d.fixed) + 1)
-    if top * (n_m + n_e + 3) >= 2**62:
-        return None
     fixed_edges = np.array([f.edge for f in d.fixed if f.edge >= 0], dtype=np.int64)
     reward = np.zeros(n_in, dtype=np.int64)
-    reward[fixed_edges] = lam_fix * big
+    reward[fixed_edges] = lam_fix
     deg_m = np.bincount(c.edge_mentor, minlength=n_m)
     source, sink = 0, n_m + n_e + 1
     mnode = 1 + np.arange(n_m, dtype=np.int64)
     enode = 1 + n_m + np.arange(n_e, dtype=np.int64)
     extra = np.maximum(deg_m - c.cap_hi, 0)
     has_extra = extra > 0
-    tails = [np.full(n_m, source), np.full(int(has_extra.sum()), source),
-             mnode[c.edge_mentor], enode]
+    n_extra = int(has_extra.sum())
+    zeros = np.zeros
+    # arcs: source→mentor, extra capacity, pairs, mentee→sink, then unmatched places or bypass
+    tails = [np.full(n_m, source), np.full(n_extra, source), mnode[c.edge_mentor], enode]
     heads = [mnode, mnode[has_extra], enode[c.edge_mentee], np.full(n_e, sink)]
     caps = [c.cap_hi, extra[has_extra], np.ones(n_in, dtype=np.int64), c.demand]
-    unit = [np.zeros(n_m, dtype=np.int64), np.full(int(has_extra.sum()), lam_cap * big),
-            -(value + reward), np.zeros(n_e, dtype=np.int64)]
-    if c.must_match:
+    relax_cost = [zeros(n_m, np.int64), np.full(n_extra, lam_cap), -reward, zeros(n_e, np.int64)]
+    objective = [zeros(n_m, np.int64), zeros(n_extra, np.int64), -value, zeros(n_e, np.int64)]
+    if c.must_match:  # a place left unfilled comes straight from the source, at a cost
         tails.append(np.full(n_e, source))
         heads.append(enode)
         caps.append(c.demand)
-        unit.append(np.full(n_e, lam_un * big))
-    else:
+        relax_cost.append(np.full(n_e, lam_un))
+    else:  # places may stay empty: a free bypass
         tails.append(np.array([source]))
         heads.append(np.array([sink]))
         caps.append(np.array([slots]))
-        unit.append(np.array([0]))
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int64), np.concatenate(heads).astype(np.int64),
-        np.concatenate(caps).astype(np.int64), np.concatenate(unit).astype(np.int64))
-    supplies = np.zeros(n_m + n_e + 2, dtype=np.int64)
-    supplies[source], supplies[sink] = slots, -slots
-    smcf.set_nodes_supplies(np.arange(supplies.size, dtype=np.int64), supplies)
-    if smcf.solve() != smcf.OPTIMAL:
+        relax_cost.append(np.array([0]))
+    objective.append(zeros(len(tails[-1]), np.int64))
+    supply = zeros(n_m + n_e + 2, dtype=np.int64)
+    supply[source], supply[sink] = slots, -slots
+    upper = np.concatenate(caps).astype(np.int64)
+    net = Network(n_m + n_e + 2, tail=np.concatenate(tails), head=np.concatenate(heads),
+                  lower=zeros(upper.size, np.int64), upper=upper, supply=supply)
+    try:
+        flow, _, status = solve_lexicographic(
+            net, [np.concatenate(relax_cost), np.concatenate(objective)])
+    except ValueError:  # numbers beyond the engine's exact range: CP-SAT relaxes it
+        return None
+    if status != "OPTIMAL" or flow is None:
         return "infeasible", {}
-    first = n_m + int(has_extra.sum())
-    flows = smcf.flows(np.arange(first, first + n_in, dtype=np.int64))
-    chosen = np.asarray(flows) > 0
+    first = n_m + n_extra
+    chosen = flow[first:first + n_in] > 0
     load = np.bincount(c.edge_mentor[chosen], minlength=n_m)
     got = np.bincount(c.edge_mentee[chosen], minlength=n_e)
     kept = set(np.flatnonzero(chosen).tolist())
