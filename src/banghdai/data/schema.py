@@ -348,6 +348,11 @@ class Table:
         lut[self.int_ids - lo] = np.arange(len(self.int_ids), dtype=np.int64)
         return lo, lut
 
+    @cached_property
+    def _id_index(self) -> pd.Index:
+        """The ids as a hash index (built once per table)."""
+        return pd.Index(self.ids, dtype=object)
+
     def _index_of_ints(self, values: np.ndarray) -> np.ndarray | None:
         """Positions of integer ``values`` (-1 when unknown), or None if this table's ids are not
         integers. One gather through a lookup array: no hashing, no text."""
@@ -379,6 +384,8 @@ class Table:
         pos = None
         if kind == "i" or (kind == "u" and len(ids) and ids.max() < 2**63):
             pos = self._index_of_ints(np.asarray(ids, dtype=np.int64))
+        if pos is None and _all_text(ids):  # text ids are their own keys: one hash lookup
+            pos = self._id_index.get_indexer(ids).astype(np.int64, copy=False)
         if pos is None:
             series = pd.Series(ids).reset_index(drop=True)
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -396,6 +403,16 @@ class Table:
                 column=column,
             )
         return pos
+
+
+def _all_text(values: object) -> bool:
+    """True when every value is a Python string (a text column): no id normalisation needed."""
+    dtype = getattr(values, "dtype", None)
+    if isinstance(dtype, pd.StringDtype):  # an empty cell is no id: looked up, it is unknown
+        return True
+    if dtype is None or getattr(dtype, "kind", "") != "O" or not len(values):  # type: ignore[arg-type]
+        return False
+    return pd.api.types.infer_dtype(values, skipna=False) == "string"
 
 
 def _mapping_hint(side: str, canonical: str, header: str = "your header") -> str:
@@ -699,18 +716,20 @@ def pair_table(
                 choices=[str(c) for c in df.columns],
             )
     file, excel_rows = _origin(df)
-    for col in (mentor_col, mentee_col):
-        if df[col].dtype.kind in "iub":  # integer columns hold no empty cells
-            continue
-        nan = df[col].isna().to_numpy()
-        if nan.any():
-            row = int(np.flatnonzero(nan)[0])
-            raise InputError("empty id", table=name, row=row, column=col,
-                             **_place(file, excel_rows, row))
     try:
         m = mentors.index_of(df[mentor_col], table=name, column=mentor_col)
         e = mentees.index_of(df[mentee_col], table=name, column=mentee_col)
     except InputError as err:
+        # an empty cell is never a known id: on this error path only, name the first empty
+        # cell before any unknown id (the checks' order, without an isna pass on success)
+        for col in (mentor_col, mentee_col):
+            if df[col].dtype.kind in "iub":  # integer columns hold no empty cells
+                continue
+            nan = df[col].isna().to_numpy()
+            if nan.any():
+                row = int(np.flatnonzero(nan)[0])
+                raise InputError("empty id", table=name, row=row, column=col,
+                                 **_place(file, excel_rows, row)) from None
         if err.row is None or file is None:
             raise
         raise InputError(err.message, table=err.table, row=err.row, id=err.id, column=err.column,
