@@ -30,6 +30,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import sys
 import tempfile
@@ -454,14 +455,14 @@ def write_report(path: Path, info: dict[str, str], rows_by_case: dict[str, list[
         lines += profile_lines(rows)
     for name, reason in skipped.items():
         lines += ["", f"## {cases.CASES[name].title}", "", f"Skipped: {reason} (looked in {DATA})."]
-    # keep the sections bench_groups.py and bench_province.py maintain in the same file
+    # keep every section other scripts and notes maintain in the same file: each sits between
+    # "<!-- NAME start -->" and "<!-- NAME end -->" (bench_groups, bench_province,
+    # bench_network, notes …), in the order they appear
     kept = ""
     if path.exists():
         old = path.read_text()
-        for name in ("bench_groups", "bench_province"):
-            start, end = f"<!-- {name} start -->", f"<!-- {name} end -->"
-            if start in old and end in old:
-                kept += "\n" + old[old.index(start):old.index(end) + len(end)] + "\n"
+        for match in re.finditer(r"<!-- (\S+) start -->.*?<!-- \1 end -->", old, re.S):
+            kept += "\n" + match.group(0) + "\n"
     path.write_text("\n".join(lines) + "\n" + kept)
 
 
