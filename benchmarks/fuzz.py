@@ -655,6 +655,8 @@ def run(examples: int, *, samples=SAMPLES, seed: int | None = None, time_limit: 
         counts[outcome.kind] += 1
         for kind in {m[0] for m in case.mutations}:
             by_kind.setdefault(kind, Counter())[outcome.kind] += 1
+        if _order_only(case):  # rows only moved: checked against the shipped pairing
+            by_kind.setdefault("(rows only moved)", Counter())[outcome.kind] += 1
         if outcome.kind in ("traceback", "accepted-and-wrong", "harness error"):
             shown.setdefault(outcome.kind, []).append(f"{case}\n    {outcome.detail}")
         if not sum(counts.values()) % 500:
