@@ -48,3 +48,24 @@ def test_a_restricting_rule_under_the_limit_passes(monkeypatch):
     mentors, mentees = roster(60, 60)
     c = bd.Problem(mentors, mentees).require(bd.Nearest(3)).compile()
     assert c.n_edges >= 180
+
+
+@pytest.mark.parametrize("kind", ["pair_score", "preferences"])
+def test_a_restricting_side_table_counts_as_its_rows(monkeypatch, kind):
+    """A restricting PairScore or Preferences table gives at most its rows as candidates:
+    a sparse table over a big roster is not refused as if it were the full grid (it was)."""
+    monkeypatch.setattr(graph, "MAX_CANDIDATES", 500)
+    mentors, mentees = roster(60, 60)
+    rng = np.random.default_rng(4)
+    table = pd.DataFrame({"mentor_id": rng.integers(0, 60, 300), "mentee_id": np.arange(300) % 60,
+                          "s": rng.random(300), "mentee_rank": 1, "mentor_rank": 1})
+    table = table.drop_duplicates(["mentor_id", "mentee_id"])
+    p = bd.Problem(mentors, mentees)
+    if kind == "pair_score":
+        p.prefer(bd.PairScore(table, column="s"))
+    else:
+        p.require(bd.Preferences(table))
+    assert p.compile().n_edges == len(table)
+    with pytest.raises(bd.InputError, match="candidate pairs"):  # not restricting: the grid
+        q = bd.Problem(mentors, mentees)
+        q.prefer(bd.PairScore(table, column="s", restrict=False)).compile()

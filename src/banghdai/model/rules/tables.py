@@ -168,6 +168,10 @@ class PairScore(PairTableRule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"table": self.result_column}
 
+    def estimate(self, ctx: Any) -> float | None:
+        """A restricting table gives at most its rows as candidates."""
+        return float(len(self.table)) if self.restrict else None
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         return ctx.table_pairs(self)
 
