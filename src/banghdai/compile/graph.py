@@ -723,19 +723,25 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     raise InputError("rank column not found", table="preferences", column=col,
                                      choices=[str(x) for x in rule.table.columns])
                 raw = rule.table[col]
-                vals = pd.to_numeric(raw, errors="coerce").to_numpy(float)
-                bad = (np.isnan(vals) & raw.notna().to_numpy()) | (vals < 1)
+                if raw.dtype.kind in "iu":  # whole numbers: no empty cell, no text
+                    vals = raw.to_numpy(dtype=float)
+                    bad = vals < 1
+                else:
+                    vals = pd.to_numeric(raw, errors="coerce").to_numpy(float)
+                    bad = (np.isnan(vals) & raw.notna().to_numpy()) | (vals < 1)
                 if bad.any():
                     row = int(np.flatnonzero(bad)[0])
                     raise InputError(f"rank must be a number >= 1, got {raw.iloc[row]!r}",
                                      table="preferences", row=row, column=col)
                 ranked = ~np.isnan(vals)
-                acceptable &= ranked
+                every = bool(ranked.all())
+                if not every:
+                    acceptable &= ranked
                 size = (len(mentees) if side == "mentee" else len(mentors))
-                lengths[side] = np.bincount(owner[ranked], minlength=size)
+                lengths[side] = np.bincount(owner if every else owner[ranked], minlength=size)
                 ranks[side] = _take(vals, order)
             pair_values[id(rule)] = (skeys, ranks, lengths)
-            extra[id(rule)] = np.sort(keys[acceptable])
+            extra[id(rule)] = skeys if acceptable.all() else np.sort(keys[acceptable])
             if ctx.prefs is None:
                 ctx.prefs = rule
 
@@ -839,8 +845,11 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
     if prefs is not None:
         skeys, ranks, lengths = pair_values[id(prefs)]
-        pos = np.minimum(np.searchsorted(skeys, keys_edges), max(skeys.size - 1, 0))
-        hit = skeys[pos] == keys_edges if skeys.size else np.zeros(m.size, bool)
+        if skeys.size == keys_edges.size and np.array_equal(skeys, keys_edges):
+            pos, hit = np.arange(skeys.size), np.ones(skeys.size, bool)  # the menu itself
+        else:
+            pos = np.minimum(np.searchsorted(skeys, keys_edges), max(skeys.size - 1, 0))
+            hit = skeys[pos] == keys_edges if skeys.size else np.zeros(m.size, bool)
         for side in ("mentee", "mentor"):
             if side in ranks:
                 col = np.full(m.size, np.nan)
