@@ -435,8 +435,9 @@ def report_engine(e: dict[str, Any]) -> list[str]:
               "call costs ~8 ms per level (measured 57 µs for the elementwise form) and leaves "
               "OpenBLAS threads spinning against the single-threaded min-cost flow that follows "
               "(seen at 2.5× engine / direct on the city in a trial run under load 3-4, 1.4× "
-              "with this line replaced); on a quieter machine the two columns agree. Not "
-              "changed in the library (`netflow.py` is outside this change)."]
+              "with this line replaced); on a quieter machine the two columns agree. The "
+              "library has since taken the elementwise form, so the two columns now measure "
+              "the same code (kept as a guard against the BLAS call coming back)."]
     return lines
 
 
