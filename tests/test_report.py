@@ -484,10 +484,14 @@ def test_a_rosters_own_row_numbers_do_not_make_a_second_row_number_column(tmp_pa
     mentors = pd.DataFrame({"序号": [1, 2], "导师编号": ["M1", "M2"], "姓名": ["张三", "李四"]})
     mentees = pd.DataFrame({"序号": [1, 2], "对象编号": ["E1", "E2"], "姓名": ["王五", "赵六"]})
     p = bd.Problem(mentors, mentees)
-    headers = _header_row(p.solve().to_excel(tmp_path / "a.xlsx"))
+    r = p.solve()
+    bd.validate(p, r.pairs).raise_if_invalid()
+    headers = _header_row(r.to_excel(tmp_path / "a.xlsx"))
     assert headers.count("序号") == 1 and headers[:3] == ["序号", "对象编号", "姓名"]
 
     with pytest.warns(bd.DataWarning):  # 序号 becomes the id
         q = bd.Problem(mentors.drop(columns="导师编号"), mentees.drop(columns="对象编号"))
-    headers = _header_row(q.solve().to_excel(tmp_path / "b.xlsx"))
+    r = q.solve()
+    bd.validate(q, r.pairs).raise_if_invalid()
+    headers = _header_row(r.to_excel(tmp_path / "b.xlsx"))
     assert headers.count("序号") == 1 and headers[:3] == ["序号", "原名单序号", "姓名"]

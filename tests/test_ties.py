@@ -72,8 +72,11 @@ def test_integer_ids_sorted_as_numbers_and_equal_whatever_the_order():
     mentees = pd.DataFrame({"mentee_id": [3, 1, 20]})
     table = bd.Problem(mentors, mentees).in_id_order().mentors
     assert table["mentor_id"].tolist() == ["2", "9", "10", "100"]
-    first = pair_set(bd.Problem(mentors, mentees).solve())
-    assert first == pair_set(bd.Problem(mentors.iloc[::-1], mentees.iloc[[2, 0, 1]]).solve())
+    p, q = bd.Problem(mentors, mentees), bd.Problem(mentors.iloc[::-1], mentees.iloc[[2, 0, 1]])
+    a, b = p.solve(), q.solve()
+    assert_valid(p, a)
+    assert_valid(q, b)
+    assert pair_set(a) == pair_set(b) and len(a.pairs) == 3
 
 
 def test_in_id_order_keeps_the_callers_tables_and_rows():
@@ -167,6 +170,7 @@ def test_unmatched_listed_in_the_callers_row_order():
     mentees = pd.DataFrame({"mentee_id": ["E9", "E1", "E5", "E3"], "county": ["B", "B", "A", "C"]})
     p = bd.Problem(mentors, mentees).require(bd.SameRegion("county"))
     r = p.solve()
+    assert_valid(p, r)
     assert r.unmatched["mentee_id"].tolist() == ["E9", "E1", "E3"]
     assert r.reasons("zh")["mentee_id"].tolist() == ["E9", "E1", "E3"]
 

@@ -45,13 +45,14 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     """Ranks as int64 when they are whole numbers (faster to sort), unranked last."""
     finite = np.isfinite(values)
     every = bool(finite.all())
-    known = values if every else values[finite]
-    as_int = known.astype(np.int64) if known.size and float(np.abs(known).max()) < 2**53 else None
-    if known.size == 0 or (as_int is not None and np.array_equal(as_int, known)):
+    known = values if every else values[finite]  # no copy when every pair is ranked
+    top = float(np.abs(known).max(initial=0.0))
+    as_int = known.astype(np.int64) if top < 2**53 else None
+    if as_int is not None and np.array_equal(as_int, known):
         if every:
-            return as_int if as_int is not None else np.zeros(0, dtype=np.int64)
-        out = np.full(values.size, int(np.abs(known).max(initial=0.0)) + 1, dtype=np.int64)
-        out[finite] = as_int if as_int is not None else 0
+            return as_int
+        out = np.full(values.size, int(top) + 1, dtype=np.int64)
+        out[finite] = as_int
         return out
     return np.nan_to_num(values, nan=1e18)
 
