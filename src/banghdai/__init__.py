@@ -34,6 +34,7 @@ from .compile.graph import compile_problem as compile_problem
 from .core.errors import BanghdaiError as BanghdaiError
 from .core.errors import DataWarning as DataWarning
 from .core.errors import InputError as InputError
+from .core.errors import Msg as Msg
 from .core.errors import ScalingWarning as ScalingWarning
 from .core.errors import StatusError as StatusError
 from .core.errors import ValidationError as ValidationError
@@ -107,6 +108,7 @@ __all__ = [
     "FixedPairs",
     "ForbiddenPairs",
     "InputError",
+    "Msg",
     "Load",
     "ManyToMany",
     "ManyToOne",

@@ -15,6 +15,12 @@ and exits
 * 130 when interrupted (Ctrl-C), also when the solver stopped early on it and
   returned its best pairing so far.
 
+Every line the command prints — the summary, errors with their hints, warnings,
+``--help`` — is in English, or in Chinese with ``--lang zh``, ``BANGHDAI_LANG=zh``
+in the environment or ``[solve] lang = "zh"`` in the rules (from the moment the
+rules file is read); the texts come from the message catalogue
+(:mod:`banghdai.core.catalogue`). ``banghdai --version`` prints the version.
+
 ``--out pairs.xlsx`` writes the printable workbook (:meth:`Result.to_excel`:
 帮带对子名单, 县区汇总, 未匹配名单, 规则与参数 in Chinese, or English with
 ``--lang en``); ``--out pairs.csv`` writes the pairs there and the unmatched
@@ -52,48 +58,79 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
-from .core.errors import InputError
+from .core.errors import InputError, Msg
+from .core.messages import CATALOGUE, env_lang, text, use_lang
 
 EXIT_FOUND, EXIT_NONE, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="banghdai",
-        description="Exact mentor–mentee pairing (导师帮带). See the README for the rules file.",
-        epilog="exit codes: 0 pairing found, 1 infeasible or out of time with no pairing, "
-        "2 bad input, 130 interrupted",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
-    match = sub.add_parser("match", help="pair mentors and mentees from a roster",
-                           epilog="exit codes: 0 pairing found (and written), 1 infeasible or out "
-                           "of time with no pairing (nothing written), 2 bad input, "
-                           "130 interrupted (nothing written)")
-    match.add_argument(
-        "inputs", nargs="+",
-        help="a roster folder, an .xlsx workbook, or mentors and mentees files; "
-        "or sample:NAME for a shipped sample",
-    )
-    match.add_argument("--rules", help="rules TOML (default: rules.toml in the roster folder; "
-                       "for a workbook NAME.rules.toml or rules.toml beside it)")
-    match.add_argument("--out", help="write the result: .xlsx the printable workbook (pairs, "
-                       "summary by county, unmatched, rules); .csv the pairs, plus "
-                       "NAME_unmatched.csv and NAME_summary.csv beside it")
-    match.add_argument("--unmatched-out",
-                       help="write unmatched mentees and reasons to a .csv (or .xlsx)")
-    match.add_argument("--time-limit", type=float, default=None, help="seconds (default 60)")
-    match.add_argument("--seed", type=int, default=None, help="solver seed (default 0)")
-    match.add_argument("--workers", type=int, default=None, help="solver threads")
-    match.add_argument("--backend", default=None, help="auto (default) or a backend name")
-    match.add_argument("--log", action="store_true",
-                       help="show the CP-SAT search log on stderr")
-    match.add_argument("--quiet", action="store_true",
-                       help="no progress bar and no progress lines on stderr")
-    match.add_argument("--lang", choices=["en", "zh"], default=None,
-                       help="language of the reasons and explanations (default en) and of "
-                       "the workbook (default zh); [solve] lang in the rules sets both")
-    sub.add_parser("samples", help="list the shipped samples")
+def _parser(lang: str = "en") -> argparse.ArgumentParser:
+    from .core.version import version
+
+    def say(code: str) -> str:
+        return text(code, lang).replace("%", "%%")
+
+    parser = argparse.ArgumentParser(prog="banghdai", description=say("cli.help.description"),
+                                     epilog=say("cli.help.epilog"))
+    parser.add_argument("--version", action="version", version=f"banghdai {version()}",
+                        help=say("cli.help.version"))
+    sub = parser.add_subparsers(dest="command", required=True,
+                                title=say("cli.help.commands"))
+    match = sub.add_parser("match", help=say("cli.help.match"),
+                           description=say("cli.help.match_description"),
+                           epilog=say("cli.help.match_epilog"))
+    match.add_argument("inputs", nargs="+", help=say("cli.help.inputs"),
+                       metavar=say("cli.help.inputs_metavar"))
+    match.add_argument("--rules", metavar=say("cli.help.metavar_file"), help=say("cli.help.rules"))
+    match.add_argument("--out", metavar=say("cli.help.metavar_file"), help=say("cli.help.out"))
+    match.add_argument("--unmatched-out", metavar=say("cli.help.metavar_file"), help=say("cli.help.unmatched_out"))
+    match.add_argument("--time-limit", metavar=say("cli.help.metavar_seconds"), type=float, default=None,
+                       help=say("cli.help.time_limit"))
+    match.add_argument("--seed", metavar=say("cli.help.metavar_number"), type=int, default=None, help=say("cli.help.seed"))
+    match.add_argument("--workers", metavar=say("cli.help.metavar_number"), type=int, default=None, help=say("cli.help.workers"))
+    match.add_argument("--backend", metavar=say("cli.help.metavar_name"), default=None, help=say("cli.help.backend"))
+    match.add_argument("--log", action="store_true", help=say("cli.help.log"))
+    match.add_argument("--quiet", action="store_true", help=say("cli.help.quiet"))
+    match.add_argument("--lang", choices=["en", "zh"], default=None, help=say("cli.help.lang"))
+    sub.add_parser("samples", help=say("cli.help.samples"))
     return parser
+
+
+def _asked_lang(argv: list[str]) -> str:
+    """The language the command line speaks before its arguments are parsed: ``--lang``
+    (``--lang zh`` or ``--lang=zh``) if given, else ``BANGHDAI_LANG``, else English.
+
+    Example
+    -------
+    >>> from banghdai.cli import _asked_lang
+    >>> _asked_lang(["match", "x", "--lang", "zh"]), _asked_lang(["match", "--lang=en", "x"])
+    ('zh', 'en')
+    """
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("en", "zh"):
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg.split("=", 1)[1] in ("en", "zh"):
+            return arg.split("=", 1)[1]
+    return env_lang()
+
+
+@contextlib.contextmanager
+def _argparse_in(lang: str) -> Iterator[None]:
+    """argparse's own words (usage:, options, its error messages) from the catalogue."""
+    if lang == "en":
+        yield
+        return
+    own = argparse._  # type: ignore[attr-defined]
+
+    def said(message: str) -> str:
+        code = f"argparse.{message}"
+        return text(code, lang) if code in CATALOGUE else own(message)
+
+    argparse._ = said  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = own  # type: ignore[attr-defined]
 
 
 def _load(inputs: list[str], rules: str | None):
@@ -107,8 +144,7 @@ def _load(inputs: list[str], rules: str | None):
         return read_roster(target, rules=rules)
     if len(inputs) == 2:
         return read_files(inputs[0], inputs[1], rules=rules)
-    raise InputError("give one roster folder/workbook, or a mentors file and a mentees file",
-                     table="inputs")
+    raise InputError(Msg("cli.inputs"), table="inputs")
 
 
 def csv_siblings(out: Path) -> dict[str, Path]:
@@ -133,7 +169,7 @@ def _outputs(args: argparse.Namespace) -> dict[str, Path]:
     if args.out:
         out = Path(args.out)
         if out.suffix.lower() not in (".csv", ".xlsx"):
-            raise InputError(f"--out must end in .csv or .xlsx, got {args.out!r}", column="--out",
+            raise InputError(Msg("cli.out_suffix", out=args.out), column="--out",
                              choices=[".csv", ".xlsx"])
         outputs["--out"] = check_writable(out, "--out")
         if out.suffix.lower() == ".csv":
@@ -155,18 +191,17 @@ def _guard_roster_folder(outputs: dict[str, Path], roster) -> None:
              "rules"}
     for option, path in outputs.items():
         if path.resolve().parent == Path(source).resolve() and path.stem in names:
-            raise InputError(f"{path} would be read as the {path.stem} table of the roster "
-                             "next time; write the results somewhere else", column=option)
+            raise InputError(Msg("cli.out_in_roster", path=path, stem=path.stem),
+                             column=option)
 
 
 def _solve_options(args: argparse.Namespace, rules: dict) -> dict:
     opts = dict(rules.get("solve", {})) if isinstance(rules.get("solve", {}), dict) else {}
     if args.time_limit is not None and not (math.isfinite(args.time_limit)
                                             and args.time_limit > 0):
-        raise InputError(f"must be a positive number of seconds, got {args.time_limit}",
-                         column="--time-limit")
+        raise InputError(Msg("cli.time_limit", value=args.time_limit), column="--time-limit")
     if args.workers is not None and args.workers < 1:
-        raise InputError(f"must be at least 1, got {args.workers}", column="--workers")
+        raise InputError(Msg("cli.workers", value=args.workers), column="--workers")
     for key in ("time_limit", "seed", "workers", "backend"):
         value = getattr(args, key)
         if value is not None:
@@ -214,11 +249,51 @@ def _write(result, problem, outputs: dict[str, Path], written: list[Path], lang:
         written.append(why)
 
 
-def _print_summary(result, width: int | None = None) -> int:
+def _cells(word: str) -> int:
+    """Columns ``word`` takes on a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in word)
+
+
+def _key(key: str, lang: str) -> str:
+    """A summary key as the planner reads it (``pairs`` → 结对数 in Chinese)."""
+    code = f"cli.summary.{key}"
+    return text(code, lang) if code in CATALOGUE else key
+
+
+def _value(key: str, value: object, lang: str) -> object:
+    """A summary value in ``lang``: the status in words (最优 (OPTIMAL)) in Chinese."""
+    code = f"cli.status.{value}"
+    if key == "status" and code in CATALOGUE:
+        return text(code, lang)
+    return value
+
+
+def _line(key: str, value: object, width: int, lang: str) -> str:
+    shown = _key(key, lang)
+    return f"{shown}{' ' * max(width - _cells(shown), 0)}  {_value(key, value, lang)}"
+
+
+def summary_width(result, lang: str = "en") -> int:
+    """Width of the key column of the printed summary (the ``written`` line included).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.cli import summary_width
+    >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+    >>> summary_width(r, "en"), summary_width(r, "zh")
+    (17, 14)
+    """
+    return max(_cells(_key(k, lang)) for k in [*result.summary(), "written"])
+
+
+def _print_summary(result, width: int | None = None, lang: str = "en") -> int:
     summary = result.summary()
-    width = width or max(len(k) for k in summary)
+    width = width or summary_width(result, lang)
     for key, value in summary.items():
-        print(f"{key:<{width}}  {value}")
+        print(_line(key, value, width, lang))
     return width
 
 
@@ -257,7 +332,9 @@ def _stderr_logging(quiet: bool, log: bool) -> Iterator[None]:
         search.setLevel(logging.DEBUG)
 
     def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-        print(f"banghdai: warning: {message}", file=sys.stderr)
+        lang = _SPEAKING["lang"]
+        said = message.text(lang) if hasattr(message, "text") else str(message)
+        print(f"banghdai: {text('cli.warning', lang)}{said}", file=sys.stderr)
 
     try:
         with warnings.catch_warnings():
@@ -275,8 +352,7 @@ def _explain(problem, result, lang: str, time_limit: float | None) -> None:
     from .core.status import Status
 
     if result.status is not Status.INFEASIBLE:
-        print("no pairing was found within the time limit: give more time (--time-limit)"
-              if lang == "en" else "在时间限制内未找到结对方案：请延长时间（--time-limit）")
+        print(text("cli.out_of_time", lang))
         return
     from .explain import explain
 
@@ -284,12 +360,11 @@ def _explain(problem, result, lang: str, time_limit: float | None) -> None:
     try:
         explanation = explain(problem, relax=True, lang=lang, time_limit=limit)
     except Exception as err:  # noqa: BLE001 - the verdict stands; only its explanation failed
-        print(f"banghdai: could not explain the conflict ({type(err).__name__}: {err}); "
-              "try bd.explain(problem) in Python", file=sys.stderr)
+        print("banghdai: " + text("cli.cannot_explain", lang,
+                                  detail=f"{type(err).__name__}: {err}"), file=sys.stderr)
         return
     print(str(explanation))
-    print("(bd.explain(problem, relax=True) in Python gives the same, with the relaxed pairing)"
-          if lang == "en" else "（Python 中 bd.explain(problem, relax=True) 给出同样的说明和放宽后的结对）")
+    print(text("cli.explain_in_python", lang))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -302,21 +377,57 @@ def main(argv: list[str] | None = None) -> int:
     status ...
     0
     """
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = _asked_lang(argv)
+    with _argparse_in(lang):
+        args = _parser(lang).parse_args(argv)
     if args.command == "samples":
         from .data.samples import sample_names
 
         print("\n".join(sample_names()))
         return EXIT_FOUND
-    with _stderr_logging(args.quiet, args.log):
+    _SPEAKING["lang"] = lang
+    with _stderr_logging(args.quiet, args.log), _rules_language(args):
         return _match(args)
+
+
+#: The language the command line speaks now: ``--lang``, else BANGHDAI_LANG, else the
+#: rules' ``[solve] lang`` once the rules file is read, else English.
+_SPEAKING: dict[str, str] = {"lang": "en"}
+
+
+@contextlib.contextmanager
+def _rules_language(args: argparse.Namespace) -> Iterator[None]:
+    """Speak the rules file's ``[solve] lang`` from the moment it is read (unless ``--lang``
+    or BANGHDAI_LANG chose already); errors and warnings are written in that language."""
+    from .core import hooks
+
+    chosen = args.lang or env_lang("")
+    read = hooks.use("read_rules")
+    before = _SPEAKING["lang"]
+
+    def read_rules(path):
+        data = read(path)
+        solve = data.get("solve") if isinstance(data, dict) else None
+        if not chosen and isinstance(solve, dict) and solve.get("lang") in ("en", "zh"):
+            _SPEAKING["lang"] = solve["lang"]
+        return data
+
+    hooks.provide("read_rules", read_rules)
+    try:
+        yield
+    finally:
+        hooks.provide("read_rules", read)
+        _SPEAKING["lang"] = before
 
 
 def _match(args: argparse.Namespace) -> int:
     from .core.safeio import check_outputs
 
+    def say(code: str, **params: object) -> str:
+        return text(code, _SPEAKING["lang"], **params)
+
     outputs: dict[str, Path] = {}
-    nothing = "nothing was written"
     asked = bool(args.out or args.unmatched_out)
     try:
         outputs = _outputs(args)
@@ -326,65 +437,86 @@ def _match(args: argparse.Namespace) -> int:
         _guard_roster_folder(outputs, roster)
         rules = roster.rules or {}
         if not rules:
-            print("no rules file: pairing one-to-one with no rules", file=sys.stderr)
-        problem = roster.problem(rules)
-        options = _solve_options(args, rules)
+            print(say("cli.no_rules"), file=sys.stderr)
+        with use_lang(_SPEAKING["lang"]):
+            problem = roster.problem(rules)
+            options = _solve_options(args, rules)
+        if "lang" not in options and _SPEAKING["lang"] != "en":
+            options["lang"] = _SPEAKING["lang"]
         lang = options.get("lang", "en")
         book_lang = args.lang or (rules.get("solve") or {}).get("lang") or "zh"
-        result = problem.solve(**options, progress=not args.quiet)
+        _say_idle_mentors(problem, _SPEAKING["lang"])
+        with use_lang(_SPEAKING["lang"]):
+            result = problem.solve(**options, progress=not args.quiet)
     except InputError as err:
-        print(f"banghdai: input error: {err}", file=sys.stderr)
+        print("banghdai: " + say("cli.input_error") + err.text(_SPEAKING["lang"]),
+              file=sys.stderr)
         if asked:
-            print(f"banghdai: {nothing}", file=sys.stderr)
+            print("banghdai: " + say("cli.nothing_written"), file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("banghdai: interrupted" + (f"; {nothing}" if asked else ""), file=sys.stderr)
+        print("banghdai: " + say("cli.interrupted")
+              + (say("cli.sep") + say("cli.nothing_written") if asked else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     except BaseException:
-        print("banghdai: internal error (a bug: please report it)"
-              + (f"; {nothing}" if asked else ""), file=sys.stderr)
+        print("banghdai: " + say("cli.internal_error")
+              + (say("cli.sep") + say("cli.nothing_written") if asked else ""), file=sys.stderr)
         raise
-    width = max(len("written"), *(len(k) for k in result.summary()))
-    kept = "existing files left as they were"
+    speak = _SPEAKING["lang"]
+    width = summary_width(result, speak)
+    nothing, kept = say("cli.nothing_written"), say("cli.kept")
+    written_key = _key("written", speak)
     if result.info.get("interrupted"):
-        _print_summary(result, width)
-        print(f"banghdai: interrupted; {nothing}" + (f" ({kept})" if outputs else ""),
-              file=sys.stderr)
+        _print_summary(result, width, speak)
+        print("banghdai: " + say("cli.interrupted") + say("cli.sep") + nothing
+              + (say("cli.paren", text=kept) if outputs else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     if not result.status.has_solution:
-        _print_summary(result, width)
+        _print_summary(result, width, speak)
         if outputs:
-            print(f"{'written':<{width}}  nothing was written (status {result.status.name}: "
-                  f"{kept})")
+            print(_line("written", say("cli.nothing_written_status", status=result.status.name,
+                                       kept=kept), width, speak))
         try:
             _explain(problem, result, lang, options.get("time_limit"))
         except KeyboardInterrupt:
-            print("banghdai: interrupted", file=sys.stderr)
+            print("banghdai: " + say("cli.interrupted"), file=sys.stderr)
             return EXIT_INTERRUPTED
         return EXIT_NONE
     written: list[Path] = []
 
     def not_written() -> str:
         if not written:
-            return f"{nothing} ({kept})"
+            return nothing + say("cli.paren", text=kept)
         rest = [str(p) for p in outputs.values() if p not in written]
-        return f"only {', '.join(map(str, written))} was written; {', '.join(rest)} was not"
+        return say("cli.only_written", done=", ".join(map(str, written)), rest=", ".join(rest))
 
     try:
         _write(result, problem, outputs, written, lang, book_lang)
     except KeyboardInterrupt:
-        print(f"banghdai: interrupted while writing; {not_written()}", file=sys.stderr)
+        print("banghdai: " + say("cli.interrupted_writing", rest=not_written()), file=sys.stderr)
         return EXIT_INTERRUPTED
     except (InputError, OSError) as err:
-        _print_summary(result, width)
-        text = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
-        print(f"banghdai: input error: cannot write the output: {text}", file=sys.stderr)
-        print(f"{'written':<{width}}  {not_written()}")
+        _print_summary(result, width, speak)
+        shown = (err.text(speak) if isinstance(err, InputError)
+                 else err.strerror if err.strerror else str(err))
+        print("banghdai: " + say("cli.input_error") + say("cli.cannot_write", text=shown),
+              file=sys.stderr)
+        print(_line("written", not_written(), width, speak))
         return EXIT_INPUT
-    _print_summary(result, width)
+    _print_summary(result, width, speak)
     for path in written:
-        print(f"{'written':<{width}}  {path}")
+        print(f"{written_key}{' ' * max(width - _cells(written_key), 0)}  {path}")
     return EXIT_FOUND
+
+
+def _say_idle_mentors(problem, lang: str) -> None:
+    """One short line on stderr when some mentors can never be offered a candidate."""
+    from .explain.check import idle_mentors
+
+    idle = idle_mentors(problem)
+    if len(idle):
+        print("banghdai: " + text("cli.warning", lang) + idle.attrs["summary"][lang],
+              file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

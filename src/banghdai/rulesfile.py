@@ -92,7 +92,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from .core import hooks
-from .core.errors import InputError
+from .core.errors import InputError, Msg, Word
 from .core.messages import LANGS
 from .data.readers import Roster, load_toml, read_table
 from .model import pairing as shapes
@@ -159,26 +159,24 @@ def _where(where: str, section: str, index: int | None = None, name: str | None 
     return out
 
 
-def _type_name(hint: Any) -> str:
+def _type_name(hint: Any) -> Msg | str:
     origin = typing.get_origin(hint)
-    if hint is bool:
-        return "true or false"
-    if hint is int:
-        return "a whole number"
-    if hint is float:
-        return "a finite number"
-    if hint is str:
-        return "text"
-    if hint is pd.DataFrame:
-        return "a file name (text)"
+    simple = {bool: "type.bool", int: "type.int", float: "type.float", str: "type.text",
+              pd.DataFrame: "type.file"}
+    if hint in simple:
+        return Msg(simple[hint])
     if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(hint))
+        return Msg("type.one_of", values=", ".join(repr(a) for a in typing.get_args(hint)))
     if origin in (types.UnionType, typing.Union):
-        return " or ".join(_type_name(a) for a in typing.get_args(hint) if a is not type(None))
+        names = [_type_name(a) for a in typing.get_args(hint) if a is not type(None)]
+        out = names[0]
+        for name in names[1:]:
+            out = Msg("type.or", a=out, b=name)
+        return out
     if origin is tuple or hint is tuple:
-        return "a list"
+        return Msg("type.list")
     if origin is Mapping or hint is Mapping:
-        return "a table of whole numbers"
+        return Msg("type.int_table")
     return str(hint)
 
 
@@ -228,7 +226,8 @@ def _check_params(cls: type, item: Mapping[str, Any], head: str, where: str) -> 
         if key == head:
             continue
         if key not in hints:
-            raise InputError(f"unknown option {key!r} for {cls.__name__}", table=where,
+            raise InputError(Msg("rules.unknown_option_for", key=key, name=cls.__name__),
+                             table=where,
                              column=key, choices=list(hints))
         hint = hints[key]
         if value is False and hint is not bool and _fits(None, hint):
@@ -237,26 +236,28 @@ def _check_params(cls: type, item: Mapping[str, Any], head: str, where: str) -> 
             _check_score_list(value, where, key)
             continue
         if not _fits(value, hint):
-            raise InputError(f"{key} must be {_type_name(hint)}, got {value!r}", table=where,
-                             column=key)
+            raise InputError(Msg("rules.must_be", key=key, need=_type_name(hint), value=value),
+                             table=where, column=key)
     required = [f.name for f in dataclasses.fields(cls)
                 if f.init and f.default is dataclasses.MISSING
                 and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
                 and f.name not in cls.tables]
     missing = [k for k in required if k not in item]
     if missing:
-        raise InputError(f"{cls.__name__} needs {missing[0]!r}", table=where, column=missing[0])
+        raise InputError(Msg("rules.needs", name=cls.__name__, key=missing[0]), table=where,
+                         column=missing[0])
 
 
 def _check_item(item: Any, head: str, kinds: tuple[str, ...], where: str, i: int) -> type:
     section = {"rule": "[[require]]", "score": "[[prefer]]", "level": "[[levels]]"}[head]
     loc = _where(where, section, i)
     if not isinstance(item, Mapping):
-        raise InputError(f"each {section} entry must be a table, got {item!r}", table=loc)
+        raise InputError(Msg("rules.entry_table", section=section, value=item), table=loc)
     name = item.get(head)
     valid = of_kind(*kinds)
     if not isinstance(name, str) or name not in valid:
-        raise InputError(f"unknown {head} {name!r}", table=loc, column=head, choices=list(valid))
+        raise InputError(Msg(f"rules.unknown_{head}", name=name), table=loc, column=head,
+                         choices=list(valid))
     cls = valid[name]
     _check_params(cls, item, head, _where(where, section, i, name))
     return cls
@@ -264,7 +265,7 @@ def _check_item(item: Any, head: str, kinds: tuple[str, ...], where: str, i: int
 
 def _check_score_list(value: Any, where: str, key: str) -> None:
     if not isinstance(value, list) or not value:
-        raise InputError(f"{key} must be a list of score tables", table=where, column=key)
+        raise InputError(Msg("rules.score_list", key=key), table=where, column=key)
     for j, term in enumerate(value):
         _check_item(term, "score", ("score",), f"{where} {key}", j)
 
@@ -272,8 +273,9 @@ def _check_score_list(value: Any, where: str, key: str) -> None:
 def _check_section(data: Mapping[str, Any], key: str, where: str, kind: type = dict) -> Any:
     value = data.get(key, kind())
     if not isinstance(value, kind):
-        what = "a table" if kind is dict else "an array of tables"
-        raise InputError(f"[{key}] must be {what}, got {value!r}", table=where, column=key)
+        what = Msg("type.table") if kind is dict else Msg("type.array")
+        raise InputError(Msg("rules.section_type", key=key, what=what, value=value), table=where,
+                         column=key)
     return value
 
 
@@ -289,37 +291,41 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
     banghdai.InputError: rules [[require]] #1 (max_distance), column 'km': km must be a finite number, got 'far'
     """
     if not isinstance(data, Mapping):
-        raise InputError("a rules file must be a table of sections", table=where)
+        raise InputError(Msg("rules.not_table"), table=where)
     for key in data:
         if key not in TOP_KEYS:
-            raise InputError(f"unknown section {key!r}", table=where, column=key,
+            raise InputError(Msg("rules.unknown_section", key=key), table=where, column=key,
                              choices=list(TOP_KEYS))
     pairing = _check_section(data, "pairing", where)
     shape = pairing.get("shape", "one_to_one")
     if not isinstance(shape, str) or shape not in SHAPES:
-        raise InputError(f"unknown shape {shape!r}", table=f"{where} [pairing]", column="shape",
+        raise InputError(Msg("rules.unknown_shape", shape=shape), table=f"{where} [pairing]",
+                         column="shape",
                          choices=list(SHAPES))
     allowed = ("shape", *SHAPE_KEYS[shape])
     hints = _hints(shapes.Pairing)
     for key, value in pairing.items():
         if key not in allowed:
-            raise InputError(f"unknown option {key!r}", table=f"{where} [pairing]", column=key,
-                             choices=list(allowed))
+            raise InputError(Msg("rules.unknown_option", key=key), table=f"{where} [pairing]",
+                             column=key, choices=list(allowed))
         if key != "shape" and not _fits(value, hints[key]):
-            raise InputError(f"{key} must be {_type_name(hints[key])}, got {value!r}",
-                             table=f"{where} [pairing]", column=key)
+            raise InputError(Msg("rules.must_be", key=key, need=_type_name(hints[key]),
+                                 value=value), table=f"{where} [pairing]", column=key)
     columns = _check_section(data, "columns", where)
     for key, value in columns.items():
         if isinstance(value, Mapping):
             if key not in ("mentors", "mentees"):
-                raise InputError(f"unknown column side {key!r}", table=f"{where} [columns]",
+                raise InputError(Msg("rules.column_side", key=key), table=f"{where} [columns]",
                                  column=key, choices=["mentors", "mentees"])
             bad = [k for k, v in value.items() if not isinstance(v, str)]
             if bad:
-                raise InputError("a column mapping names a header (text)",
+                raise InputError(Msg("rules.mapping_text"),
                                  table=f"{where} [columns.{key}]", column=bad[0])
         elif not isinstance(value, str):
-            raise InputError(f"column {key!r} must name a header (text), got {value!r}",
+            raise InputError(Msg("rules.column_text", key=key, value=value),
+                             table=f"{where} [columns]", column=key)
+        elif key in ("mentors", "mentees"):
+            raise InputError(Msg("rules.columns_side_text", key=key, value=value),
                              table=f"{where} [columns]", column=key)
     for section, head, kinds in (("require", "rule", ("edge", "fixed", "group")),
                                  ("prefer", "score", ("score",))):
@@ -330,10 +336,10 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
     files = _check_section(data, "files", where)
     for key, value in files.items():
         if key not in FILES:
-            raise InputError(f"unknown option {key!r}", table=f"{where} [files]", column=key,
-                             choices=list(FILES))
+            raise InputError(Msg("rules.unknown_option", key=key), table=f"{where} [files]",
+                             column=key, choices=list(FILES))
         if not isinstance(value, str):
-            raise InputError(f"{key} must be a file name (text), got {value!r}",
+            raise InputError(Msg("rules.file_text", key=key, value=value),
                              table=f"{where} [files]", column=key)
     _check_solve(_check_section(data, "solve", where), f"{where} [solve]")
 
@@ -341,18 +347,19 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
 def _check_level(item: Any, where: str, i: int) -> None:
     loc = _where(where, "[[levels]]", i)
     if not isinstance(item, Mapping):
-        raise InputError(f"each [[levels]] entry must be a table, got {item!r}", table=loc)
+        raise InputError(Msg("rules.entry_table", section="[[levels]]", value=item), table=loc)
     name = item.get("level")
     if name == "sum":
         extra = [k for k in item if k not in ("level", "scores")]
         if extra:
-            raise InputError(f"unknown option {extra[0]!r}", table=loc, column=extra[0],
+            raise InputError(Msg("rules.unknown_option", key=extra[0]), table=loc,
+                             column=extra[0],
                              choices=["scores"])
         _check_score_list(item.get("scores"), loc, "scores")
         return
     valid = {**of_kind("level"), **of_kind("score")}
     if not isinstance(name, str) or name not in valid:
-        raise InputError(f"unknown level {name!r}", table=loc, column="level",
+        raise InputError(Msg("rules.unknown_level", name=name), table=loc, column="level",
                          choices=[*valid, "sum"])
     _check_params(valid[name], item, "level", _where(where, "[[levels]]", i, name))
 
@@ -360,7 +367,7 @@ def _check_level(item: Any, where: str, i: int) -> None:
 def _check_solve(solve: Mapping[str, Any], where: str) -> None:
     for key, value in solve.items():
         if key not in SOLVE_KEYS:
-            raise InputError(f"unknown option {key!r}", table=where, column=key,
+            raise InputError(Msg("rules.unknown_option", key=key), table=where, column=key,
                              choices=list(SOLVE_KEYS))
         ok = {
             "time_limit": _fits(value, float) and value > 0,
@@ -370,11 +377,12 @@ def _check_solve(solve: Mapping[str, Any], where: str) -> None:
             "lang": isinstance(value, str) and value in LANGS,
         }[key]
         if not ok:
-            need = {"time_limit": "a positive number of seconds", "seed": "a whole number",
-                    "workers": "a whole number >= 1",
-                    "backend": "one of " + ", ".join(["auto", *BACKENDS]),
-                    "lang": "one of " + ", ".join(LANGS)}[key]
-            raise InputError(f"{key} must be {need}, got {value!r}", table=where, column=key)
+            need = {"time_limit": Msg("type.seconds"), "seed": Msg("type.int"),
+                    "workers": Msg("type.workers"),
+                    "backend": Msg("type.one_of", values=", ".join(["auto", *BACKENDS])),
+                    "lang": Msg("type.one_of", values=", ".join(LANGS))}[key]
+            raise InputError(Msg("rules.must_be", key=key, need=need, value=value), table=where,
+                             column=key)
 
 
 # --------------------------------------------------------------------------- building
@@ -392,15 +400,15 @@ class _Builder:
             side = DEFAULT_TABLES.get(rule)
             found = getattr(self.roster, side, None) if side and self.roster else None
             if found is None:
-                raise InputError(f"{rule} needs {key} = \"<file>\" or a {side or key} table in "
-                                 "the roster", table="rules", column=key)
+                raise InputError(Msg("rules.needs_table", rule=rule, key=key,
+                                     side=Word(side or key)), table="rules", column=key)
             return found
         if self.folder is None:
-            raise InputError(f"{rule}: {key} names a file, but the rules have no folder",
+            raise InputError(Msg("rules.no_folder", rule=rule, key=key),
                              table="rules", column=key)
         path = (self.folder / value).resolve()
         if not path.is_relative_to(self.folder):
-            raise InputError(f"{key} = {value!r} points outside the rules file's folder",
+            raise InputError(Msg("rules.outside", key=key, value=value),
                              table="rules", column=key)
         return read_table(path)
 

@@ -31,10 +31,10 @@ from scipy.spatial import cKDTree
 
 from ..core import hooks
 from ..core.arrays import pair_keys as _pair_keys
-from ..core.errors import DataWarning, InputError, ScalingWarning
+from ..core.errors import DataWarning, InputError, Msg, ScalingWarning, Word
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
 from ..core.ids import value_keys
-from ..data.schema import Table, degree_values, pair_table, tag_pairs
+from ..data.schema import Table, degree_values, pair_table, place_in, tag_pairs
 from ..model.groups import RoleTemplate
 from ..model.levels import BalanceLoad, Coverage, MaxMin
 from ..model.pairing import Pairing
@@ -77,10 +77,8 @@ def stage_rules(problem: Problem) -> list:
     if any(isinstance(r, MaxDistance | Nearest) for r in out):
         missing = _missing_coordinates(problem)
         if missing:
-            warnings.warn(
-                f"{missing} have no coordinates (lat/lon): a distance rule gives them no "
-                "candidate; they are reported as missing coordinates, not as too far",
-                DataWarning, stacklevel=4)
+            warnings.warn(DataWarning(Msg("compile.no_coordinates", missing=missing)),
+                          stacklevel=4)
             out.append(KnownCoordinates())
     out.sort(key=lambda r: r.stage)
     return out
@@ -261,7 +259,7 @@ class _Context:
     def preference_fit(self, side: str, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         """(L - rank + 1) / L of the side's rank of each pair, 0 when unranked."""
         if self.prefs is None or side not in self.ranks:
-            raise InputError(f"PreferenceFit needs Preferences with {side}_rank",
+            raise InputError(Msg("compile.preference_fit", side=side),
                              table="preferences", column=f"{side}_rank")
         _, _, lengths = self.values[id(self.prefs)]
         owner = e if side == "mentee" else m
@@ -284,7 +282,7 @@ class _Context:
         for table, arr in ((self.mentors, (lat_m, lon_m)), (self.mentees, (lat_e, lon_e))):
             nan = np.isnan(arr[0]) | np.isnan(arr[1])
             if nan.any():
-                raise InputError(f"{rule} needs coordinates on every row",
+                raise InputError(Msg("compile.coordinates_everywhere", rule=Word(rule)),
                                  column=table.shown("lat"), **table.at(table.first(nan)))
 
     def within_km(self, km: float, rule: str) -> tuple[np.ndarray, np.ndarray]:
@@ -525,12 +523,12 @@ def _guard_size(stages: list, ctx: _Context) -> None:
     else:
         rule, size = None, float(n_m) * float(n_e)
     if size > MAX_CANDIDATES:
-        by = f"'{stage_name(rule)}'" if rule is not None else "no restricting rule"
+        by = (Msg("compile.with_rule", rule=Word(stage_name(rule))) if rule is not None
+              else Msg("compile.no_restricting_rule"))
         raise InputError(
-            f"{n_m:,} mentors x {n_e:,} mentees would give about {size:,.0f} candidate pairs "
-            f"(with {by}; about {size * 100 / 2**30:.0f} GiB to compile), more than the "
-            f"{MAX_CANDIDATES:,} this machine can hold; add Nearest(k) (k nearest mentors per "
-            "mentee), a SameRegion rule at a finer level, or a smaller MaxDistance",
+            Msg("compile.too_many_candidates", n_m=f"{n_m:,}", n_e=f"{n_e:,}",
+                size=f"{size:,.0f}", by=by, gib=f"{size * 100 / 2**30:.0f}",
+                most=f"{MAX_CANDIDATES:,}"),
             column="rules")
 
 
@@ -542,10 +540,7 @@ def _generate(first: object | None, ctx: _Context) -> tuple[np.ndarray, np.ndarr
             return found
     n_m, n_e = len(ctx.mentors), len(ctx.mentees)
     if n_m * n_e > MAX_DENSE_PAIRS:
-        raise InputError(
-            f"{n_m} mentors x {n_e} mentees = {n_m * n_e:,} possible pairs and no rule restricts "
-            "them; add SameRegion, MaxDistance, SharesDomain or a restricting PairScore table"
-        )
+        raise InputError(Msg("compile.dense", n_m=n_m, n_e=n_e, pairs=f"{n_m * n_e:,}"))
     m = np.repeat(np.arange(n_m, dtype=np.int64), n_e)
     e = np.tile(np.arange(n_e, dtype=np.int64), n_m)
     return m, e
@@ -564,7 +559,7 @@ def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
     """
     if scale is not None:
         if not scale > 0:
-            raise InputError(f"scale must be > 0, got {scale!r}", column="scale")
+            raise InputError(Msg("compile.scale", value=scale), column="scale")
         return float(scale)
     if values.size == 0:
         return 1.0
@@ -672,7 +667,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             if isinstance(rule, PairScore):
                 if rule.column not in rule.table.columns:
                     raise InputError(
-                        "score column not found",
+                        Msg("compile.score_column"),
                         table=tname,
                         column=rule.column,
                         choices=[str(c) for c in rule.table.columns],
@@ -685,9 +680,10 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 if bad.any():
                     row = int(np.flatnonzero(bad)[0])
                     raise InputError(
-                        f"score must be a finite number, got {rule.table[rule.column].iloc[row]!r}",
+                        Msg("compile.score_number", value=rule.table[rule.column].iloc[row]),
                         table=tname,
                         row=row,
+                        **place_in(rule.table, row),
                         column=rule.column,
                     )
                 grid = _complete_grid(keys, vals) if keys.size == n_m * n_e else None
@@ -698,8 +694,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                 else:
                     order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
                     if dup_row >= 0:
-                        raise InputError("pair listed twice", table=tname, row=dup_row,
-                                         column=rule.mentor)
+                        raise InputError(Msg("compile.pair_twice"), table=tname, row=dup_row,
+                                         column=rule.mentor, **place_in(rule.table, dup_row))
                     pair_values[id(rule)] = (skeys, _take(vals, order))
                     pair_edges[id(rule)] = (_take(m, order), _take(e, order))
             else:
@@ -713,14 +709,14 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             keys = _pair_keys(m, e, n_m)
             order, skeys, dup_row = _sorted_unique_keys(keys, n_m * n_e)
             if dup_row >= 0:
-                raise InputError("pair listed twice", table="preferences", row=dup_row,
-                                 column=rule.mentor)
+                raise InputError(Msg("compile.pair_twice"), table="preferences", row=dup_row,
+                                 column=rule.mentor, **place_in(rule.table, dup_row))
             ranks, lengths, acceptable = {}, {}, np.ones(keys.size, dtype=bool)
             for side, col, owner in (("mentee", rule.mentee_rank, e), ("mentor", rule.mentor_rank, m)):
                 if col is None:
                     continue
                 if col not in rule.table.columns:
-                    raise InputError("rank column not found", table="preferences", column=col,
+                    raise InputError(Msg("compile.rank_column"), table="preferences", column=col,
                                      choices=[str(x) for x in rule.table.columns])
                 raw = rule.table[col]
                 if raw.dtype.kind in "iu":  # whole numbers: no empty cell, no text
@@ -731,8 +727,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
                     bad = (np.isnan(vals) & raw.notna().to_numpy()) | (vals < 1)
                 if bad.any():
                     row = int(np.flatnonzero(bad)[0])
-                    raise InputError(f"rank must be a number >= 1, got {raw.iloc[row]!r}",
-                                     table="preferences", row=row, column=col)
+                    raise InputError(Msg("compile.rank_number", value=raw.iloc[row]),
+                                     table="preferences", row=row, column=col,
+                                     **place_in(rule.table, row))
                 ranked = ~np.isnan(vals)
                 every = bool(ranked.all())
                 if not every:
@@ -785,7 +782,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     if low_over.any():
         row = mentors.first(low_over)
         raise InputError(
-            f"min_load {cap_lo[row]} exceeds capacity {cap_hi[row]}",
+            Msg("compile.min_load", low=cap_lo[row], high=cap_hi[row]),
             **mentors.at(row),
             column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
         )
@@ -796,7 +793,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             if over.any():
                 row = mentees.first(over)
                 raise InputError(
-                    f"needs {demand[row]} mentors but the role template has {len(rule.roles)} roles",
+                    Msg("compile.roles_short", n=demand[row], roles=len(rule.roles)),
                     column="mentors_per_mentee", **mentees.at(row),
                 )
     groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e})
@@ -810,11 +807,12 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             if not ok.all():
                 row = int(np.flatnonzero(~ok)[0])
                 raise InputError(
-                    f"fixed pair ({mentors.ids[fm[row]]}, {mentees.ids[fe[row]]}) breaks the hard "
-                    f"rule '{stage_name(stage)}'; remove the pair or the rule",
+                    Msg("compile.fixed_breaks", m=mentors.ids[fm[row]], e=mentees.ids[fe[row]],
+                        rule=Word(stage_name(stage))),
                     table="fixed",
                     row=row,
                     column=rule.mentor,
+                    **place_in(rule.table, row),
                 )
         where = np.searchsorted(keys_edges, _pair_keys(fm, fe, n_m))
         fixed[where] = True
@@ -825,13 +823,13 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         if over_m.any():
             i = mentors.first(over_m)
             raise InputError(
-                f"more fixed pairs than the mentor's capacity {cap_hi[i]}",
+                Msg("compile.fixed_over_capacity", capacity=cap_hi[i]),
                 column="capacity", **mentors.at(i),
             )
         if over_e.any():
             i = mentees.first(over_e)
             raise InputError(
-                f"more fixed pairs than the {demand[i]} mentor(s) this mentee needs",
+                Msg("compile.fixed_over_demand", n=demand[i]),
                 column="mentors_per_mentee", **mentees.at(i),
             )
 
@@ -944,7 +942,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
     if (penalty + max(vmax, -vmin)) * max(slots, 1) >= MAX_TOTAL:
         raise InputError(
-            "objective too large for 64-bit integers: lower scale= or the score weights",
+            Msg("compile.objective_too_large"),
             column="scale",
         )
 

@@ -16,11 +16,17 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 
-from .errors import InputError
+from .errors import InputError, Msg, Word
 
 LANGS = ("en", "zh")
+
+#: The language messages are rendered in when no language is given (see :func:`use_lang`).
+_LANG: ContextVar[str] = ContextVar("banghdai_lang", default="en")
 
 #: Column names as a Chinese planner says them (used inside labels).
 COLUMN_ZH: dict[str, str] = {
@@ -45,8 +51,94 @@ def register(code: str, **texts: str) -> str:
 def check_lang(lang: str) -> str:
     """``lang`` if the library speaks it, else an InputError listing the choices."""
     if lang not in LANGS:
-        raise InputError(f"unknown language {lang!r}", column="lang", choices=list(LANGS))
+        raise InputError(Msg("lang.unknown", lang=lang), column="lang", choices=list(LANGS))
     return lang
+
+
+def current_lang() -> str:
+    """The language errors and warnings are written in now: ``en`` unless :func:`use_lang`
+    chose another.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import current_lang, use_lang
+    >>> with use_lang("zh"):
+    ...     current_lang()
+    'zh'
+    >>> current_lang()
+    'en'
+    """
+    return _LANG.get()
+
+
+@contextlib.contextmanager
+def use_lang(lang: str) -> Iterator[str]:
+    """Write errors and warnings raised inside the block in ``lang`` (``str(err)``; every
+    error can still be shown in another language with ``err.text(lang)``).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> from banghdai.core.messages import use_lang
+    >>> with use_lang("zh"):
+    ...     err = bd.InputError(bd.Msg("input.empty_id"), table="mentors", row=0)
+    >>> print(err)
+    导师表第0行（从0数）：编号为空；请填写编号，或删去这一行
+    >>> print(err.text("en"))
+    mentors row 0: empty id; how to fix: fill in the id, or delete the row
+    """
+    token = _LANG.set(check_lang(lang))
+    try:
+        yield lang
+    finally:
+        _LANG.reset(token)
+
+
+def env_lang(default: str = "en") -> str:
+    """The language ``BANGHDAI_LANG`` (``en`` or ``zh``) asks for, else ``default``: how the
+    command line picks its language when ``--lang`` is not given.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import env_lang
+    >>> env_lang() in ("en", "zh")
+    True
+    """
+    asked = os.environ.get("BANGHDAI_LANG", "").strip().lower()
+    return asked if asked in LANGS else default
+
+
+def table_word(table: str, lang: str) -> str:
+    """A table as a planner says it: ``mentors`` → 导师表 in Chinese; a file name unchanged.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import table_word
+    >>> table_word("fixed", "zh"), table_word("fixed", "en"), table_word("a.csv", "zh")
+    ('固定结对表', 'fixed', 'a.csv')
+    """
+    code = f"table.{table}"
+    return text(code, lang) if code in CATALOGUE else table
+
+
+def word(name: str, lang: str) -> str:
+    """``name`` (a column, table or rule label) as a planner says it in ``lang``.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import word
+    >>> word("capacity", "zh"), word("mentors", "zh"), word("capacity", "en")
+    ('导师带教人数上限（capacity）', '导师表', 'capacity')
+    """
+    name = str(name)
+    if lang == "en":
+        return name
+    for code in (f"word.{name}", f"table.{name}"):
+        if code in CATALOGUE:
+            return text(code, lang)
+    if name in COLUMN_ZH:
+        return COLUMN_ZH[name]
+    return translate_label(name, lang)
 
 
 def column_word(column: str, lang: str) -> str:
@@ -54,14 +146,36 @@ def column_word(column: str, lang: str) -> str:
     return COLUMN_ZH.get(column, column) if lang == "zh" else column
 
 
+def register_hint(code: str, **texts: str) -> str:
+    """Add how to fix the error ``code`` (``en=...``, ``zh=...``): shown after its message.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import hint_of
+    >>> hint_of("input.empty_id", "en")
+    'fill in the id, or delete the row'
+    """
+    return register(f"{code}.hint", **texts)
+
+
+def hint_of(code: str, lang: str, **params: object) -> str | None:
+    """The registered hint of ``code`` in ``lang`` (None when it has none)."""
+    if f"{code}.hint" not in CATALOGUE:
+        return None
+    return text(f"{code}.hint", lang, **params)
+
+
 def text(code: str, lang: str = "en", **params: object) -> str:
-    """The text of ``code`` in ``lang`` with ``params`` filled in."""
+    """The text of ``code`` in ``lang`` with ``params`` filled in (a parameter that is a
+    :class:`~banghdai.Msg` is rendered in ``lang`` too)."""
     check_lang(lang)
     try:
         template = CATALOGUE[code][lang]
     except KeyError:
         raise KeyError(f"no message {code!r}") from None
-    return template.format(**params)
+    shown = {k: v.text(lang) if isinstance(v, Msg) else word(v, lang) if isinstance(v, Word)
+             else v for k, v in params.items()}
+    return template.format(**shown)
 
 
 #: English label of a rule instance → (code, parameters per language), recorded by the
@@ -92,3 +206,6 @@ def translate_label(label: str, lang: str) -> str:
         return label
     code, params = _LABELS[label]
     return text(code, lang, **params[lang])
+
+
+from . import catalogue as _catalogue  # noqa: E402,F401 - registers the input/CLI texts

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, Msg
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -112,17 +112,18 @@ def check_writable(path: str | Path, what: str = "output") -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
-        raise InputError(f"the folder {folder} does not exist", column=what)
+        raise InputError(Msg("io.no_folder", folder=folder), column=what)
     if not folder.is_dir():
-        raise InputError(f"{folder} is not a folder", column=what)
+        raise InputError(Msg("io.not_folder", folder=folder), column=what)
     if path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name", column=what)
+        raise InputError(Msg("io.is_folder", path=path), column=what)
     if path.exists() and not os.access(path, os.W_OK):
-        raise InputError(f"{path} is read-only", column=what)
+        raise InputError(Msg("io.read_only", path=path), column=what)
     try:
         fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".check")
     except OSError as err:
-        raise InputError(f"cannot write in {folder}: {err.strerror or err}", column=what) from err
+        raise InputError(Msg("io.cannot_write", folder=folder, reason=err.strerror or err),
+                         column=what) from err
     os.close(fd)
     with contextlib.suppress(OSError):
         os.unlink(name)
@@ -160,11 +161,10 @@ def check_outputs(outputs: dict[str, str | Path], inputs: Iterable[str | Path]) 
         path = Path(value)
         for source in read:
             if _same(path, source):
-                raise InputError(f"{value} is an input file; it would be overwritten — "
-                                 "write the results somewhere else", column=option)
+                raise InputError(Msg("io.is_input", value=value), column=option)
         for other, other_path in seen:
             if _same(path, other_path):
-                raise InputError(f"names the same file as {other} ({other_path})", column=option)
+                raise InputError(Msg("io.same_file", other=other, path=other_path), column=option)
         seen.append((option, path))
 
 

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from ..core import hooks
-from ..core.errors import InputError
+from ..core.errors import DataWarning, InputError, Msg
+from ..core.messages import current_lang
 from .schema import ALIASES, HEADER_WORDS, ID_COLUMN, SOURCE_ATTR, fingerprint, header_key
 
 #: Accepted names of the mentors and mentees tables: file names in a roster folder
@@ -72,7 +73,7 @@ def _name(path: Path) -> str:
     return str(path)
 
 
-def _refuse(path: Path, message: str, *, excel_row: int | None = None,
+def _refuse(path: Path, message: str | Msg, *, excel_row: int | None = None,
             column: str | None = None, choices: list[str] | None = None) -> InputError:
     return InputError(message, table=_name(path), file=_name(path), excel_row=excel_row,
                       column=column, choices=choices)
@@ -83,13 +84,13 @@ def _refuse(path: Path, message: str, *, excel_row: int | None = None,
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes; a missing file, a folder or an unreadable file is an InputError."""
     if not path.exists():
-        raise _refuse(path, "file not found")
+        raise _refuse(path, Msg("read.not_found"))
     if path.is_dir():
-        raise _refuse(path, "is a folder, but a file is expected here")
+        raise _refuse(path, Msg("read.is_folder"))
     try:
         return path.read_bytes()
     except OSError as err:
-        raise _refuse(path, f"cannot read the file: {err.strerror or err}") from err
+        raise _refuse(path, Msg("read.cannot_read", reason=err.strerror or err)) from err
 
 
 def _common_gb(ch: str) -> bool:
@@ -181,8 +182,7 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
             try:
                 text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding)
             except UnicodeDecodeError as err:
-                raise InputError(f"starts with a {encoding.upper()} byte-order mark but is not "
-                                 f"valid {encoding.upper()} (byte {err.start})",
+                raise InputError(Msg("read.bad_bom", encoding=encoding.upper(), byte=err.start),
                                  table=where, file=where) from err
             return text.lstrip("\ufeff"), encoding
     if b"\x00" in data[:65536]:
@@ -205,7 +205,7 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
             scores[family] = _common_share(decoded[family], common)
             break
     if not decoded:
-        raise InputError(f"cannot decode the file (tried {tried}); save it as UTF-8",
+        raise InputError(Msg("read.cannot_decode", tried=tried),
                          table=where, file=where)
     best = max(scores, key=scores.__getitem__)
     runner_up = max((s for f, s in scores.items() if f != best), default=None)
@@ -216,8 +216,7 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
     if not sure:
         names = {"gb18030": "GB18030/GBK", "big5": "Big5"}
         read = " or ".join(names[f] for f in scores)
-        raise InputError(f"cannot tell the file's encoding for sure (tried {tried}; it reads as "
-                         f"{read} only with unusual characters); save it as UTF-8",
+        raise InputError(Msg("read.unsure_encoding", tried=tried, read=read),
                          table=where, file=where)
     return decoded[best], best
 
@@ -368,8 +367,8 @@ def _check_header(path: Path, header: list[str], excel_row: int) -> None:
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
         if name in seen:
-            raise _refuse(path, f"columns {seen[name] + 1} and {j + 1} are both called {name!r}; "
-                          "rename one", excel_row=excel_row, column=name)
+            raise _refuse(path, Msg("read.same_header", a=seen[name] + 1, b=j + 1, name=name),
+                          excel_row=excel_row, column=name)
         seen[name] = j
 
 
@@ -408,10 +407,10 @@ def _top_records(text: str, sep: str) -> list[list[str]]:
 def _read_csv(path: Path, ids: set[str], known: Iterable[str] = ()) -> pd.DataFrame:
     data = _read_bytes(path)
     if not data:
-        raise _refuse(path, "the file is empty (0 bytes): it needs at least a header row")
+        raise _refuse(path, Msg("read.empty_bytes"))
     text, encoding = decode_text(data, _name(path))
     if not text.strip():
-        raise _refuse(path, "the file is empty: it needs at least a header row")
+        raise _refuse(path, Msg("read.empty_text"))
     sep = _sniff_separator(path.suffix.lower(), text)
     # One pass with the csv module: field counts, blank rows and the spreadsheet row of each
     # record (a record with a line break inside quotes is still one spreadsheet row).
@@ -437,16 +436,15 @@ def _read_csv(path: Path, ids: set[str], known: Iterable[str] = ()) -> pd.DataFr
                 continue
             if len(record) != len(header):
                 more = "too many" if len(record) > len(header) else "too few"
-                raise _refuse(path, f"{len(record)} fields, but the header has {len(header)} "
-                              f"({more}: a stray or missing separator shifts the columns)",
-                              excel_row=index + 1)
+                raise _refuse(path, Msg(f"read.fields_{more.replace(' ', '_')}", n=len(record),
+                                         header=len(header)), excel_row=index + 1)
             keep.append(index + 1)
     except csv.Error as err:
-        reason = str(err)
-        if "end of data" in reason or "expected after" in reason:
-            reason = f"a quote is not closed or is followed by text ({reason})"
-        elif "NUL" in reason:
-            reason = "the file contains NUL bytes: it is not a text table"
+        reason: str | Msg = str(err)
+        if "end of data" in str(reason) or "expected after" in str(reason):
+            reason = Msg("read.open_quote", detail=reason)
+        elif "NUL" in str(reason):
+            reason = Msg("read.nul_bytes")
         raise _refuse(path, reason, excel_row=index + 2) from err
     assert header is not None
     n_records = index - header_index
@@ -457,7 +455,7 @@ def _read_csv(path: Path, ids: set[str], known: Iterable[str] = ()) -> pd.DataFr
                             index_col=False, skip_blank_lines=False, skiprows=header_index,
                             header=0, encoding="utf-8")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        raise _refuse(path, f"cannot read the table: {err}") from err
+        raise _refuse(path, Msg("read.cannot_parse", detail=err)) from err
     if len(cells) != n_records or list(cells.columns) != header:
         # pandas and the csv module disagreed (an exotic quoting): build from the csv records
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[header_index + 1:]
@@ -475,29 +473,27 @@ def _excel_file(path: Path) -> pd.ExcelFile:
         with open(path, "rb") as fh:
             data_head = fh.read(8)
     elif path.is_dir():
-        raise _refuse(path, "is a folder, but a file is expected here")
+        raise _refuse(path, Msg("read.is_folder"))
     elif not path.exists():
-        raise _refuse(path, "file not found")
+        raise _refuse(path, Msg("read.not_found"))
     if not data_head:
-        raise _refuse(path, "the workbook is empty (0 bytes)")
+        raise _refuse(path, Msg("read.empty_workbook"))
     if data_head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or encrypted
         engine = "xlrd"
     elif zipfile.is_zipfile(path):
         engine = "openpyxl"
     else:
-        looks = "text such as CSV" if not data_head.startswith(b"PK") else "a damaged file"
-        raise _refuse(path, f"not an Excel workbook (the content looks like {looks}); "
-                      "save it again from Excel, or as .csv with a .csv name")
+        looks = "text" if not data_head.startswith(b"PK") else "damaged"
+        raise _refuse(path, Msg(f"read.not_excel_{looks}"))
     try:
         return pd.ExcelFile(path, engine=engine)
     except ImportError as err:
         package = "xlrd" if engine == "xlrd" else "openpyxl"
-        raise _refuse(path, f"reading this workbook needs {package}: pip install {package} "
-                      "(or save it as .xlsx without a password, or as .csv)") from err
+        raise _refuse(path, Msg("read.needs_package", package=package)) from err
     except MemoryError:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged zip or XML raises many kinds of errors
-        raise _refuse(path, f"damaged workbook ({type(err).__name__}: {err})") from err
+        raise _refuse(path, Msg("read.damaged", detail=f"{type(err).__name__}: {err}")) from err
 
 
 def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str],
@@ -507,7 +503,8 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str],
     except MemoryError:
         raise
     except Exception as err:  # noqa: BLE001 - damaged sheet XML
-        raise _refuse(path, f"cannot read sheet {sheet!r} ({type(err).__name__}: {err})") from err
+        raise _refuse(path, Msg("read.bad_sheet", sheet=sheet,
+                                detail=f"{type(err).__name__}: {err}")) from err
     cells = grid.to_numpy(dtype=object)
     filled = np.array([[not (c is None or (isinstance(c, float) and np.isnan(c))
                          or (isinstance(c, str) and not c.strip())) for c in row]
@@ -515,7 +512,7 @@ def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str],
     rows_filled = filled.any(axis=1) if cells.size else np.zeros(len(cells), dtype=bool)
     where = f"{_name(path)} [{sheet}]" if isinstance(sheet, str) else _name(path)
     if not rows_filled.any():
-        raise InputError("the sheet is empty: it needs at least a header row", table=where,
+        raise InputError(Msg("read.empty_sheet"), table=where,
                          file=where)
     scan = np.flatnonzero(rows_filled)[:HEADER_SCAN_ROWS]
     top = int(scan[header_row([list(cells[i]) for i in scan], {*ids, *known})])  # titles skipped
@@ -564,14 +561,14 @@ def read_table(path: str | Path, sheet: str | int | None = None, *,
         with book:
             names = book.sheet_names
             if sheet is not None and not isinstance(sheet, int) and sheet not in names:
-                raise _refuse(path, f"no sheet {sheet!r}", column="sheet",
+                raise _refuse(path, Msg("read.no_sheet", sheet=sheet), column="sheet",
                               choices=[str(s) for s in names])
             if isinstance(sheet, int) and not -len(names) <= sheet < len(names):
-                raise _refuse(path, f"no sheet number {sheet}", column="sheet",
+                raise _refuse(path, Msg("read.no_sheet_number", sheet=sheet), column="sheet",
                               choices=[str(s) for s in names])
             return _read_sheet(path, book, sheet if sheet is not None else 0, ids, known)
     if suffix not in TEXT_SUFFIXES:
-        raise _refuse(path, f"unsupported file type {suffix!r}",
+        raise _refuse(path, Msg("read.file_type", suffix=suffix),
                       choices=[".csv", ".tsv", ".txt", ".xlsx"])
     return _read_csv(path, ids, known)
 
@@ -627,8 +624,8 @@ def _find(folder: Path, names: tuple[str, ...], what: str) -> Path | None:
     found = [folder / f"{name}{suffix}" for name in names for suffix in SUFFIXES
              if (folder / f"{name}{suffix}").exists()]
     if len(found) > 1:
-        raise InputError(f"{len(found)} files could be the {what} table: "
-                         f"{', '.join(p.name for p in found)}; keep one",
+        raise InputError(Msg("read.several_files", n=len(found), what=Msg(f"table.{what}"),
+                             names=", ".join(p.name for p in found)),
                          table=what, file=_name(folder), choices=[p.name for p in found])
     return found[0] if found else None
 
@@ -667,18 +664,19 @@ def id_columns(rules: Mapping[str, Any] | None, side: str) -> set[str]:
 
 def _main_table(table: pd.DataFrame, path: Path, side: str) -> pd.DataFrame:
     if len(table) == 0:
-        raise InputError(f"the {side} table has a header but no rows", table=side,
+        raise InputError(Msg("read.no_rows", side=Msg(f"table.{side}")), table=side,
                          file=_name(path))
     return table
 
 
 def _side_table(path: Path, key: str, ids: set[str]) -> pd.DataFrame | None:
     if path.is_file() and path.suffix.lower() in TEXT_SUFFIXES and not _read_bytes(path).strip():
-        warnings.warn(f"{path} is empty: no {key} pairs", UserWarning, stacklevel=3)
+        warnings.warn(DataWarning(Msg("read.side_empty", path=path, key=Msg(f"table.{key}"))),
+                      stacklevel=3)
         return None
     table = read_table(path, ids=ids)
     if len(table) == 0:
-        warnings.warn(f"{path} has a header but no rows: no {key} pairs", UserWarning,
+        warnings.warn(DataWarning(Msg("read.side_no_rows", path=path, key=Msg(f"table.{key}"))),
                       stacklevel=3)
     return table
 
@@ -686,7 +684,8 @@ def _side_table(path: Path, key: str, ids: set[str]) -> pd.DataFrame | None:
 def _inside(folder: Path, named: object, key: str, what: str = "roster folder") -> Path:
     """The side table ``named`` in ``[files]``, which must stay inside ``folder``."""
     if not isinstance(named, str) or not named.strip():
-        raise InputError(f"[files] {key} must be a file name in the {what}, got {named!r}",
+        raise InputError(Msg("read.files_name", key=key, what=Msg(f"read.where.{what}"),
+                             named=named),
                          table="rules [files]", column=key)
     target = folder / named
     root = folder.resolve()
@@ -695,8 +694,8 @@ def _inside(folder: Path, named: object, key: str, what: str = "roster folder") 
     except (OSError, RuntimeError):  # pragma: no cover - a symlink loop
         inside = False
     if not inside:
-        raise InputError(f"{named!r} is outside the {what} {folder}; side tables must be "
-                         f"in the {what}", table="rules [files]", column=key)
+        raise InputError(Msg("read.files_outside", named=named, what=Msg(f"read.where.{what}"),
+                             folder=folder), table="rules [files]", column=key)
     return target
 
 
@@ -720,7 +719,7 @@ def header_words(rules: Mapping[str, Any] | None, side: str) -> set[str]:
 def _listed(rules_data: Mapping[str, Any] | None) -> Mapping[str, Any]:
     listed = (rules_data or {}).get("files", {})
     if not isinstance(listed, Mapping):
-        raise InputError("[files] must be a table of file names", table="rules", column="files")
+        raise InputError(Msg("read.files_table"), table="rules", column="files")
     return listed
 
 
@@ -733,8 +732,8 @@ def _listed_table(rules_data: Mapping[str, Any] | None, key: str, folder: Path,
         return False
     target = _inside(folder, named, key, what)
     if not target.exists():
-        raise InputError(f"rules.toml names {named!r}, which is missing from the {what} "
-                         f"{folder}", table="rules [files]", column=key)
+        raise InputError(Msg("read.files_missing", named=named, what=Msg(f"read.where.{what}"),
+                             folder=folder), table="rules [files]", column=key)
     files.append(target)
     return _side_table(target, key, id_columns(rules_data, key))
 
@@ -801,7 +800,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     rules_data: dict[str, Any] | None = None
     files: list[Path] = []
     if not path.exists():
-        raise InputError(f"not found: {path}", table=_name(path), file=_name(path))
+        raise InputError(Msg("read.path_not_found", path=path), table=_name(path), file=_name(path))
     if path.is_dir():
         rules_path = Path(rules) if rules is not None else path / "rules.toml"
         if rules_path.exists() or rules is not None:
@@ -813,7 +812,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
         if found_m is None or found_e is None:
             missing = "mentors" if found_m is None else "mentees"
             raise InputError(
-                f"no {missing} table in {path}", table=missing,
+                Msg("read.no_table", side=Msg(f"table.{missing}"), path=path), table=missing,
                 choices=[f"{n}{s}" for n in (MENTOR_NAMES if found_m is None else MENTEE_NAMES)
                          for s in SUFFIXES],
             )
@@ -846,18 +845,19 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
             def sheet(names: tuple[str, ...], what: str) -> str | None:
                 hits = [s for s in sheets if s.strip() in names]
                 if len(hits) > 1:
-                    raise InputError(f"sheets {', '.join(map(repr, hits))} could all be the {what} "
-                                     "table; keep one", table=_name(path), choices=hits)
+                    raise InputError(Msg("read.several_sheets", sheets=", ".join(map(repr, hits)),
+                                         what=Msg(f"table.{what}")),
+                                     table=_name(path), choices=hits)
                 return hits[0] if hits else None
 
             sm, se = sheet(MENTOR_NAMES, "mentors"), sheet(MENTEE_NAMES, "mentees")
             if sm is None or se is None:
-                lacking = [f"a mentors sheet (named one of {_accepted(MENTOR_NAMES)})"
-                           if sm is None else "",
-                           f"a mentees sheet (named one of {_accepted(MENTEE_NAMES)})"
-                           if se is None else ""]
-                raise InputError(f"the workbook needs {' and '.join(t for t in lacking if t)}; "
-                                 "rename its sheets", table=_name(path), file=_name(path),
+                lacking = "both" if sm is None and se is None else (
+                    "mentors" if sm is None else "mentees")
+                raise InputError(Msg(f"read.workbook_needs_{lacking}",
+                                     mentors=_accepted(MENTOR_NAMES),
+                                     mentees=_accepted(MENTEE_NAMES)),
+                                 table=_name(path), file=_name(path),
                                  column="sheet", choices=sheets)
             for side, name in (("mentors", sm), ("mentees", se)):
                 tables[side] = _main_table(
@@ -868,13 +868,13 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
                 tables[key] = None
                 if s is not None:
                     if _listed(rules_data).get(key) is not None:
-                        raise InputError(f"the {key} table is both the sheet {s!r} and the file "
-                                         f"[files] {key} = {_listed(rules_data)[key]!r}; keep one",
+                        raise InputError(Msg("read.sheet_and_file", key=key, sheet=s,
+                                             named=_listed(rules_data)[key]),
                                          table=_name(path), column=key)
                     tables[key] = _read_sheet(path, book, s, id_columns(rules_data, key))
                     if len(tables[key]) == 0:
-                        warnings.warn(f"sheet {s!r} of {path} has no rows: no {key} pairs",
-                                      UserWarning, stacklevel=2)
+                        warnings.warn(DataWarning(Msg("read.sheet_no_rows", sheet=s, path=path,
+                                                      key=Msg(f"table.{key}"))), stacklevel=2)
         if rules_path is not None:
             for key in EXTRA_NAMES:
                 listed = _listed_table(rules_data, key, rules_path.resolve().parent,
@@ -882,8 +882,9 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
                 if listed is not False:
                     tables[key] = listed
     else:
-        raise InputError(f"not a folder or workbook: {path}", table=_name(path), file=_name(path),
-                         choices=["a roster folder", *EXCEL_SUFFIXES])
+        raise InputError(Msg("read.not_roster", path=path), table=_name(path), file=_name(path),
+                         choices=[Msg("read.a_roster_folder").text(current_lang()),
+                                  *EXCEL_SUFFIXES])
     return Roster(
         mentors=tables["mentors"], mentees=tables["mentees"], fixed=tables.get("fixed"),
         forbidden=tables.get("forbidden"), pair_scores=tables.get("pair_scores"),
@@ -940,9 +941,12 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise InputError(f"bad TOML: {err}", table=_name(path), file=_name(path)) from err
+        at = re.search(r"line (\d+), column (\d+)", str(err))
+        said = (Msg("read.bad_toml_at", detail=err, line=at[1], col=at[2]) if at else
+                Msg("read.bad_toml", detail=err))
+        raise InputError(said, table=_name(path), file=_name(path)) from err
     except RecursionError as err:
-        raise InputError("bad TOML: nested too deeply", table=_name(path), file=_name(path)) from err
+        raise InputError(Msg("read.toml_too_deep"), table=_name(path), file=_name(path)) from err
 
 
 __all__ = ["Roster", "decode_text", "header_row", "header_words", "id_columns", "load_toml",

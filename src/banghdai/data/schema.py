@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataWarning, InputError
+from ..core.errors import DataWarning, InputError, Msg, Word
 from ..core.ids import ids_as_str
 
 ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
@@ -130,7 +130,7 @@ def aliases(side: str) -> dict[str, tuple[str, ...]]:
     ('乡镇', '乡镇(街道)', '乡镇街道')
     """
     if side not in ALIASES_BY_SIDE:
-        raise InputError(f"unknown side {side!r}", choices=list(ALIASES_BY_SIDE))
+        raise InputError(Msg("input.unknown_side", side=side), choices=list(ALIASES_BY_SIDE))
     return {**ALIASES_BY_SIDE[side], **SHARED_ALIASES}
 
 
@@ -286,14 +286,14 @@ class Table:
             renamed = next((k for k, v in self.source.items() if v == column), None)
             if renamed is not None:
                 raise InputError(
-                    f"rule {rule} names column {column!r}, which is read as {renamed!r} (a "
-                    f"header the library recognises): name {renamed!r} in the rule",
+                    Msg("input.column_renamed", rule=Word(rule), column=column, renamed=renamed),
                     table=self.side,
                     column=column,
                     choices=[str(c) for c in self.frame.columns],
                 )
             raise InputError(
-                f"rule {rule} needs column {column!r}, which the {self.side} table lacks",
+                Msg("input.column_missing", rule=Word(rule), column=column,
+                    side=Word(self.side)),
                 table=self.side,
                 column=column,
                 choices=[str(c) for c in self.frame.columns],
@@ -325,8 +325,8 @@ class Table:
         if bad.any():
             row = self.first(bad)
             raise InputError(
-                f"rule {rule} needs a finite number between {-MAX_NUMBER:g} and {MAX_NUMBER:g} "
-                f"here, got {_shown(series.iloc[row])!r}",
+                Msg("input.number", rule=Word(rule), lo=f"{-MAX_NUMBER:g}", hi=f"{MAX_NUMBER:g}",
+                    value=_shown(series.iloc[row])),
                 column=self.shown(column),
                 **self.at(row),
             )
@@ -397,7 +397,7 @@ class Table:
             value = pd.Series(ids).iloc[row]
             shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
             raise InputError(
-                f"unknown {self.side[:-1]} id {shown!r}",
+                Msg("input.unknown_id", side=Word(self.side[:-1]), value=shown),
                 table=table,
                 row=row,
                 column=column,
@@ -415,11 +415,10 @@ def _all_text(values: object) -> bool:
     return pd.api.types.infer_dtype(values, skipna=False) == "string"
 
 
-def _mapping_hint(side: str, canonical: str, header: str = "your header") -> str:
+def _mapping_hint(side: str, canonical: str) -> Msg:
     """How to map ``canonical`` for one table, in Python and in rules.toml."""
     python = "mentor_columns" if side == "mentors" else "mentee_columns"
-    return (f"{python}={{{canonical!r}: {header!r}}} (or columns={{{canonical!r}: ...}} for both "
-            f"tables) in Python, or [columns.{side}] {canonical} = \"{header}\" in rules.toml")
+    return Msg("input.mapping_how", python=python, canonical=canonical, side=side)
 
 
 def _rename(
@@ -430,7 +429,7 @@ def _rename(
     mapping: dict[str, str] = {}
     for canonical, actual in (columns or {}).items():
         if not isinstance(canonical, str) or not isinstance(actual, str):
-            raise InputError("column mapping keys and values must be strings", table=side)
+            raise InputError(Msg("input.mapping_strings"), table=side)
         if actual in present:
             mapping[actual] = canonical
             continue
@@ -438,18 +437,18 @@ def _rename(
             continue  # the other table's id in a mapping for both tables
         if canonical not in KNOWN_COLUMNS:
             raise InputError(
-                f"unknown column mapping {canonical!r} = {actual!r}: {canonical!r} is not a "
-                f"column name the library knows and the {side} table has no header {actual!r} "
-                f"(a mapping is {{canonical name: your header}}; its headers: "
-                f"{', '.join(map(repr, present[:20]))}{' …' if len(present) > 20 else ''})",
+                Msg("input.mapping_unknown", canonical=canonical, actual=actual,
+                    side=Word(side), headers=", ".join(map(repr, present[:20]))
+                    + (" …" if len(present) > 20 else "")),
                 table=side,
                 column=canonical,
                 choices=list(KNOWN_COLUMNS),
             )
-        where = ("the id column" if canonical == ID_COLUMN[side] else f"column {canonical!r}")
+        where = (Msg("input.the_id_column") if canonical == ID_COLUMN[side]
+                 else Msg("input.the_column", column=canonical))
         raise InputError(
-            f"column mapping {canonical!r} = {actual!r} names a header the {side} table does "
-            f"not have; map {where} to one of its headers: {_mapping_hint(side, canonical)}",
+            Msg("input.mapping_absent", canonical=canonical, actual=actual, side=Word(side),
+                where=where, how=_mapping_hint(side, canonical)),
             table=side,
             column=actual,
             choices=present,
@@ -471,7 +470,7 @@ def _rename(
     dupes = out.columns[out.columns.duplicated()].tolist()
     if dupes:
         raise InputError(
-            f"two columns would both be called {dupes[0]!r} after renaming",
+            Msg("input.renamed_twice", name=dupes[0]),
             table=side,
             column=str(dupes[0]),
         )
@@ -492,25 +491,21 @@ def _fallback_ids(frame: pd.DataFrame, side: str, source: dict[str, str], file: 
         raw = frame[number]
         text = pd.Series(ids_as_str(raw), dtype=object) if raw.notna().all() else None
         if text is not None and text.str.strip().ne("").all() and not text.duplicated().any():
-            warnings.warn(
-                f"{side} table{f' ({file})' if file else ''}: no id column the library knows "
-                f"({known} …): its {number!r} column is used as the {side[:-1]} id; to use "
-                f"another column, map it: {how}",
-                DataWarning, stacklevel=4,
-            )
+            warnings.warn(DataWarning(Msg(
+                "input.ids_from_number", side=Word(side), file=f" ({file})" if file else "",
+                known=known, number=number, one=Word(side[:-1]), how=how)), stacklevel=4)
             source[id_col] = str(number)
             return frame.rename(columns={number: id_col})
-        why = f" ({number!r} is not usable as ids: it has blank or repeated numbers)"
+        why = Msg("input.number_unusable", number=number,
+                  rows=_rows_shown(_unusable_numbers(raw), excel_rows))
     if excel_rows is not None and len(excel_rows) == len(frame):
-        values, shown = np.asarray(excel_rows, dtype=np.int64), f"the row numbers of {file}"
+        values = np.asarray(excel_rows, dtype=np.int64)
+        shown: Msg = Msg("input.rows_of_file", file=file)
     else:
-        values, shown = np.arange(1, len(frame) + 1, dtype=np.int64), "the row numbers 1, 2, …"
-    warnings.warn(
-        f"{side} table{f' ({file})' if file else ''}: no id column the library knows "
-        f"({known} …){why}: {shown} are used as the {side[:-1]} ids; to use a column of "
-        f"yours, map it: {how}",
-        DataWarning, stacklevel=4,
-    )
+        values, shown = np.arange(1, len(frame) + 1, dtype=np.int64), Msg("input.rows_1_2")
+    warnings.warn(DataWarning(Msg(
+        "input.ids_from_rows", side=Word(side), file=f" ({file})" if file else "", known=known,
+        why=why, shown=shown, one=Word(side[:-1]), how=how)), stacklevel=4)
     out = frame.copy()
     out.insert(0, id_col, pd.Series(values, dtype=np.int64).astype(str).to_numpy(dtype=object))
     return out
@@ -558,9 +553,9 @@ def prepare_table(
     (['1', '2'], ['mentee_id', 'name', 'domains'], 'DataWarning')
     """
     if side not in ID_COLUMN:
-        raise InputError(f"unknown side {side!r}", choices=list(ID_COLUMN))
+        raise InputError(Msg("input.unknown_side", side=side), choices=list(ID_COLUMN))
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"expected a pandas DataFrame, got {type(df).__name__}", table=side)
+        raise InputError(Msg("input.not_frame", got=type(df).__name__), table=side)
     file, excel_rows = _origin(df)
     frame, source = _rename(df, side, columns)
     frame = frame.reset_index(drop=True)
@@ -575,21 +570,24 @@ def prepare_table(
     nan = raw_ids.isna().to_numpy()
     if nan.any():
         row = int(np.flatnonzero(nan)[0])
-        raise InputError("empty id", table=side, row=row, column=source.get(id_col, id_col),
+        raise InputError(Msg("input.empty_id"), table=side, row=row,
+                         column=source.get(id_col, id_col),
                          **_place(file, excel_rows, row))
     ids = ids_as_str(raw_ids)
     if raw_ids.dtype.kind not in "iufb":
         blank = pd.Series(ids, dtype=object).str.strip().eq("").to_numpy()
         if blank.any():
             row = int(np.flatnonzero(blank)[0])
-            raise InputError(f"empty id (only white space: {ids[row]!r})", table=side, row=row,
+            raise InputError(Msg("input.blank_id", value=ids[row]), table=side, row=row,
                              column=source.get(id_col, id_col), **_place(file, excel_rows, row))
     dup = pd.Series(ids).duplicated(keep="first").to_numpy()
     if dup.any():
         row = int(np.flatnonzero(dup)[0])
         first = int(np.flatnonzero(ids == ids[row])[0])
+        first_place = _place(file, excel_rows, first)
         raise InputError(
-            f"duplicate id (first seen at row {first})",
+            Msg("input.duplicate_id", first=first) if "excel_row" not in first_place else
+            Msg("input.duplicate_id_at", first=first, excel=first_place["excel_row"]),
             table=side,
             row=row,
             id=ids[row],
@@ -607,7 +605,8 @@ def prepare_table(
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
                 raise InputError(
-                    f"{coord} must be a number in [{lo:g}, {hi:g}], got {frame[coord].iloc[row]!r}",
+                    Msg(f"input.{coord}_range", lo=f"{lo:g}", hi=f"{hi:g}",
+                        value=_shown(frame[coord].iloc[row])),
                     table=side,
                     row=row,
                     id=ids[row],
@@ -639,7 +638,7 @@ def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
         except (TypeError, ValueError):
             number = float("nan")
         if not (np.isfinite(number) and 0 <= number <= MAX_DEGREE and number == int(number)):
-            raise InputError(f"{what} must be a whole number from 0 to {MAX_DEGREE}, got {value!r}",
+            raise InputError(Msg("input.degree", what=Word(what), max=MAX_DEGREE, value=value),
                              column=what)
         return np.full(n, int(number), dtype=np.int64)
     series = table.require(value, what)
@@ -654,7 +653,7 @@ def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
     if bad.any():
         row = table.first(bad)
         raise InputError(
-            f"{what} must be a whole number from 0 to {MAX_DEGREE}, got {_shown(series.iloc[row])!r}",
+            Msg("input.degree", what=Word(what), max=MAX_DEGREE, value=_shown(series.iloc[row])),
             column=table.shown(value),
             **table.at(row),
         )
@@ -691,10 +690,11 @@ def require_frame(df: pd.DataFrame, table: str, columns: tuple[str, ...] | list[
     >>> require_frame(pd.DataFrame({"mentor_id": [1]}), "pairs", ["mentor_id"])
     """
     if not isinstance(df, pd.DataFrame):
-        raise InputError(f"{table} must be a DataFrame, got {type(df).__name__}", table=table)
+        raise InputError(Msg("input.table_not_frame", table=Word(table), got=type(df).__name__),
+                         table=table)
     for col in columns:
         if col not in df.columns:
-            raise InputError(f"{table.replace('_', ' ')} table needs this column", table=table,
+            raise InputError(Msg("input.table_needs_column", table=Word(table)), table=table,
                              column=col, choices=[str(c) for c in df.columns])
 
 
@@ -710,7 +710,7 @@ def pair_table(
     for col in (mentor_col, mentee_col):
         if col not in df.columns:
             raise InputError(
-                f"pair table needs column {col!r}",
+                Msg("input.pair_table_column", column=col),
                 table=name,
                 column=col,
                 choices=[str(c) for c in df.columns],
@@ -728,12 +728,12 @@ def pair_table(
             nan = df[col].isna().to_numpy()
             if nan.any():
                 row = int(np.flatnonzero(nan)[0])
-                raise InputError("empty id", table=name, row=row, column=col,
+                raise InputError(Msg("input.empty_id"), table=name, row=row, column=col,
                                  **_place(file, excel_rows, row)) from None
         if err.row is None or file is None:
             raise
-        raise InputError(err.message, table=err.table, row=err.row, id=err.id, column=err.column,
-                         choices=err.choices, **_place(file, excel_rows, err.row)) from None
+        raise InputError(err.content, **{**err.where(), **_place(file, excel_rows, err.row)}
+                         ) from None
     return m, e
 
 
@@ -789,6 +789,45 @@ def fingerprint(df: pd.DataFrame) -> int:
 def _shown(value: object) -> object:
     """A cell value as a message shows it: numpy scalars as plain Python numbers."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _unusable_numbers(raw: pd.Series) -> np.ndarray:
+    """Positions of the cells of a 序号 column that keep it from being ids: blank or repeated."""
+    text = pd.Series(ids_as_str(raw.where(raw.notna(), "")), dtype=object).str.strip()
+    return np.flatnonzero((text.eq("") | text.duplicated(keep=False)).to_numpy())
+
+
+def _rows_shown(positions: np.ndarray, excel_rows: np.ndarray | None, most: int = 10) -> str:
+    """Rows for a message: the spreadsheet's when known (else 0-based), the first ``most``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from banghdai.data.schema import _rows_shown
+    >>> _rows_shown(np.array([0, 2]), np.array([3, 4, 5]))
+    '3, 5'
+    """
+    if excel_rows is not None and len(positions) and int(positions.max()) < len(excel_rows):
+        rows = np.asarray(excel_rows)[positions]
+    else:
+        rows = positions
+    shown = ", ".join(str(int(r)) for r in rows[:most])
+    return shown + (f" … ({len(rows)})" if len(rows) > most else "")
+
+
+def place_in(df: pd.DataFrame, row: int) -> dict[str, object]:
+    """Keyword arguments naming row ``row`` of a side table as read from a file (for
+    InputError): the file and the spreadsheet row; empty when the table was not read.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.data.schema import place_in
+    >>> place_in(pd.DataFrame({"x": [1]}), 0)
+    {}
+    """
+    file, excel_rows = _origin(df)
+    return _place(file, excel_rows, row)
 
 
 def _place(file: str | None, excel_rows: np.ndarray | None, row: int) -> dict[str, object]:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..compile.graph import stage_name, stage_rules
 from ..core.ids import value_keys
+from ..core.messages import text
 from ..model.groups import DistinctTypes, Quota, RoleTemplate, quota_bounds
 from ..model.rules import SameRegion
 from .common import (
@@ -179,7 +180,93 @@ def check(problem: Problem, lang: str = "en") -> pd.DataFrame:
     _check_fixed(problem, compiled, lang, found.add)
     _check_min_loads(compiled, level, lang, found.add)
     _check_groups(problem, compiled, lang, found.add)
+    idle = idle_mentors(problem, lang, compiled=compiled)
+    for ident, reason in zip(idle["mentor_id"].tolist(), idle["reason"].tolist(), strict=True):
+        add = found.add
+        add("idle_mentor", "warning", str(ident), text("check.idle", lang, id=ident, why=reason),
+            text("check.idle_fix", lang))
     return found.frame()
+
+
+def idle_mentors(problem: Problem, lang: str = "en", *,
+                 compiled: Compiled | None = None) -> pd.DataFrame:
+    """Mentors with places that can never be offered a candidate under the hard rules.
+
+    A mentor whose region (at the level of a same-region rule) holds no mentee — a
+    county-level mentor with 乡镇 = 县直单位 under 同乡镇 — or whom every other hard rule
+    leaves without a candidate. Columns ``mentor_id``, ``row`` (the spreadsheet row when
+    the roster came from a file, else the 0-based row), ``reason``; ``attrs["summary"]``
+    holds one short line per language (``{"en": ..., "zh": ...}``, empty when none).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.explain.check import idle_mentors
+    >>> mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "township": ["城关镇", "县直单位"]})
+    >>> mentees = pd.DataFrame({"mentee_id": ["E1"], "township": ["城关镇"]})
+    >>> p = bd.Problem(mentors, mentees).require(bd.SameRegion("township"))
+    >>> idle_mentors(p, "zh")[["mentor_id", "reason"]].values.tolist()
+    [['M2', '同乡镇：没有乡镇为“县直单位”的帮带对象']]
+    >>> print(idle_mentors(p).attrs["summary"]["en"])
+    1 mentor can never be offered a mentee under the hard rules: M2 (same township: no mentee has township = '县直单位')
+    """
+    _check_lang(lang)
+    if compiled is None:
+        compiled = _without_fixed(problem).compile()
+    table = compiled.mentors
+    useful = compiled.demand[compiled.edge_mentee] > 0
+    deg = np.bincount(compiled.edge_mentor[useful], minlength=compiled.n_mentors)
+    idle = np.flatnonzero((deg == 0) & (compiled.cap_hi > 0))
+    idle = table.in_caller_order(idle)
+    found = {"en": [""] * idle.size, "zh": [""] * idle.size}
+    left = np.ones(idle.size, dtype=bool)
+    for rule in problem.edge_rules:
+        if not isinstance(rule, SameRegion) or not left.any():
+            continue
+        level = rule.level
+        if level not in table.frame.columns or level not in compiled.mentees.frame.columns:
+            continue
+        mine = value_keys(table.frame[level].iloc[idle])
+        theirs = {v for v in value_keys(compiled.mentees.frame[level]) if v is not None}
+        alone = left & np.array([v not in theirs for v in mine], dtype=bool)
+        for k in np.flatnonzero(alone).tolist():
+            value = "" if mine[k] is None else str(mine[k])
+            for said in ("en", "zh"):
+                found[said][k] = text("check.idle_region", said,
+                                      rule=_rule_words(stage_name(rule), said),
+                                      column=table.shown(level) if said == "en"
+                                      else _zh_col(level), value=value)
+        left &= ~alone
+    for k in np.flatnonzero(left).tolist():
+        for said in ("en", "zh"):
+            found[said][k] = text("check.idle_rules", said)
+    rows = [int(table.place(int(i)).get("excel_row", table.caller_row(int(i)))) for i in idle]
+    out = pd.DataFrame({"mentor_id": table.ids[idle].astype(object), "row": rows,
+                        "reason": found[lang]}, columns=["mentor_id", "row", "reason"])
+    out.attrs["summary"] = {said: _idle_summary(table.ids[idle], found[said], said)
+                            for said in ("en", "zh")} if idle.size else {"en": "", "zh": ""}
+    return out
+
+
+def _rule_words(label: str, lang: str) -> str:
+    from .words import rule_label
+
+    return rule_label(label, lang)
+
+
+def _idle_summary(ids: np.ndarray, reasons: list[str], lang: str, most: int = 8) -> str:
+    """'8 mentors can never be offered a mentee under the hard rules: M1, M2, … (why)'."""
+    by: dict[str, list[str]] = {}
+    for ident, reason in zip(ids.tolist(), reasons, strict=True):
+        by.setdefault(reason, []).append(str(ident))
+    sep = "、" if lang == "zh" else ", "
+    parts = []
+    for reason, members in by.items():
+        shown = sep.join(members[:most]) + ("……" if lang == "zh" else ", …") * (
+            len(members) > most)
+        parts.append(text("check.idle_group", lang, ids=shown, why=reason))
+    code = "check.idle_summary_one" if len(ids) == 1 else "check.idle_summary"
+    return text(code, lang, n=len(ids), groups=("；" if lang == "zh" else "; ").join(parts))
 
 
 def _check_capacity(compiled: Compiled, level: str | None, lang: str, add) -> None:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.ids import value_keys
 from ..core.messages import column_word, register
 from .rule import Rule
@@ -59,7 +59,8 @@ def _side(side: str, lang: str) -> str:
 
 def _check_side(side: str) -> None:
     if side not in ("mentor", "mentee"):
-        raise InputError(f"unknown side {side!r}", column="side", choices=["mentor", "mentee"])
+        raise InputError(Msg("input.unknown_side", side=side), column="side",
+                         choices=["mentor", "mentee"])
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,10 @@ class RoleTemplate(Rule):
 
     def __post_init__(self) -> None:
         if isinstance(self.roles, str) or len(self.roles) == 0:
-            raise InputError("roles must be a non-empty list of role names", column="roles")
+            raise InputError(Msg("input.roles_list"), column="roles")
         object.__setattr__(self, "roles", tuple(str(r) for r in self.roles))
         if len(set(self.roles)) != len(self.roles):
-            raise InputError("a role is listed twice in the template", column="roles")
+            raise InputError(Msg("input.role_twice"), column="roles")
 
     stage: ClassVar[int] = 80
 
@@ -178,19 +179,19 @@ class Quota(Rule):
     def __post_init__(self) -> None:
         _check_side(self.side)
         if self.count not in ("pairs", "mentees", "mentors"):
-            raise InputError(f"unknown count {self.count!r}", column="count",
+            raise InputError(Msg("input.unknown_count", value=self.count), column="count",
                              choices=["pairs", "mentees", "mentors"])
         if self.count == "mentees" and self.side != "mentee":
-            raise InputError("count='mentees' needs side='mentee'", column="count")
+            raise InputError(Msg("input.count_mentees_side"), column="count")
         if self.count == "mentors" and self.side != "mentor":
-            raise InputError("count='mentors' needs side='mentor'", column="count")
+            raise InputError(Msg("input.count_mentors_side"), column="count")
         if self.min is None and self.max is None:
-            raise InputError("a quota needs min= or max=", column="min")
+            raise InputError(Msg("input.quota_bounds_missing"), column="min")
         for bound in (self.min, self.max):
             values = bound.values() if isinstance(bound, Mapping) else [bound]
             for v in values:
                 if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
-                    raise InputError(f"quota bounds must be whole numbers >= 0, got {v!r}",
+                    raise InputError(Msg("input.quota_bound", value=v),
                                      column="min/max")
 
     def label_params(self, lang: str) -> dict[str, object]:
@@ -225,7 +226,7 @@ class Load(Rule):
 
     def __post_init__(self) -> None:
         if (self.mentee_column is None) == (self.table is None):
-            raise InputError("Load needs exactly one of mentee_column= or table=", column="load")
+            raise InputError(Msg("input.load_source"), column="load")
 
     tables: ClassVar[tuple[str, ...]] = ("table",)
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg, Word
 
 UNMATCHED_CHOICES = ("allow", "forbid")
 SHAPES = ("one_to_one", "one_to_many", "many_to_one", "many_to_many")
@@ -25,7 +25,8 @@ SENSES = ("max", "min")
 
 def _check_choice(value: object, choices: tuple[str, ...], what: str) -> None:
     if value not in choices:
-        raise InputError(f"unknown {what} {value!r}", column=what, choices=choices)
+        raise InputError(Msg("input.unknown_choice", what=Word(what), value=value), column=what,
+                         choices=choices)
 
 
 def _check_count(value: object, what: str) -> None:
@@ -34,7 +35,7 @@ def _check_count(value: object, what: str) -> None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InputError(
-            f"{what} must be a non-negative integer or a column name, got {value!r}",
+            Msg("input.count_or_column", what=Word(what), value=value),
             column=what,
         )
 
@@ -79,14 +80,14 @@ class Pairing:
         if self.unmatched_penalty is not None:
             if self.unmatched == "forbid":
                 raise InputError(
-                    "unmatched_penalty only applies with unmatched='allow'",
+                    Msg("input.penalty_needs_allow"),
                     column="unmatched_penalty",
                 )
             if (isinstance(self.unmatched_penalty, bool)
                     or not isinstance(self.unmatched_penalty, int | float)
                     or not math.isfinite(self.unmatched_penalty) or self.unmatched_penalty < 0):
                 raise InputError(
-                    f"unmatched_penalty must be a finite number >= 0, got {self.unmatched_penalty!r}",
+                    Msg("input.penalty_number", value=self.unmatched_penalty),
                     column="unmatched_penalty",
                 )
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..core import hooks
-from ..core.errors import DataWarning, InputError
+from ..core.errors import DataWarning, InputError, Msg, Word
 from ..data.schema import Table, prepare_table
 from .levels import MaxMin
 from .pairing import OneToOne, Pairing
@@ -78,10 +78,15 @@ class Problem:
         pairing = OneToOne() if pairing is None else pairing
         if not isinstance(pairing, Pairing):
             raise InputError(
-                f"pairing must be made by OneToOne/OneToMany/ManyToOne/ManyToMany, got {pairing!r}",
+                Msg("input.pairing_type", value=pairing),
                 column="pairing",
             )
         self.pairing = pairing
+        for what, given in (("columns", columns), ("mentor_columns", mentor_columns),
+                            ("mentee_columns", mentee_columns)):
+            if given is not None and not isinstance(given, Mapping):
+                raise InputError(Msg("input.mapping_not_dict", what=what, value=given),
+                                 column=what)
         self._columns = {"flat": dict(columns or {}), "mentors": dict(mentor_columns or {}),
                          "mentees": dict(mentee_columns or {})}
         self.mentor_table: Table = prepare_table(
@@ -92,8 +97,8 @@ class Problem:
         )
         for table in (self.mentor_table, self.mentee_table):
             if len(table) == 0:
-                warnings.warn(f"the {table.side} table has no rows: nobody can be paired",
-                              DataWarning, stacklevel=2)
+                warnings.warn(DataWarning(Msg("input.no_rows_warning", side=Word(table.side))),
+                              stacklevel=2)
         self.edge_rules: list = []
         self.group_rules: list = []
         self.scores: list = []
@@ -135,7 +140,7 @@ class Problem:
                 self.group_rules.append(rule)
             else:
                 raise InputError(
-                    f"require() takes edge and group rules, got {rule!r}",
+                    Msg("input.require_takes", value=rule),
                     column="rule",
                     choices=[c.__name__ for c in classes("edge", "fixed", "group")],
                 )
@@ -173,12 +178,12 @@ class Problem:
     def _check_term(self, term: object) -> None:
         if isinstance(term, classes("level")):
             raise InputError(
-                f"{type(term).__name__} is a level: pass it as prefer(levels=[...])",
+                Msg("input.level_in_prefer", name=type(term).__name__),
                 column="levels",
             )
         if not isinstance(term, classes("score")):
             raise InputError(
-                f"prefer() takes scores, got {term!r}",
+                Msg("input.prefer_takes", value=term),
                 column="score",
                 choices=[c.__name__ for c in classes("score")],
             )
@@ -186,7 +191,7 @@ class Problem:
             isinstance(s, PairScore) and s.result_column == term.result_column and s is not term
             for s in [*self.scores, *self.level_terms()]
         ):
-            raise InputError(f"two PairScore terms named {term.result_column!r}; pass name=")
+            raise InputError(Msg("input.pair_score_twice", name=term.result_column))
 
     def level_terms(self) -> list:
         """Score terms used inside the levels (for compiling their tables)."""

@@ -6,13 +6,14 @@ import math
 
 import pandas as pd
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Msg, Word
 
 
 def check_choice(value: object, choices: tuple[str, ...], what: str) -> None:
     """``value`` must be one of ``choices``."""
     if value not in choices:
-        raise InputError(f"unknown {what} {value!r}", column=what, choices=list(choices))
+        raise InputError(Msg("input.unknown_choice", what=Word(what), value=value), column=what,
+                         choices=list(choices))
 
 
 def check_count(value: object, what: str, *, column_ok: bool = False) -> None:
@@ -20,7 +21,7 @@ def check_count(value: object, what: str, *, column_ok: bool = False) -> None:
     if column_ok and isinstance(value, str):
         return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InputError(f"{what} must be a non-negative integer, got {value!r}", column=what)
+        raise InputError(Msg("input.count", what=Word(what), value=value), column=what)
 
 
 def check_number(value: object, what: str, *, positive: bool = False, minimum: float | None = None
@@ -33,9 +34,11 @@ def check_number(value: object, what: str, *, positive: bool = False, minimum: f
     if ok and minimum is not None:
         ok = value >= minimum
     if not ok:
-        need = "a positive number" if positive else (
-            f"a finite number >= {minimum:g}" if minimum is not None else "a finite number")
-        raise InputError(f"{what} must be {need}, got {value!r}", column=what)
+        need = Msg("input.need_positive") if positive else (
+            Msg("input.need_at_least", minimum=f"{minimum:g}") if minimum is not None
+            else Msg("input.need_finite"))
+        raise InputError(Msg("input.must_be", what=Word(what), need=need, value=value),
+                         column=what)
 
 
 def check_weight(weight: object) -> None:
@@ -46,17 +49,17 @@ def check_weight(weight: object) -> None:
 def check_name(value: object, what: str) -> None:
     """A column or group name: a non-empty string."""
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"{what} must be a column name (text), got {value!r}", column=what)
+        raise InputError(Msg("input.column_name", what=Word(what), value=value), column=what)
 
 
 def check_bool(value: object, what: str) -> None:
     """A true boolean (not the text "false")."""
     if not isinstance(value, bool):
-        raise InputError(f"{what} must be true or false, got {value!r}", column=what)
+        raise InputError(Msg("input.bool", what=Word(what), value=value), column=what)
 
 
 def check_table(table: object, what: str) -> None:
     """A side table must be a pandas DataFrame."""
     if not isinstance(table, pd.DataFrame):
-        raise InputError(f"{what} needs a pandas DataFrame, got {type(table).__name__}",
+        raise InputError(Msg("input.table_not_frame", table=Word(what), got=type(table).__name__),
                          table=what)

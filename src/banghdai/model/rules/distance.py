@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Msg
 from ...core.geo import haversine_km
 from ...core.messages import register
 from ..rule import Rule
@@ -108,7 +108,7 @@ class Nearest(Rule):
     def __post_init__(self) -> None:
         check_count(self.k, "k")
         if self.k < 1:
-            raise InputError(f"k must be a positive integer, got {self.k!r}", column="k")
+            raise InputError(Msg("input.nearest_k", value=self.k), column="k")
 
     def label_params(self, lang: str) -> dict[str, object]:
         return {"k": self.k}

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 import pandas as pd
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Msg
 from ...core.messages import register
 from ..rule import Rule
 from ._checks import check_bool, check_choice, check_name, check_table, check_weight
@@ -64,7 +64,7 @@ class Preferences(PairTableRule):
         check_table(self.table, "preferences")
         check_bool(self.restrict, "restrict")
         if self.mentee_rank is None and self.mentor_rank is None:
-            raise InputError("Preferences needs mentee_rank= and/or mentor_rank=",
+            raise InputError(Msg("input.preferences_ranks"),
                              table="preferences", column="mentee_rank")
         for col in (self.mentee_rank, self.mentor_rank):
             if col is not None:

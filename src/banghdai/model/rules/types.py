@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Msg
 from ...core.ids import value_keys
 from ...core.messages import column_word, register
 from ..rule import Rule
@@ -66,14 +66,14 @@ class AllowedTypes(Rule):
         check_name(self.mentee_column, "mentee_column")
         check_name(self.mentor_column, "mentor_column")
         if not isinstance(self.allowed, Mapping) or not self.allowed:
-            raise InputError("allowed maps each category to its mentor types",
+            raise InputError(Msg("input.allowed_map"),
                              column="allowed")
         clean: dict[str, tuple[str, ...]] = {}
         for category, kinds in self.allowed.items():
             if isinstance(kinds, str) or not isinstance(kinds, list | tuple) or not all(
                     isinstance(k, str) for k in kinds):
-                raise InputError(f"allowed[{category!r}] must be a list of mentor types, "
-                                 f"got {kinds!r}", column="allowed")
+                raise InputError(Msg("input.allowed_list", category=category, value=kinds),
+                                 column="allowed")
             clean[str(category)] = tuple(kinds)
         object.__setattr__(self, "allowed", clean)
 
