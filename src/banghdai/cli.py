@@ -267,7 +267,7 @@ def _value(key: str, value: object, lang: str) -> object:
     code = f"cli.status.{value}"
     if key == "status" and code in CATALOGUE:
         return text(code, lang)
-    return value
+    return text("cli.none", lang) if value is None else value
 
 
 def _line(key: str, value: object, width: int, lang: str) -> str:

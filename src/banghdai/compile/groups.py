@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..core.arrays import group_positions
 from ..core.arrays import pair_keys as _pair_keys
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.ids import value_keys
 from ..data.schema import pair_table
 from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
@@ -211,7 +211,7 @@ def preference_orders(info: pd.DataFrame, m: np.ndarray, e: np.ndarray
     strict orders :mod:`banghdai.stable` uses.
     """
     if "mentee_rank" not in info.columns or "mentor_rank" not in info.columns:
-        raise InputError("Stable needs Preferences with both mentee_rank and mentor_rank",
+        raise InputError(Msg("compile.stable_ranks"),
                          table="preferences", column="mentor_rank")
     re_ = np.nan_to_num(info["mentee_rank"].to_numpy(float), nan=np.inf)
     rm = np.nan_to_num(info["mentor_rank"].to_numpy(float), nan=np.inf)
@@ -253,7 +253,7 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
                 if isinstance(bound, Mapping):
                     unknown = sorted(set(map(str, bound)) - set(names))
                     if unknown:
-                        raise InputError(f"quota names group {unknown[0]!r}, which no row has",
+                        raise InputError(Msg("compile.quota_group", name=unknown[0]),
                                          table=table.side, column=table.shown(rule.column),
                                          choices=names)
             keep = [i for i in range(len(names)) if lo[i] is not None or hi[i] is not None]
@@ -273,7 +273,7 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
             else:
                 pm, pe = pair_table(rule.table, "loads", mentors, mentees, rule.mentor, rule.mentee)
                 if rule.column not in rule.table.columns:
-                    raise InputError("load column not found", table="loads", column=rule.column,
+                    raise InputError(Msg("compile.load_column"), table="loads", column=rule.column,
                                      choices=[str(c) for c in rule.table.columns])
                 vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
                 keys = _pair_keys(pm, pe, len(mentors))
@@ -285,12 +285,12 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
                 if not hit.all():
                     j = int(np.flatnonzero(~hit)[0])
                     raise InputError(
-                        f"no load given for candidate pair ({mentors.ids[m[j]]}, "
-                        f"{mentees.ids[e[j]]})", table="loads", column=rule.column)
+                        Msg("compile.no_load", m=mentors.ids[m[j]], e=mentees.ids[e[j]]),
+                        table="loads", column=rule.column)
                 values = svals[pos]
             bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
             if bad.any():
-                raise InputError("loads must be whole numbers >= 0", table="loads",
+                raise InputError(Msg("compile.loads_whole"), table="loads",
                                  column=rule.column if rule.table is not None else rule.mentee_column)
             load = values.astype(np.int64) if load is None else load + values.astype(np.int64)
     return out, load

@@ -40,7 +40,7 @@ for _code, _en, _zh in (
 ):
     register(_code, en=_en, zh=_zh)
 
-register("lang.unknown", en="unknown language {lang!r}", zh="不支持的语言“{lang}”")
+register("lang.unknown", en="unknown language {name!r}", zh="不支持的语言“{name}”")
 
 # ------------------------------------------------------------------------------- reading files
 register("read.not_found", en="file not found", zh="找不到这个文件")
@@ -665,3 +665,50 @@ for _status, _zh in (("OPTIMAL", "最优（OPTIMAL）"), ("FEASIBLE", "可行（
 for _key, _en, _zh in (("file", "FILE", "文件"), ("seconds", "SECONDS", "秒数"),
                        ("number", "N", "数"), ("name", "NAME", "名称")):
     register(f"cli.help.metavar_{_key}", en=_en, zh=_zh)
+register("cli.none", en="None", zh="无")
+register("compile.stable_ranks",
+         en="Stable needs Preferences with both mentee_rank and mentor_rank",
+         zh="稳定结对需要志愿表同时含 mentee_rank（帮带对象志愿）和 mentor_rank（导师志愿）")
+register("compile.quota_group", en="quota names group {name!r}, which no row has",
+         zh="名额规则写的组“{name}”在表中没有")
+register("compile.load_column", en="load column not found", zh="找不到负担列")
+register("compile.no_load", en="no load given for candidate pair ({m}, {e})",
+         zh="候选结对（{m}，{e}）没有给出负担值")
+register("compile.loads_whole", en="loads must be whole numbers >= 0",
+         zh="负担值必须是不小于0的整数")
+
+# ------------------------------------------------------------------------------------- solving
+register("solve.backend_cannot", en="backend {name!r} cannot solve this problem exactly",
+         zh="求解方法“{name}”不能精确求解这个问题")
+register_hint("solve.backend_cannot", en="use --backend auto, or one of the valid choices",
+              zh="请用 --backend auto，或下列可选方法之一")
+register("solve.unknown_backend", en="unknown backend {name!r}", zh="无法识别的求解方法“{name}”")
+register("solve.time_limit", en="time_limit must be > 0 seconds, got {value!r}",
+         zh="时间上限必须大于0秒，现为 {value!r}")
+register("solve.workers", en="workers must be a positive integer, got {value!r}",
+         zh="线程数必须是正整数，现为 {value!r}")
+register("solve.cannot_split", en="cannot split: {rule} ties the regions together",
+         zh="无法分区求解：{rule} 把各区域联系在一起")
+register("read.unknown_sample", en="unknown sample {name!r}", zh="没有名为“{name}”的示例")
+
+# ------------------------------------------------------------------------------------ workbook
+register("book.idle_title", en="Mentors who can never be offered a mentee ({n})",
+         zh="不可能分到帮带对象的导师（{n}名）")
+register("book.idle_mentor_id", en="Mentor id", zh="导师编号")
+register("book.idle_row", en="Row in the roster", zh="名单中的行号")
+register("book.idle_reason", en="Why", zh="原因")
+
+# rules named by their class in messages (a rule's own label is used where there is one)
+for _name, _zh in (
+    ("SameRegion", "同区域"), ("AvoidSame", "避开同一单位"), ("MaxDistance", "距离上限"),
+    ("Nearest", "最近k名"), ("SharesDomain", "领域相同"), ("Stronger", "评分高于对象"),
+    ("ForbiddenPairs", "禁止结对"), ("Preferences", "志愿"), ("AllowedTypes", "类型限定"),
+    ("FixedPairs", "固定结对"), ("DomainFit", "领域匹配度"), ("Closeness", "就近程度"),
+    ("StrongToWeak", "强带弱"), ("PairScore", "结对评分"), ("PreferenceFit", "志愿匹配度"),
+    ("DistinctTypes", "类型各不相同"), ("RoleTemplate", "角色模板"), ("Quota", "名额"),
+    ("Load", "负担"), ("Stable", "稳定结对"), ("Coverage", "覆盖优先"), ("MaxMin", "最差者最优"),
+    ("BalanceLoad", "均衡负担"), ("Coverage priority", "覆盖优先级"), ("objective km", "目标距离"),
+    ("require_each", "每组必须"), ("teams by region", "按区域组队"), ("cover_needs", "覆盖需求"),
+    ("n_teams", "小组数"),
+):
+    register(f"word.{_name}", en=_name, zh=_zh)

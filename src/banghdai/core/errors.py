@@ -228,7 +228,9 @@ class InputError(BanghdaiError, ValueError):
         if self.id is not None:
             parts.append(f"编号“{self.id}”")
         if self.column is not None:
-            parts.append(f"列“{self.column}”")
+            column = str(self.column)
+            kind = "列" if table is not None else "选项" if column.startswith("-") else "设置项"
+            parts.append(f"{kind}“{column}”")
         prefix = "，".join(parts)
         out = f"{prefix}：{message}" if prefix else message
         if self.choices is not None:

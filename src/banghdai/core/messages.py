@@ -51,7 +51,7 @@ def register(code: str, **texts: str) -> str:
 def check_lang(lang: str) -> str:
     """``lang`` if the library speaks it, else an InputError listing the choices."""
     if lang not in LANGS:
-        raise InputError(Msg("lang.unknown", lang=lang), column="lang", choices=list(LANGS))
+        raise InputError(Msg("lang.unknown", name=lang), column="lang", choices=list(LANGS))
     return lang
 
 

@@ -107,7 +107,7 @@ def check_writable(path: str | Path, what: str = "output") -> Path:
     >>> check_writable("/no/such/folder/pairs.xlsx")
     Traceback (most recent call last):
     ...
-    banghdai.InputError: column 'output': the folder /no/such/folder does not exist
+    banghdai.InputError: column 'output': the folder /no/such/folder does not exist; how to fix: create the folder first, or write somewhere else
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from .readers import Roster, read_roster
 
 
@@ -48,7 +48,7 @@ def sample_path(name: str) -> Path:
     """Folder of sample ``name``; unknown names raise listing the valid ones."""
     names = sample_names()
     if name not in names:
-        raise InputError(f"unknown sample {name!r}", column="name", choices=names)
+        raise InputError(Msg("read.unknown_sample", name=name), column="name", choices=names)
     return _root() / name
 
 

@@ -313,7 +313,7 @@ class Table:
         >>> t.numeric("rating", "Stronger")
         Traceback (most recent call last):
         ...
-        banghdai.InputError: mentors row 1 id 'B', column 'rating': rule Stronger needs a finite number between -1e+15 and 1e+15 here, got 'inf'
+        banghdai.InputError: mentors row 1 id 'B', column 'rating': rule Stronger needs a finite number between -1e+15 and 1e+15 here, got 'inf'; how to fix: write a number in this cell
         """
         series = self.require(column, rule)
         values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float)
@@ -629,7 +629,7 @@ def degree_values(table: Table, value: int | str, what: str) -> np.ndarray:
     >>> degree_values(t, "cap", "capacity")
     Traceback (most recent call last):
     ...
-    banghdai.InputError: mentors row 1 id 'B', column 'cap': capacity must be a whole number from 0 to 1000000000, got 1e+20
+    banghdai.InputError: mentors row 1 id 'B', column 'cap': capacity must be a whole number from 0 to 1000000000, got 1e+20; how to fix: write a whole number such as 2 in this cell
     """
     n = len(table)
     if not isinstance(value, str):

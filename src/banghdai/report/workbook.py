@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.messages import text as _say
 from ..core.safeio import atomic_write, check_writable, formula_text
 from ..data.schema import ROW_NUMBER_HEADERS, header_key
 
@@ -1116,6 +1117,15 @@ def _unmatched_sheet(wb, t, lang, styles, mentees, result, order, e_cols, shown,
     page_setup(ws, lang, landscape=True, title_rows="2:2", paper=paper)
 
 
+def _idle(problem, lang: str) -> pd.DataFrame | None:
+    """Mentors that can never be offered a mentee (see :func:`banghdai.explain.check.idle_mentors`)."""
+    if problem is None:
+        return None
+    from ..explain.check import idle_mentors
+
+    return idle_mentors(problem, lang)
+
+
 def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_text,
                  paper) -> None:
     ws = wb.create_sheet(t["audit_sheet"])
@@ -1173,6 +1183,12 @@ def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_t
         r += 2
         put(ws, r, 1, t["a_rules"], style=styles.bold)
         r = write_table(ws, r + 1, [t["a_kind"], t["a_rule"], t["a_params"]], rules, styles)
+    idle = _idle(problem, lang)
+    if idle is not None and len(idle):
+        r += 2
+        put(ws, r, 1, _say("book.idle_title", lang, n=len(idle)), style=styles.bold)
+        r = write_table(ws, r + 1, [_say(f"book.idle_{c}", lang) for c in idle.columns],
+                        idle.values.tolist(), styles)
     levels = getattr(result, "levels", None)
     if isinstance(levels, pd.DataFrame) and len(levels):
         r += 2

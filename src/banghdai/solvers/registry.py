@@ -9,7 +9,7 @@ True
 
 from __future__ import annotations
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from .base import Backend, RawSolution, SolveParams
 from .cpsat import CpSatBackend
 from .flow import FlowBackend
@@ -33,7 +33,8 @@ def get_backend(name: str) -> Backend:
     """The backend called ``name``; unknown names raise listing the valid ones."""
     if name not in BACKENDS:
         raise InputError(
-            f"unknown backend {name!r}", column="backend", choices=["auto", *BACKENDS]
+            Msg("solve.unknown_backend", name=name), column="backend",
+            choices=["auto", *BACKENDS]
         )
     return BACKENDS[name]
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..compile.split import components, coupling
 from ..core import hooks
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.messages import check_lang
 from ..core.progress import progress_default
 from ..core.status import Status, as_bool, gap_of
@@ -46,7 +46,7 @@ def choose_backend(compiled: Compiled, name: str) -> str:
     backend = get_backend(name)
     if not backend.supports(compiled):
         raise InputError(
-            f"backend {name!r} cannot solve this problem exactly", column="backend",
+            Msg("solve.backend_cannot", name=name), column="backend",
             choices=[n for n, b in BACKENDS.items() if b.supports(compiled)],
         )
     return name
@@ -110,9 +110,9 @@ def solve(
     'cpsat'
     """
     if time_limit is not None and not time_limit > 0:
-        raise InputError(f"time_limit must be > 0 seconds, got {time_limit!r}", column="time_limit")
+        raise InputError(Msg("solve.time_limit", value=time_limit), column="time_limit")
     if workers is not None and (not isinstance(workers, int) or workers < 1):
-        raise InputError(f"workers must be a positive integer, got {workers!r}", column="workers")
+        raise InputError(Msg("solve.workers", value=workers), column="workers")
     check_lang(lang)
     start = time.perf_counter()
     deadline = None if time_limit is None else time.time() + float(time_limit)
@@ -130,7 +130,7 @@ def solve(
     parts = components(compiled) if do_split else []
     coupled = coupling(compiled, parts) if do_split else []
     if coupled and split is True:
-        raise InputError(f"cannot split: {coupled[0]} ties the regions together", column="split")
+        raise InputError(Msg("solve.cannot_split", rule=coupled[0]), column="split")
     if coupled:  # "auto": solve it whole
         do_split, parts = False, []
     if len(parts) > 1 and trivially_infeasible(compiled) is None:
