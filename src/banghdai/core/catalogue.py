@@ -712,3 +712,10 @@ for _name, _zh in (
     ("n_teams", "小组数"),
 ):
     register(f"word.{_name}", en=_name, zh=_zh)
+register("solve.stable_params", en="the stable backend takes no solver parameters",
+         zh="稳定结对求解方法（stable）不接受求解参数")
+register("solve.stable_alone",
+         en="the stable backend solves Stable alone (no other group rule, minimum load or "
+            "fixed pair); use backend='cpsat'",
+         zh="稳定结对求解方法（stable）只能单独求解稳定结对（不能有其他分组规则、最少带教人数或固定结对）；"
+            "请改用 --backend cpsat")

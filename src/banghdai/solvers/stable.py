@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.status import Status
 from .base import RawSolution, SolveParams
 
@@ -96,12 +96,11 @@ class StableBackend:
     def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
         """Run deferred acceptance; see the module docstring for the status."""
         if params.extra:
-            raise InputError("the stable backend takes no solver parameters", column="params")
+            raise InputError(Msg("solve.stable_params"), column="params")
         start = time.perf_counter()
         rule = _stable_rule(compiled)
         if rule is None or compiled.cap_lo.any() or compiled.edge_fixed.any():
-            raise InputError("the stable backend solves Stable alone (no other group rule, "
-                             "minimum load or fixed pair); use backend='cpsat'", column="backend")
+            raise InputError(Msg("solve.stable_alone"), column="backend")
         chosen = deferred_acceptance_of(compiled, rule.spec.proposer)
         got = np.bincount(compiled.edge_mentee[chosen], minlength=compiled.n_mentees)
         info = {"method": f"deferred acceptance ({rule.spec.proposer}-proposing)"}
