@@ -41,7 +41,8 @@ ALLOWED = {
     "max", "roles", "allowed", "scale", "rank", "k", "float", "onetoone", "onetomany",
     "manytoone", "manytomany", "pairscore", "preferences", "load", "table", "prog", "message",
     "value", "choices", "argument", "type", "option", "matches", "s", "r", "time", "limit",
-    "backend", "shape", "unmatched", "penalty", "weight", "level", "stable",
+    "backend", "shape", "unmatched", "penalty", "weight", "level", "stable", "cpsat", "flow",
+    "network",
 }
 
 

@@ -445,9 +445,9 @@ def _match(args: argparse.Namespace) -> int:
             options["lang"] = _SPEAKING["lang"]
         lang = options.get("lang", "en")
         book_lang = args.lang or (rules.get("solve") or {}).get("lang") or "zh"
-        _say_idle_mentors(problem, _SPEAKING["lang"])
         with use_lang(_SPEAKING["lang"]):
             result = problem.solve(**options, progress=not args.quiet)
+        _say_idle_mentors(result, _SPEAKING["lang"])
     except InputError as err:
         print("banghdai: " + say("cli.input_error") + err.text(_SPEAKING["lang"]),
               file=sys.stderr)
@@ -509,12 +509,11 @@ def _match(args: argparse.Namespace) -> int:
     return EXIT_FOUND
 
 
-def _say_idle_mentors(problem, lang: str) -> None:
-    """One short line on stderr when some mentors can never be offered a candidate."""
-    from .explain.check import idle_mentors
-
-    idle = idle_mentors(problem)
-    if len(idle):
+def _say_idle_mentors(result, lang: str) -> None:
+    """One short line on stderr when some mentors can never be offered a candidate (from the
+    graph the solve compiled: no second compile)."""
+    idle = result.idle_mentors(lang)
+    if idle is not None and len(idle):
         print("banghdai: " + text("cli.warning", lang) + idle.attrs["summary"][lang],
               file=sys.stderr)
 

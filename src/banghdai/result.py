@@ -79,6 +79,23 @@ class Result:
     problem: Any = field(default=None, repr=False)
     #: ``lang -> unmatched frame``: the reasons in another language; set by ``solve``
     reasons: Any = field(default=None, repr=False, compare=False)
+    #: ``lang -> idle mentors frame`` from the graph the solve compiled; set by ``solve``
+    idle: Any = field(default=None, repr=False, compare=False)
+
+    def idle_mentors(self, lang: str = "en") -> pd.DataFrame | None:
+        """Mentors who could never be offered a mentee under the hard rules, from the graph
+        this solve compiled (see :func:`banghdai.explain.check.idle_mentors`); None when the
+        result was not made by ``solve``.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M1", "M2"], "county": ["A", "B"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"], "county": ["A"]}))
+        >>> p.require(bd.SameRegion("county")).solve().idle_mentors()["mentor_id"].tolist()
+        ['M2']
+        """
+        return None if self.idle is None else self.idle(lang)
 
     def unmatched_in(self, lang: str) -> pd.DataFrame:
         """``unmatched`` with its reasons in ``lang`` ("en" or "zh").

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..compile.graph import stage_name, stage_rules
+from ..core import hooks
 from ..core.ids import value_keys
 from ..core.messages import text
 from ..model.groups import DistinctTypes, Quota, RoleTemplate, quota_bounds
@@ -246,6 +247,9 @@ def idle_mentors(problem: Problem, lang: str = "en", *,
     out.attrs["summary"] = {said: _idle_summary(table.ids[idle], found[said], said)
                             for said in ("en", "zh")} if idle.size else {"en": "", "zh": ""}
     return out
+
+
+hooks.provide("idle_mentors", idle_mentors)
 
 
 def _rule_words(label: str, lang: str) -> str:

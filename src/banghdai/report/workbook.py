@@ -1117,10 +1117,12 @@ def _unmatched_sheet(wb, t, lang, styles, mentees, result, order, e_cols, shown,
     page_setup(ws, lang, landscape=True, title_rows="2:2", paper=paper)
 
 
-def _idle(problem, lang: str) -> pd.DataFrame | None:
-    """Mentors that can never be offered a mentee (see :func:`banghdai.explain.check.idle_mentors`)."""
-    if problem is None:
-        return None
+def _idle(result, problem, lang: str) -> pd.DataFrame | None:
+    """Mentors that can never be offered a mentee (see :func:`banghdai.explain.check.idle_mentors`):
+    from the graph the solve compiled when the result has it, else compiled again."""
+    known = result.idle_mentors(lang) if hasattr(result, "idle_mentors") else None
+    if known is not None or problem is None:
+        return known
     from ..explain.check import idle_mentors
 
     return idle_mentors(problem, lang)
@@ -1183,7 +1185,7 @@ def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_t
         r += 2
         put(ws, r, 1, t["a_rules"], style=styles.bold)
         r = write_table(ws, r + 1, [t["a_kind"], t["a_rule"], t["a_params"]], rules, styles)
-    idle = _idle(problem, lang)
+    idle = _idle(result, problem, lang)
     if idle is not None and len(idle):
         r += 2
         put(ws, r, 1, _say("book.idle_title", lang, n=len(idle)), style=styles.bold)

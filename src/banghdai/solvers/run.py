@@ -144,6 +144,7 @@ def solve(
     result.problem = problem
     final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
     result.reasons = lambda other: unmatched_frame(compiled, final, other)
+    result.idle = lambda other: hooks.use("idle_mentors")(problem, other, compiled=compiled)
     result.seconds = time.perf_counter() - start
     result.info.update(
         {
