@@ -35,6 +35,7 @@ from .core.errors import BanghdaiError as BanghdaiError
 from .core.errors import DataWarning as DataWarning
 from .core.errors import InputError as InputError
 from .core.errors import Msg as Msg
+from .core.messages import use_lang as use_lang
 from .core.errors import ScalingWarning as ScalingWarning
 from .core.errors import StatusError as StatusError
 from .core.errors import ValidationError as ValidationError
@@ -109,6 +110,7 @@ __all__ = [
     "ForbiddenPairs",
     "InputError",
     "Msg",
+    "use_lang",
     "Load",
     "ManyToMany",
     "ManyToOne",

@@ -93,7 +93,7 @@ import pandas as pd
 
 from .core import hooks
 from .core.errors import InputError, Msg, Word
-from .core.messages import LANGS
+from .core.messages import LANGS, use_lang
 from .data.readers import Roster, load_toml, read_table
 from .model import pairing as shapes
 from .model.levels import MaxMin
@@ -145,8 +145,18 @@ def read_rules(path: str | Path) -> Rules:
     path = Path(path)
     data = Rules(load_toml(path))
     data.folder = path.resolve().parent
-    check_rules(data, str(path))
+    with use_lang(_rules_lang(data)):
+        check_rules(data, str(path))
     return data
+
+
+def _rules_lang(rules: Any) -> str:
+    """The language a rules mapping asks for (``[solve] lang``), else the current one."""
+    from .core.messages import current_lang
+
+    solve = rules.get("solve") if isinstance(rules, Mapping) else None
+    lang = solve.get("lang") if isinstance(solve, Mapping) else None
+    return lang if lang in LANGS else current_lang()
 
 
 # --------------------------------------------------------------------------- type checks
@@ -436,6 +446,27 @@ class _Builder:
 
 
 def problem_from_rules(
+    roster: Roster | tuple[pd.DataFrame, pd.DataFrame], rules: Mapping[str, Any],
+    *, folder: str | Path | None = None,
+) -> Problem:
+    """Build a :class:`Problem` from tables and a rules mapping (as in a rules.toml); errors
+    are written in the rules' ``[solve] lang`` (see :func:`_problem_from_rules`).
+
+    Example
+    -------
+    >>> import banghdai as bd, pandas as pd
+    >>> rules = {"solve": {"lang": "zh"}, "pairing": {"shape": "one_to_many", "capacity": -1}}
+    >>> tables = pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})
+    >>> bd.problem_from_rules(tables, rules)
+    Traceback (most recent call last):
+    ...
+    banghdai.InputError: 设置项“capacity”：导师带教人数上限（capacity）必须是不小于0的整数或列名，现为“-1”
+    """
+    with use_lang(_rules_lang(rules)):
+        return _problem_from_rules(roster, rules, folder=folder)
+
+
+def _problem_from_rules(
     roster: Roster | tuple[pd.DataFrame, pd.DataFrame], rules: Mapping[str, Any],
     *, folder: str | Path | None = None,
 ) -> Problem:

@@ -893,21 +893,14 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         vmax = int(value.max()) if value.size else 0
         vmin = int(value.min()) if value.size else 0
         if max(vmax, -vmin) > 2**53:
-            warnings.warn(
-                "integer scores above 2**53 are summed exactly but lose precision in the "
-                "reported float objective; divide the scores to keep them below 2**53",
-                ScalingWarning, stacklevel=3,
-            )
+            warnings.warn(ScalingWarning(Msg("compile.big_scores_objective")), stacklevel=3)
     elif scale is None and sc == 1.0:
         value = total.astype(np.int64)  # whole numbers stored as floats (checked)
     else:
         if total.dtype.kind in "iu" and total.size and \
                 max(int(total.max()), -int(total.min())) > 2**53:
-            warnings.warn(
-                f"integer scores above 2**53 lose precision when scaled by {sc:g}; divide "
-                "the scores to keep them below 2**53",
-                ScalingWarning, stacklevel=3,
-            )
+            warnings.warn(ScalingWarning(Msg("compile.big_scores_scaled", scale=f"{sc:g}")),
+                          stacklevel=3)
         scaled = total * sc
         value = np.rint(scaled)
         if total.size:
@@ -915,13 +908,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             spread = float(scaled.max() - scaled.min())  # the differences decide the optimum
             ref = spread if spread > 0 else np.inf  # equal scores: nothing to tell apart
             if err / ref > 1e-4:
-                warnings.warn(
-                    f"scores rounded to integers with scale {sc:g} lose precision (largest "
-                    f"rounding error {err / ref:.1e} of the scores' spread); pass a larger "
-                    "scale= to keep more digits",
-                    ScalingWarning,
-                    stacklevel=3,
-                )
+                warnings.warn(ScalingWarning(Msg("compile.rounded", scale=f"{sc:g}",
+                                                 error=f"{err / ref:.1e}")), stacklevel=3)
         value = value.astype(np.int64)
 
     must = pairing.unmatched == "forbid"
@@ -933,11 +921,9 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     elif pairing.unmatched_penalty is not None:
         penalty = int(round(pairing.unmatched_penalty * sc))
         if abs(penalty - pairing.unmatched_penalty * sc) > 1e-6 * max(1.0, abs(penalty)):
-            warnings.warn(
-                f"unmatched_penalty {pairing.unmatched_penalty:g} rounded to "
-                f"{penalty / sc:g} at scale {sc:g}; pass a larger scale= to keep it exact",
-                ScalingWarning, stacklevel=3,
-            )
+            warnings.warn(ScalingWarning(Msg(
+                "compile.penalty_rounded", penalty=f"{pairing.unmatched_penalty:g}",
+                rounded=f"{penalty / sc:g}", scale=f"{sc:g}")), stacklevel=3)
     else:
         penalty = slots * (vmax - vmin) + max(-vmin, 0) + 1
     if (penalty + max(vmax, -vmin)) * max(slots, 1) >= MAX_TOTAL:

@@ -719,3 +719,19 @@ register("solve.stable_alone",
             "fixed pair); use backend='cpsat'",
          zh="稳定结对求解方法（stable）只能单独求解稳定结对（不能有其他分组规则、最少带教人数或固定结对）；"
             "请改用 --backend cpsat")
+register("compile.big_scores_objective",
+         en="integer scores above 2**53 are summed exactly but lose precision in the reported "
+            "float objective; divide the scores to keep them below 2**53",
+         zh="大于 2**53 的整数评分会精确求和，但报告的目标值（浮点数）会损失精度；请把评分缩小到 2**53 以下")
+register("compile.big_scores_scaled",
+         en="integer scores above 2**53 lose precision when scaled by {scale}; divide the "
+            "scores to keep them below 2**53",
+         zh="大于 2**53 的整数评分按 {scale} 缩放时会损失精度；请把评分缩小到 2**53 以下")
+register("compile.rounded",
+         en="scores rounded to integers with scale {scale} lose precision (largest rounding "
+            "error {error} of the scores' spread); pass a larger scale= to keep more digits",
+         zh="评分按 {scale} 取整后损失了精度（最大取整误差为评分跨度的 {error}）；请增大 scale 以保留更多位数")
+register("compile.penalty_rounded",
+         en="unmatched_penalty {penalty} rounded to {rounded} at scale {scale}; pass a larger "
+            "scale= to keep it exact",
+         zh="未匹配惩罚 {penalty} 按 {scale} 缩放后取整为 {rounded}；请增大 scale 以保持精确")

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
+from ..core.messages import CATALOGUE
 from ..core.messages import text as _say
 from ..core.safeio import atomic_write, check_writable, formula_text
 from ..data.schema import ROW_NUMBER_HEADERS, header_key
@@ -1149,7 +1150,9 @@ def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_t
     summary = result.summary() if hasattr(result, "summary") else {}
     for k, v in summary.items():
         if k not in seen:
-            items.append((t["a_summary"].format(k=k), v, None))
+            items.append((t["a_summary"].format(k=_say(f"cli.summary.{k}", lang)
+                                              if f"cli.summary.{k}" in CATALOGUE else k),
+                          v, None))
     info = dict(getattr(result, "info", None) or {})
     versions = info.pop("versions", None) or {}
     for k, v in info.items():
