@@ -735,3 +735,15 @@ register("compile.penalty_rounded",
          en="unmatched_penalty {penalty} rounded to {rounded} at scale {scale}; pass a larger "
             "scale= to keep it exact",
          zh="未匹配惩罚 {penalty} 按 {scale} 缩放后取整为 {rounded}；请增大 scale 以保持精确")
+
+# ------------------------------------------------------------------- progress lines (stderr)
+register("progress.levels", en="levels", zh="目标层级")
+register("progress.components", en="components", zh="分区")
+register("progress.level_value", en="{name}: {status} {value} in {seconds} s",
+         zh="{name}：{status}，值 {value}，用时 {seconds} 秒")
+register("progress.level_done", en="{name}: {status} in {seconds} s",
+         zh="{name}：{status}，用时 {seconds} 秒")
+register("progress.component", en="component {k} ({pairs} pairs): {status} in {seconds} s",
+         zh="第{k}区（{pairs}个候选结对）：{status}，用时 {seconds} 秒")
+register("progress.component_unsolved", en="component {k}: not solved", zh="第{k}区：未求解")
+register("cli.status.NOT_SOLVED", en="NOT_SOLVED", zh="未求解（NOT_SOLVED）")

@@ -20,6 +20,8 @@ import logging
 import sys
 from typing import Any
 
+from .errors import Msg
+
 _LOG = logging.getLogger("banghdai")
 
 
@@ -33,7 +35,7 @@ def progress_default() -> bool:
 class Progress:
     """A progress bar (when enabled and tqdm is installed) plus an INFO log line per step."""
 
-    def __init__(self, total: int, desc: str, *, enabled: bool | None = None) -> None:
+    def __init__(self, total: int, desc: str | Msg, *, enabled: bool | None = None) -> None:
         self.total = int(total)
         self.desc = desc
         self.done = 0
@@ -46,15 +48,16 @@ class Progress:
             except ImportError:  # pragma: no cover - tqdm is a dependency
                 tqdm = None
             if tqdm is not None:
-                self._bar = tqdm(total=self.total, desc=desc, unit="", leave=False,
+                self._bar = tqdm(total=self.total, desc=str(desc), unit="", leave=False,
                                  file=sys.stderr)
 
-    def step(self, line: str) -> None:
-        """One more step finished; ``line`` says how it ended."""
+    def step(self, line: str | Msg) -> None:
+        """One more step finished; ``line`` says how it ended (a :class:`~banghdai.Msg` is
+        written in the language current now, see :func:`banghdai.use_lang`)."""
         self.done += 1
         _LOG.info("%s %d/%d: %s", self.desc, self.done, self.total, line)
         if self._bar is not None:
-            self._bar.set_postfix_str(line[:60], refresh=False)
+            self._bar.set_postfix_str(str(line)[:60], refresh=False)
             self._bar.update(1)
 
     def close(self) -> None:

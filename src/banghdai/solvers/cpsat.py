@@ -26,7 +26,7 @@ import numpy as np
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg, Word
 from ..core.progress import Progress
 from ..core.status import Status
 from .base import RawSolution, SolveParams, trivially_infeasible
@@ -418,7 +418,7 @@ class CpSatBackend:
         chosen = None
         status = Status.OPTIMAL
         interrupted = False
-        bar = Progress(len(compiled.levels), "levels", enabled=params.progress)
+        bar = Progress(len(compiled.levels), Msg("progress.levels"), enabled=params.progress)
         raw_obj = raw_bound = None
         try:  # no time for the network bound either when no search can start any more
             _check_time(deadline, model)
@@ -524,8 +524,9 @@ class CpSatBackend:
                     "value": level.sign * value / level.scale,
                     "bound": level.sign * best / level.scale, "seconds": seconds,
                 })
-                bar.step(f"{level.name}: {level_status.value} {rows[-1]['value']:g} "
-                         f"in {seconds:.2f} s")
+                bar.step(Msg("progress.level_value", name=Word(level.name),
+                             status=Msg(f"cli.status.{level_status.value}"),
+                             value=f"{rows[-1]['value']:g}", seconds=f"{seconds:.2f}"))
                 if stopped:  # Ctrl-C: keep this pairing, solve no further level
                     interrupted = True
                     if i + 1 < len(compiled.levels):

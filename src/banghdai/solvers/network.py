@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..compile.groups import AtMostOneGroups, CompiledQuota
+from ..core.errors import Msg, Word
 from ..core.progress import Progress
 from ..core.status import Status
 from .base import RawSolution, SolveParams, trivially_infeasible
@@ -283,9 +284,11 @@ class NetworkBackend:
                          "value": -int(costs[i] @ flow), "proven": done,
                          "seconds": (outcomes[i].flow_seconds + outcomes[i].potential_seconds)
                          if done else 0.0, **{k: v for k, v in meta.items() if k != "name"}})
-        with Progress(len(rows), "levels", enabled=False) as bar:  # fast: log lines only
+        with Progress(len(rows), Msg("progress.levels"), enabled=False) as bar:  # log lines only
             for r in rows:
-                bar.step(f"{r['name']}: {r['status']} in {r['seconds']:.3f} s")
+                bar.step(Msg("progress.level_done", name=Word(r["name"]),
+                             status=Msg(f"cli.status.{r['status']}"),
+                             seconds=f"{r['seconds']:.3f}"))
         all_done = len(outcomes) == len(costs)
         raw_status = Status.OPTIMAL if all_done else Status.FEASIBLE
         certificate = {

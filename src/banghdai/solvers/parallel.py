@@ -10,6 +10,7 @@ import numpy as np
 
 from ..compile.graph import Compiled
 from ..compile.split import subproblem
+from ..core.errors import Msg
 from ..core.progress import Progress
 from ..core.status import Status
 from .base import RawSolution, SolveParams
@@ -56,12 +57,14 @@ def solve_split(
 
     raws: list[RawSolution | None] = [None] * len(parts)
     interrupted = False
-    bar = Progress(len(parts), "components", enabled=params.progress)
+    bar = Progress(len(parts), Msg("progress.components"), enabled=params.progress)
 
-    def line(k: int) -> str:
+    def line(k: int) -> Msg:
         r = raws[k]
-        return (f"component {k + 1} ({int(parts[k].size)} pairs): {r.status.value} "
-                f"in {r.seconds:.2f} s") if r is not None else f"component {k + 1}: not solved"
+        if r is None:
+            return Msg("progress.component_unsolved", k=k + 1)
+        return Msg("progress.component", k=k + 1, pairs=int(parts[k].size),
+                   status=Msg(f"cli.status.{r.status.value}"), seconds=f"{r.seconds:.2f}")
 
     quiet = replace(params, progress=False)
     if executor is None:
