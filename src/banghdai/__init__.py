@@ -35,10 +35,10 @@ from .core.errors import BanghdaiError as BanghdaiError
 from .core.errors import DataWarning as DataWarning
 from .core.errors import InputError as InputError
 from .core.errors import Msg as Msg
-from .core.messages import use_lang as use_lang
 from .core.errors import ScalingWarning as ScalingWarning
 from .core.errors import StatusError as StatusError
 from .core.errors import ValidationError as ValidationError
+from .core.messages import use_lang as use_lang
 from .core.status import Status as Status
 from .core.version import version
 from .data import samples as samples
