@@ -387,8 +387,11 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(sample_names()))
         return EXIT_FOUND
     _SPEAKING["lang"] = lang
-    with _stderr_logging(args.quiet, args.log), _rules_language(args):
-        return _match(args)
+    try:
+        with _stderr_logging(args.quiet, args.log), _rules_language(args):
+            return _match(args)
+    finally:
+        _SPEAKING["lang"] = "en"
 
 
 #: The language the command line speaks now: ``--lang``, else BANGHDAI_LANG, else the
