@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
 from ..data.schema import prepare_table, require_frame
 from ..explain.common import _edge_load, broken_rules, copy_problem
@@ -101,7 +101,7 @@ def _previous(previous_pairs: pd.DataFrame) -> pd.DataFrame:
     for col in ("mentor_id", "mentee_id"):
         if previous_pairs[col].isna().any():
             row = int(np.flatnonzero(previous_pairs[col].isna().to_numpy())[0])
-            raise InputError("empty id", table="previous_pairs", row=row, column=col)
+            raise InputError(Msg("input.empty_id"), table="previous_pairs", row=row, column=col)
     prev = pd.DataFrame({"mentor_id": ids_as_str(previous_pairs["mentor_id"]),
                          "mentee_id": ids_as_str(previous_pairs["mentee_id"])})
     return prev.drop_duplicates().reset_index(drop=True)
@@ -176,7 +176,7 @@ def rematch(
     _check_lang(lang)
     if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int | float)
                                or weight < 0):
-        raise InputError(f"weight must be a number >= 0 or None, got {weight!r}", column="weight")
+        raise InputError(Msg("rematch.weight", value=weight), column="weight")
     prev = _previous(previous_pairs)
     compiled = problem.compile()
     n_m = compiled.n_mentors
@@ -378,7 +378,7 @@ def year2_scenario(roster: Roster, seed: int = 0, *, drop_mentors: float = 0.10,
     from ..data.readers import Roster
 
     if not 0 <= drop_mentors < 1 or not 0 <= add_mentees:
-        raise InputError("drop_mentors must be in [0, 1) and add_mentees >= 0",
+        raise InputError(Msg("rematch.scenario"),
                          column="drop_mentors")
     rng = np.random.default_rng(seed)
     rules = roster.rules or {}

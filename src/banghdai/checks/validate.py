@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..core.errors import InputError, ValidationError
+from ..core.errors import InputError, Msg, ValidationError
 from ..core.geo import vincenty_km as _angle_km
 from ..core.ids import ids_as_str, value_keys
 from ..data.schema import require_frame, tag_pairs
@@ -286,7 +286,7 @@ def blocking_pairs(problem: Problem, pairs: pd.DataFrame) -> pd.DataFrame:
     """
     prefs = next((r for r in problem.edge_rules if isinstance(r, Preferences)), None)
     if prefs is None or prefs.mentee_rank is None or prefs.mentor_rank is None:
-        raise InputError("blocking pairs need Preferences with mentee_rank and mentor_rank",
+        raise InputError(Msg("validate.blocking_ranks"),
                          table="preferences", column="mentor_rank")
     ordered = problem.in_id_order()  # equal ranks are broken by ids, as the solver breaks them
     mt, et = ordered.mentor_table, ordered.mentee_table

@@ -747,3 +747,26 @@ register("progress.component", en="component {k} ({pairs} pairs): {status} in {s
          zh="第{k}区（{pairs}个候选结对）：{status}，用时 {seconds} 秒")
 register("progress.component_unsolved", en="component {k}: not solved", zh="第{k}区：未求解")
 register("cli.status.NOT_SOLVED", en="NOT_SOLVED", zh="未求解（NOT_SOLVED）")
+register("solve.flow_params",
+         en="the flow backend takes no solver parameters, got {got}; pass backend='cpsat' to "
+            "tune CP-SAT",
+         zh="流算法求解方法（flow）不接受求解参数，收到 {got}；如需调整 CP-SAT 参数请用 --backend cpsat")
+register("solve.cpsat_param", en="unknown CP-SAT parameter {key!r}",
+         zh="无法识别的 CP-SAT 参数“{key}”")
+
+# ---------------------------------------------------------------- explanations, checks, rematch
+register("explain.unknown_relaxation", en="unknown relaxation {key!r}",
+         zh="无法识别的放宽方式“{key}”")
+register("explain.relaxation_cost",
+         en="relaxation cost must be a number >= 0 or None, got {value!r}",
+         zh="放宽代价必须是不小于0的数或 None，现为 {value!r}")
+register("validate.blocking_ranks",
+         en="blocking pairs need Preferences with mentee_rank and mentor_rank",
+         zh="检查阻塞对需要志愿表同时含 mentee_rank（帮带对象志愿）和 mentor_rank（导师志愿）")
+register("rematch.weight", en="weight must be a number >= 0 or None, got {value!r}",
+         zh="权重（weight）必须是不小于0的数或 None，现为 {value!r}")
+register("rematch.scenario", en="drop_mentors must be in [0, 1) and add_mentees >= 0",
+         zh="drop_mentors（减少导师比例）必须在 0 到 1 之间（不含1），add_mentees（新增帮带对象）不小于0")
+register("report.needs_openpyxl",
+         en="writing Excel needs openpyxl: pip install 'banghdai[excel]'",
+         zh="写出 Excel 需要安装 openpyxl：pip install 'banghdai[excel]'")

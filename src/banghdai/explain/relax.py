@@ -33,7 +33,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from ..core.arrays import group_positions
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
 from ..model.groups import Load, Quota
 from ..model.rules import FixedPairs
@@ -60,12 +60,12 @@ def _relax_costs(relax: Mapping[str, float | None]) -> dict[str, int | None]:
     costs: dict[str, int | None] = {k: v * 1000 for k, v in _RELAX_COST.items()}
     for key, value in relax.items():
         if key not in RELAX_KINDS:
-            raise InputError(f"unknown relaxation {key!r}", column="relax", choices=RELAX_KINDS)
+            raise InputError(Msg("explain.unknown_relaxation", key=key), column="relax",
+                             choices=RELAX_KINDS)
         if value is None:
             costs[key] = None
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise InputError(f"relaxation cost must be a number >= 0 or None, got {value!r}",
-                             column="relax")
+            raise InputError(Msg("explain.relaxation_cost", value=value), column="relax")
         else:
             costs[key] = int(round(value * 1000))
     return costs

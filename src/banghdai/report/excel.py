@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..core import hooks
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.safeio import atomic_write, check_writable, formula_cells, formula_text
 
 if TYPE_CHECKING:
@@ -48,7 +48,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     try:
         import openpyxl  # noqa: F401 - only to refuse early when it is missing
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise InputError("writing Excel needs openpyxl: pip install 'banghdai[excel]'") from err
+        raise InputError(Msg("report.needs_openpyxl")) from err
     check_writable(path, "path")
 
     def write(tmp: Path) -> None:

@@ -76,7 +76,7 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
     for key, value in merged.items():
         if key not in fields:
             raise InputError(
-                f"unknown CP-SAT parameter {key!r}", column="params", choices=sorted(fields)
+                Msg("solve.cpsat_param", key=key), column="params", choices=sorted(fields)
             )
         target = getattr(p, key)
         if hasattr(target, "extend") and not isinstance(value, str | bytes):

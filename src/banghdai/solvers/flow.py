@@ -31,7 +31,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 from ..core.status import Status
 from .base import RawSolution, SolveParams, trivially_infeasible
 
@@ -98,8 +98,7 @@ class FlowBackend:
         """Solve exactly; the status is OPTIMAL or INFEASIBLE (proven)."""
         if params.extra:
             raise InputError(
-                f"the flow backend takes no solver parameters, got {sorted(params.extra)}; "
-                "pass backend='cpsat' to tune CP-SAT",
+                Msg("solve.flow_params", got=sorted(params.extra)),
                 column="params",
             )
         return self.solve_relaxation(compiled)
