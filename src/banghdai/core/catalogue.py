@@ -770,3 +770,56 @@ register("rematch.scenario", en="drop_mentors must be in [0, 1) and add_mentees 
 register("report.needs_openpyxl",
          en="writing Excel needs openpyxl: pip install 'banghdai[excel]'",
          zh="写出 Excel 需要安装 openpyxl：pip install 'banghdai[excel]'")
+
+# --------------------------------------------------------------------------------- small teams
+register("teams.range", en="{what} must be an int or a (lo, hi) pair of ints, got {value!r}",
+         zh="{what} 必须是整数或 (下限, 上限) 两个整数，现为 {value!r}")
+register("teams.range_order", en="{what} needs 1 <= lo <= hi, got ({lo}, {hi})",
+         zh="{what} 需要 1 ≤ 下限 ≤ 上限，现为 ({lo}, {hi})")
+register("teams.count_range",
+         en="{what} must be an int >= 0 or a (lo, hi) pair with 0 <= lo <= hi, got {value!r}",
+         zh="{what} 必须是不小于0的整数，或满足 0 ≤ 下限 ≤ 上限 的 (下限, 上限)，现为 {value!r}")
+register("teams.require_each",
+         en="require_each must map a mentor column to the values every team needs, e.g. "
+            "{{'type': ['专家型', '经验型', '群众型']}}",
+         zh="require_each（每组必须）应为“导师列 → 每组都需要的取值”，例如 "
+            "{{'type': ['专家型', '经验型', '群众型']}}")
+register("teams.require_each_values",
+         en="require_each[{column!r}] must be a list of values or a {{value: count}} mapping",
+         zh="require_each 中“{column}”必须是取值的列表，或“取值 → 人数”的对应表")
+register("teams.require_each_count",
+         en="require_each[{column!r}][{value!r}] must be a whole number >= 1, got {count!r}",
+         zh="require_each 中“{column}”的“{value}”必须是不小于1的整数，现为 {count!r}")
+register("teams.require_each_absent", en="require_each value {value!r} never occurs in the column",
+         zh="require_each 的取值“{value}”在该列中一次也没有出现")
+register("teams.objective",
+         en="objective must map terms to weights, e.g. {{'shared': 1, 'km': 0.1}}",
+         zh="objective（目标）应为“目标项 → 权重”，例如 {{'shared': 1, 'km': 0.1}}")
+register("teams.objective_term", en="unknown objective term {term!r}",
+         zh="无法识别的目标项“{term}”")
+register("teams.objective_weight",
+         en="objective weight of {term!r} must be a number >= 0, got {weight!r}",
+         zh="目标项“{term}”的权重必须是不小于0的数，现为 {weight!r}")
+register("teams.needs_domains",
+         en="objective terms 'shared' and 'covered' need a 'domains' column in both tables",
+         zh="目标项 shared 和 covered 需要两张表都有 domains（领域）列")
+register("teams.needs_coords", en="objective term 'km' needs 'lat' and 'lon' in both tables",
+         zh="目标项 km 需要两张表都有 lat 和 lon（坐标）列")
+register("teams.region", en="region must be a column name or None, got {value!r}",
+         zh="region（区域）必须是列名或 None，现为 {value!r}")
+register("teams.mentor_teams", en="mentor_teams must be an int >= 1 or a column, got {value!r}",
+         zh="mentor_teams（导师所在小组数）必须是不小于1的整数或列名，现为 {value!r}")
+register("teams.n_teams_no_region",
+         en="with region=None, n_teams must be None, an int or a (lo, hi) pair",
+         zh="region 为 None 时，n_teams（小组数）必须是 None、整数或 (下限, 上限)")
+register("teams.n_teams_region", en="n_teams names region {key!r}, which no mentee is in",
+         zh="n_teams（小组数）写的区域“{key}”中没有帮带对象")
+register("teams.n_teams_differs", en="n_teams column differs within region {region!r}",
+         zh="同一区域“{region}”内 n_teams（小组数）列的值不一致")
+register("teams.n_teams_whole", en="n_teams must be a whole number >= 0, got {value}",
+         zh="n_teams（小组数）必须是不小于0的整数，现为 {value}")
+register("teams.n_teams",
+         en="n_teams must be None, an int, (lo, hi), a mapping or a column, got {value!r}",
+         zh="n_teams（小组数）必须是 None、整数、(下限, 上限)、对应表或列名，现为 {value!r}")
+register("teams.time_limit", en="time_limit must be a number > 0 or None, got {value!r}",
+         zh="time_limit（时间上限）必须是大于0的数或 None，现为 {value!r}")

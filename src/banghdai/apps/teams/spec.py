@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ...core.errors import InputError
+from ...core.errors import InputError, Msg
 from ...core.ids import value_keys
 from ...data.schema import Table, degree_values, prepare_table, tag_pairs
 from .model import _solve
@@ -54,11 +54,11 @@ def _size_range(value: object, what: str) -> tuple[int, int]:
     """``(lo, hi)`` whole numbers with 1 <= lo <= hi (an int n means (n, n))."""
     pair = _int_pair(value)
     if pair is None:
-        raise InputError(f"{what} must be an int or a (lo, hi) pair of ints, got {value!r}",
+        raise InputError(Msg("teams.range", what=what, value=value),
                          column=what)
     lo, hi = pair
     if lo < 1 or hi < lo:
-        raise InputError(f"{what} needs 1 <= lo <= hi, got ({lo}, {hi})", column=what)
+        raise InputError(Msg("teams.range_order", what=what, lo=lo, hi=hi), column=what)
     return lo, hi
 
 
@@ -68,7 +68,7 @@ def _count_range(value: object, what: str) -> tuple[int, int | None]:
     if pair is None or pair[0] < 0 or pair[1] < pair[0]:
         shown = (value, value) if isinstance(value, int) and not isinstance(value, bool) else value
         raise InputError(
-            f"{what} must be an int >= 0 or a (lo, hi) pair with 0 <= lo <= hi, got {shown!r}",
+            Msg("teams.count_range", what=what, value=shown),
             column="n_teams",
         )
     return pair
@@ -93,8 +93,7 @@ def _parse_require_each(require_each: object, mentors: Table) -> list[_Compositi
         return []
     if not isinstance(require_each, Mapping):
         raise InputError(
-            "require_each must map a mentor column to the values every team needs, "
-            "e.g. {'type': ['专家型', '经验型', '群众型']}",
+            Msg("teams.require_each"),
             column="require_each",
         )
     out: list[_Composition] = []
@@ -106,7 +105,7 @@ def _parse_require_each(require_each: object, mentors: Table) -> list[_Compositi
             items = list(values.items())
         elif isinstance(values, str) or not isinstance(values, Sequence | set | frozenset):
             raise InputError(
-                f"require_each[{column!r}] must be a list of values or a {{value: count}} mapping",
+                Msg("teams.require_each_values", column=column),
                 table="mentors", column=mentors.shown(column), choices=present,
             )
         else:
@@ -115,12 +114,12 @@ def _parse_require_each(require_each: object, mentors: Table) -> list[_Compositi
             key = _value_key(value)
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise InputError(
-                    f"require_each[{column!r}][{value!r}] must be a whole number >= 1, got {count!r}",
+                    Msg("teams.require_each_count", column=column, value=value, count=count),
                     table="mentors", column=mentors.shown(column),
                 )
             if key not in present:
                 raise InputError(
-                    f"require_each value {value!r} never occurs in the column",
+                    Msg("teams.require_each_absent", value=value),
                     table="mentors", column=mentors.shown(column), choices=present,
                 )
             out.append(_Composition(str(column), key, int(count), keys == key))
@@ -131,25 +130,24 @@ def _parse_objective(objective: object, has_domains: bool, has_coords: bool) -> 
     if objective is None:
         return {"placed": None, "shared": 1.0 if has_domains else 0.0, "covered": 0.0, "km": 0.0}
     if not isinstance(objective, Mapping):
-        raise InputError("objective must map terms to weights, e.g. {'shared': 1, 'km': 0.1}",
+        raise InputError(Msg("teams.objective"),
                          column="objective", choices=OBJECTIVE_TERMS)
     out: dict[str, float | None] = {"placed": None, "shared": 0.0, "covered": 0.0, "km": 0.0}
     for term, weight in objective.items():
         if term not in OBJECTIVE_TERMS:
-            raise InputError(f"unknown objective term {term!r}", column="objective",
+            raise InputError(Msg("teams.objective_term", term=term), column="objective",
                              choices=OBJECTIVE_TERMS)
         if weight is None and term == "placed":
             continue
         if isinstance(weight, bool) or not isinstance(weight, int | float) or not weight >= 0 \
                 or not np.isfinite(weight):
-            raise InputError(f"objective weight of {term!r} must be a number >= 0, got {weight!r}",
+            raise InputError(Msg("teams.objective_weight", term=term, weight=weight),
                              column="objective")
         out[term] = float(weight)
     if (out["shared"] or out["covered"]) and not has_domains:
-        raise InputError("objective terms 'shared' and 'covered' need a 'domains' column in "
-                         "both tables", column="domains")
+        raise InputError(Msg("teams.needs_domains"), column="domains")
     if out["km"] and not has_coords:
-        raise InputError("objective term 'km' needs 'lat' and 'lon' in both tables", column="lat")
+        raise InputError(Msg("teams.needs_coords"), column="lat")
     return out
 
 
@@ -226,10 +224,11 @@ class Teams:
             mentees, "mentees", {**(columns or {}), **(mentee_columns or {})}).in_id_order()
         mt, et = self.mentor_table, self.mentee_table
         if unmatched not in ("allow", "forbid"):
-            raise InputError(f"unknown unmatched {unmatched!r}", column="unmatched",
+            raise InputError(Msg("input.unknown_choice", what="unmatched", value=unmatched),
+                             column="unmatched",
                              choices=["allow", "forbid"])
         if not isinstance(cover_needs, bool):
-            raise InputError(f"cover_needs must be True or False, got {cover_needs!r}",
+            raise InputError(Msg("input.bool", what="cover_needs", value=cover_needs),
                              column="cover_needs")
         self.region = region
         self.unmatched = unmatched
@@ -238,13 +237,13 @@ class Teams:
         self.team_mentees = _size_range(team_mentees, "team_mentees")
         if region is not None:
             if not isinstance(region, str):
-                raise InputError(f"region must be a column name or None, got {region!r}",
+                raise InputError(Msg("teams.region", value=region),
                                  column="region")
             mt.require(region, "teams by region")
             et.require(region, "teams by region")
         if isinstance(mentor_teams, bool) or not isinstance(mentor_teams, int | str) or (
                 isinstance(mentor_teams, int) and mentor_teams < 1):
-            raise InputError(f"mentor_teams must be an int >= 1 or a column, got {mentor_teams!r}",
+            raise InputError(Msg("teams.mentor_teams", value=mentor_teams),
                              column="mentor_teams")
         self.mentor_teams = mentor_teams
         self.capacity = degree_values(mt, mentor_teams, "mentor_teams")
@@ -291,14 +290,14 @@ class Teams:
             rng = _count_range(n_teams, "n_teams")
             return {r: rng for r in regions}
         if self.region is None:
-            raise InputError("with region=None, n_teams must be None, an int or a (lo, hi) pair",
+            raise InputError(Msg("teams.n_teams_no_region"),
                              column="n_teams")
         if isinstance(n_teams, Mapping):
             out = dict(free)
             for key, value in n_teams.items():
                 k = _value_key(key)
                 if k not in free:
-                    raise InputError(f"n_teams names region {key!r}, which no mentee is in",
+                    raise InputError(Msg("teams.n_teams_region", key=key),
                                      column="n_teams", choices=regions)
                 out[k] = _count_range(value, f"n_teams[{key!r}]")
             return out
@@ -313,17 +312,16 @@ class Teams:
                     continue
                 if known.nunique() > 1:
                     row = int(known.index[known != known.iloc[0]][0])
-                    raise InputError(f"n_teams column differs within region {r!r}",
+                    raise InputError(Msg("teams.n_teams_differs", region=r),
                                      column=et.shown(n_teams), **et.at(row))
                 n = float(known.iloc[0])
                 if n < 0 or n != np.floor(n):
                     row = int(known.index[0])
-                    raise InputError(f"n_teams must be a whole number >= 0, got {n:g}",
+                    raise InputError(Msg("teams.n_teams_whole", value=f"{n:g}"),
                                      column=et.shown(n_teams), **et.at(row))
                 out[r] = (int(n), int(n))
             return out
-        raise InputError(f"n_teams must be None, an int, (lo, hi), a mapping or a column, "
-                         f"got {n_teams!r}", column="n_teams")
+        raise InputError(Msg("teams.n_teams", value=n_teams), column="n_teams")
 
     def _tags(self, table: Table) -> pd.DataFrame:
         rows, tags = tag_pairs(table, "domains", "teams")
@@ -355,7 +353,7 @@ class Teams:
         2
         """
         if time_limit is not None and (not isinstance(time_limit, int | float) or time_limit <= 0):
-            raise InputError(f"time_limit must be a number > 0 or None, got {time_limit!r}",
+            raise InputError(Msg("teams.time_limit", value=time_limit),
                              column="time_limit")
         if workers is None:
             workers = max(1, min(8, os.cpu_count() or 1))
