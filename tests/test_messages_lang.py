@@ -42,7 +42,7 @@ ALLOWED = {
     "manytoone", "manytomany", "pairscore", "preferences", "load", "table", "prog", "message",
     "value", "choices", "argument", "type", "option", "matches", "s", "r", "time", "limit",
     "backend", "shape", "unmatched", "penalty", "weight", "level", "stable", "cpsat", "flow",
-    "network", "objective", "region", "shared", "covered", "domains",
+    "network", "objective", "region", "shared", "covered", "domains", "nan", "spa",
 }
 
 

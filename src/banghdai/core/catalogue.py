@@ -823,3 +823,38 @@ register("teams.n_teams",
          zh="n_teams（小组数）必须是 None、整数、(下限, 上限)、对应表或列名，现为 {value!r}")
 register("teams.time_limit", en="time_limit must be a number > 0 or None, got {value!r}",
          zh="time_limit（时间上限）必须是大于0的数或 None，现为 {value!r}")
+
+# ------------------------------------------------- arrays of the deferred-acceptance functions
+register("arrays.one_dim", en="must be one-dimensional, got shape {shape}",
+         zh="必须是一维数组，现为形状 {shape}")
+register("arrays.int_dtype", en="must hold integers, got dtype {dtype}",
+         zh="必须是整数，现为类型 {dtype}")
+register("arrays.int_value", en="must hold integers, got {value!r}", zh="必须是整数，现为 {value!r}")
+register("arrays.length", en="must have length {size}, got {got}",
+         zh="长度必须是 {size}，现为 {got}")
+register("arrays.per_pair", en="must be a 1-D array of length {size} (one per pair)",
+         zh="必须是长度为 {size} 的一维数组（每个候选结对一个）")
+register("arrays.number_dtype", en="must hold numbers, got dtype {dtype}",
+         zh="必须是数字，现为类型 {dtype}")
+register("arrays.nan", en="must not be NaN", zh="不能为空值（NaN）")
+register("arrays.index", en="index {value} out of range 0..{last}",
+         zh="序号 {value} 超出范围 0..{last}")
+register("arrays.nonnegative", en="must be >= 0, got {value}", zh="必须不小于0，现为 {value}")
+register("arrays.pair_lengths", en="pair_mentee and pair_mentor differ in length ({a} vs {b})",
+         zh="pair_mentee 与 pair_mentor 长度不同（{a} 对 {b}）")
+register("arrays.pair_twice", en="pair (mentee {e}, mentor {m}) listed twice",
+         zh="结对（帮带对象 {e}，导师 {m}）列了两次")
+register("arrays.group_pair", en="group and group_capacity go together",
+         zh="group 与 group_capacity 必须同时给出")
+register("arrays.group_range", en="group {value} out of range 0..{last}",
+         zh="组 {value} 超出范围 0..{last}")
+register("arrays.group_ranks",
+         en="mentee {e} has different mentor_rank at two mentors of group {group}; a group "
+            "ranks each mentee once",
+         zh="帮带对象 {e} 在组 {group} 的两名导师处的 mentor_rank 不同；一个组对每名帮带对象只排一次")
+register("arrays.mask_length", en="a boolean mask must have length {n}",
+         zh="布尔掩码的长度必须是 {n}")
+register("arrays.spa_proposer", en="groups (SPA-S) are supported with mentee proposing only",
+         zh="分组（SPA-S）只支持由帮带对象发起申请")
+register("arrays.spa_demand", en="groups (SPA-S) need demand <= 1",
+         zh="分组（SPA-S）要求每名帮带对象的需求不超过1")

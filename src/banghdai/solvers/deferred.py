@@ -64,7 +64,7 @@ from typing import Literal
 
 import numpy as np
 
-from ..core.errors import InputError
+from ..core.errors import InputError, Msg
 
 __all__ = ["blocking_pairs", "deferred_acceptance", "is_stable"]
 
@@ -80,33 +80,33 @@ def _int_array(name: str, values: object, size: int | None = None) -> np.ndarray
     if arr.ndim == 0 and size is not None:
         arr = np.full(size, arr)
     if arr.ndim != 1:
-        raise InputError(f"must be one-dimensional, got shape {arr.shape}", column=name)
+        raise InputError(Msg("arrays.one_dim", shape=arr.shape), column=name)
     if arr.size == 0:
         return arr.astype(np.int64)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
-        raise InputError(f"must hold integers, got dtype {arr.dtype}", column=name)
+        raise InputError(Msg("arrays.int_dtype", dtype=arr.dtype), column=name)
     if arr.dtype.kind == "f":
         bad = ~np.isfinite(arr) | (arr != np.round(arr))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(f"must hold integers, got {arr[i]!r}", row=i, column=name)
+            raise InputError(Msg("arrays.int_value", value=arr[i]), row=i, column=name)
     arr = arr.astype(np.int64)
     if size is not None and arr.size != size:
-        raise InputError(f"must have length {size}, got {arr.size}", column=name)
+        raise InputError(Msg("arrays.length", size=size, got=arr.size), column=name)
     return arr
 
 
 def _rank_array(name: str, values: object, size: int) -> np.ndarray:
     arr = np.asarray(values)
     if arr.ndim != 1 or arr.size != size:
-        raise InputError(f"must be a 1-D array of length {size} (one per pair)", column=name)
+        raise InputError(Msg("arrays.per_pair", size=size), column=name)
     if arr.size and arr.dtype.kind not in "iuf":
-        raise InputError(f"must hold numbers, got dtype {arr.dtype}", column=name)
+        raise InputError(Msg("arrays.number_dtype", dtype=arr.dtype), column=name)
     if arr.dtype.kind == "f":
         bad = np.isnan(arr)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError("must not be NaN", table="pairs", row=i, column=name)
+            raise InputError(Msg("arrays.nan"), table="pairs", row=i, column=name)
     return arr
 
 
@@ -115,7 +115,8 @@ def _check_range(name: str, arr: np.ndarray, n: int) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"index {int(arr[i])} out of range 0..{n - 1}", table="pairs", row=i, column=name
+            Msg("arrays.index", value=int(arr[i]), last=n - 1), table="pairs", row=i,
+            column=name
         )
 
 
@@ -123,7 +124,7 @@ def _check_nonnegative(name: str, arr: np.ndarray) -> None:
     bad = arr < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(f"must be >= 0, got {int(arr[i])}", row=i, column=name)
+        raise InputError(Msg("arrays.nonnegative", value=int(arr[i])), row=i, column=name)
 
 
 class _Instance:
@@ -147,7 +148,7 @@ class _Instance:
         n = self.e.size
         if self.m.size != n:
             raise InputError(
-                f"pair_mentee and pair_mentor differ in length ({n} vs {self.m.size})",
+                Msg("arrays.pair_lengths", a=n, b=self.m.size),
                 column="pair_mentor",
             )
         if n_mentors is None:
@@ -173,7 +174,7 @@ class _Instance:
             if dup.size:
                 i = int(np.flatnonzero(self.e * np.int64(self.n_m) + self.m == key[dup[0]])[1])
                 raise InputError(
-                    f"pair (mentee {int(self.e[i])}, mentor {int(self.m[i])}) listed twice",
+                    Msg("arrays.pair_twice", e=int(self.e[i]), m=int(self.m[i])),
                     table="pairs",
                     row=i,
                 )
@@ -181,7 +182,7 @@ class _Instance:
         self.gcap: np.ndarray | None = None
         if group is not None or group_capacity is not None:
             if group is None or group_capacity is None:
-                raise InputError("group and group_capacity go together", column="group")
+                raise InputError(Msg("arrays.group_pair"), column="group")
             gcap = _int_array("group_capacity", group_capacity)
             _check_nonnegative("group_capacity", gcap)
             grp = _int_array("group", group, self.n_m)
@@ -189,7 +190,8 @@ class _Instance:
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise InputError(
-                    f"group {int(grp[i])} out of range 0..{gcap.size - 1}", row=i, column="group"
+                    Msg("arrays.group_range", value=int(grp[i]), last=gcap.size - 1), row=i,
+                    column="group"
                 )
             if n:
                 # A group ranks a mentee once: mentor_rank must agree across its mentors.
@@ -200,8 +202,7 @@ class _Instance:
                 if diff.any():
                     i = int(order[np.flatnonzero(diff)[0] + 1])
                     raise InputError(
-                        f"mentee {int(self.e[i])} has different mentor_rank at two mentors of "
-                        f"group {int(pg[i])}; a group ranks each mentee once",
+                        Msg("arrays.group_ranks", e=int(self.e[i]), group=int(pg[i])),
                         table="pairs",
                         row=i,
                         column="mentor_rank",
@@ -250,7 +251,7 @@ def _chosen_mask(chosen: ArrayLike, n: int) -> np.ndarray:
     arr = np.asarray(chosen)
     if arr.dtype.kind == "b":
         if arr.shape != (n,):
-            raise InputError(f"a boolean mask must have length {n}", column="chosen")
+            raise InputError(Msg("arrays.mask_length", n=n), column="chosen")
         return arr
     idx = _int_array("chosen", arr)
     _check_range("chosen", idx, n)
@@ -527,17 +528,18 @@ def _spa_student(
 
 def _solve(inst: _Instance, proposer: str) -> tuple[np.ndarray, int]:
     if proposer not in ("mentee", "mentor"):
-        raise InputError(f"unknown proposer {proposer!r}", choices=["mentee", "mentor"])
+        raise InputError(Msg("input.unknown_choice", what="proposer", value=proposer),
+                         choices=["mentee", "mentor"])
     if inst.n == 0:
         return np.zeros(0, dtype=bool), 0
     if inst.group is not None:
         assert inst.gcap is not None
         if proposer != "mentee":
             raise InputError(
-                "groups (SPA-S) are supported with mentee proposing only", column="proposer"
+                Msg("arrays.spa_proposer"), column="proposer"
             )
         if np.any(inst.dem > 1):
-            raise InputError("groups (SPA-S) need demand <= 1", column="demand")
+            raise InputError(Msg("arrays.spa_demand"), column="demand")
         keep = inst.dem[inst.e] > 0
         idx = np.flatnonzero(keep)
         sub, rounds = _spa_student(

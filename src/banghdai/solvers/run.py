@@ -124,7 +124,7 @@ def solve(
                      extra=dict(params or {}), deadline=deadline,
                      progress=progress_default() if progress is None else bool(progress))
     if split not in ("auto", True, False):
-        raise InputError(f"unknown split option {split!r}", column="split",
+        raise InputError(Msg("input.unknown_choice", what="split", value=split), column="split",
                          choices=["auto", "True", "False"])
     do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
     parts = components(compiled) if do_split else []
