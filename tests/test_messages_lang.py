@@ -43,6 +43,7 @@ ALLOWED = {
     "value", "choices", "argument", "type", "option", "matches", "s", "r", "time", "limit",
     "backend", "shape", "unmatched", "penalty", "weight", "level", "stable", "cpsat", "flow",
     "network", "objective", "region", "shared", "covered", "domains", "nan", "spa",
+    "group", "dtype",
 }
 
 
