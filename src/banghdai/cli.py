@@ -55,8 +55,9 @@ import logging
 import math
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .core.errors import InputError, Msg
 from .core.messages import CATALOGUE, env_lang, text, use_lang
@@ -81,14 +82,14 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
                            epilog=say("cli.help.match_epilog"))
     match.add_argument("inputs", nargs="+", help=say("cli.help.inputs"),
                        metavar=say("cli.help.inputs_metavar"))
-    match.add_argument("--rules", metavar=say("cli.help.metavar_file"), help=say("cli.help.rules"))
-    match.add_argument("--out", metavar=say("cli.help.metavar_file"), help=say("cli.help.out"))
-    match.add_argument("--unmatched-out", metavar=say("cli.help.metavar_file"), help=say("cli.help.unmatched_out"))
-    match.add_argument("--time-limit", metavar=say("cli.help.metavar_seconds"), type=float, default=None,
-                       help=say("cli.help.time_limit"))
-    match.add_argument("--seed", metavar=say("cli.help.metavar_number"), type=int, default=None, help=say("cli.help.seed"))
-    match.add_argument("--workers", metavar=say("cli.help.metavar_number"), type=int, default=None, help=say("cli.help.workers"))
-    match.add_argument("--backend", metavar=say("cli.help.metavar_name"), default=None, help=say("cli.help.backend"))
+    kinds: tuple[tuple[str, str, str, Callable[[str], Any]], ...] = (
+        ("--rules", "file", "rules", str), ("--out", "file", "out", str),
+        ("--unmatched-out", "file", "unmatched_out", str),
+        ("--time-limit", "seconds", "time_limit", float), ("--seed", "number", "seed", int),
+        ("--workers", "number", "workers", int), ("--backend", "name", "backend", str))
+    for option, metavar, code, kind in kinds:
+        match.add_argument(option, metavar=say(f"cli.help.metavar_{metavar}"), type=kind,
+                           default=None, help=say(f"cli.help.{code}"))
     match.add_argument("--log", action="store_true", help=say("cli.help.log"))
     match.add_argument("--quiet", action="store_true", help=say("cli.help.quiet"))
     match.add_argument("--lang", choices=["en", "zh"], default=None, help=say("cli.help.lang"))

@@ -486,7 +486,7 @@ def _fallback_ids(frame: pd.DataFrame, side: str, source: dict[str, str], file: 
     known = f"{id_col}, id, " + ", ".join(ALIASES_BY_SIDE[side][id_col][:2])
     how = _mapping_hint(side, id_col)
     number = next((c for c in frame.columns if header_key(c) in ROW_NUMBER_HEADERS), None)
-    why = ""
+    why: str | Msg = ""
     if number is not None:
         raw = frame[number]
         text = pd.Series(ids_as_str(raw), dtype=object) if raw.notna().all() else None
