@@ -516,7 +516,11 @@ def _match(args: argparse.Namespace) -> int:
 def _say_idle_mentors(result, lang: str) -> None:
     """One short line on stderr when some mentors can never be offered a candidate (from the
     graph the solve compiled: no second compile)."""
-    idle = result.idle_mentors(lang)
+    try:
+        idle = result.idle_mentors(lang)
+    except Exception:  # noqa: BLE001 - an advisory line never costs the pairing
+        logging.getLogger("banghdai").debug("idle mentors not reported", exc_info=True)
+        return
     if idle is not None and len(idle):
         print("banghdai: " + text("cli.warning", lang) + idle.attrs["summary"][lang],
               file=sys.stderr)
