@@ -75,7 +75,7 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
                                      epilog=say("cli.help.epilog"))
     parser.add_argument("--version", action="version", version=f"banghdai {version()}",
                         help=say("cli.help.version"))
-    sub = parser.add_subparsers(dest="command", required=True,
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{match,samples}",
                                 title=say("cli.help.commands"))
     match = sub.add_parser("match", help=say("cli.help.match"),
                            description=say("cli.help.match_description"),
