@@ -298,7 +298,7 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
     >>> check_rules({"require": [{"rule": "max_distance", "km": "far"}]})
     Traceback (most recent call last):
     ...
-    banghdai.InputError: rules [[require]] #1 (max_distance), column 'km': km must be a finite number, got 'far'
+    banghdai.InputError: rules [[require]] #1 (max_distance), column 'km': km must be a finite number, got 'far'; how to fix: see the rules file section of the README for this option
     """
     if not isinstance(data, Mapping):
         raise InputError(Msg("rules.not_table"), table=where)

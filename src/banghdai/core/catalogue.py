@@ -18,7 +18,7 @@ Example
 
 from __future__ import annotations
 
-from .messages import register, register_hint
+from .messages import CATALOGUE, register, register_hint
 
 # ------------------------------------------------------------------------- words used in texts
 for _code, _en, _zh in (
@@ -858,3 +858,29 @@ register("arrays.spa_proposer", en="groups (SPA-S) are supported with mentee pro
          zh="分组（SPA-S）只支持由帮带对象发起申请")
 register("arrays.spa_demand", en="groups (SPA-S) need demand <= 1",
          zh="分组（SPA-S）要求每名帮带对象的需求不超过1")
+
+# ------------------------------------------------------------ more hints for frequent errors
+for _code, _en, _zh in (
+    ("compile.score_number", "write a number in this cell", "请在这个单元格中填写数字"),
+    ("compile.rank_number", "write the rank as 1, 2, 3 …, or leave the cell empty",
+     "请把志愿排名写成 1、2、3……，或让这个单元格留空"),
+    ("compile.min_load", "lower the minimum or raise the capacity of this mentor",
+     "请降低这名导师的最少带教人数，或提高其带教人数上限"),
+    ("compile.fixed_over_demand", "remove fixed pairs of this mentee or raise its number of "
+     "mentors", "请删去这名帮带对象的部分固定结对，或增加其所需导师人数"),
+    ("read.no_sheet", "check the sheet name against the valid choices",
+     "请对照下列工作表名称检查拼写"),
+    ("rules.must_be", "see the rules file section of the README for this option",
+     "这一项的写法见 README 中“规则文件”一节"),
+    ("rules.needs", "add the option to this entry of the rules file",
+     "请在规则文件的这一条中补上这一项"),
+    ("input.unknown_side", "write mentors or mentees", "请写 mentors 或 mentees"),
+    ("compile.score_column", "name one of the valid choices as the score column",
+     "请把下列已有的某一列作为评分列"),
+    ("compile.rank_column", "name one of the valid choices as the rank column",
+     "请把下列已有的某一列作为志愿排名列"),
+    ("compile.coordinates_everywhere", "fill in lat and lon on this row",
+     "请在这一行填写纬度（lat）和经度（lon）"),
+):
+    if f"{_code}.hint" not in CATALOGUE:
+        register_hint(_code, en=_en, zh=_zh)
