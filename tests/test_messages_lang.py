@@ -377,3 +377,24 @@ def test_text_fills_nested_messages_in_the_same_language():
     assert said.text("en") == "seed must be a whole number, got 'x'"
     assert said.text("zh") == "seed 必须是整数，现为 'x'"
     assert text("cli.summary.pairs", "zh") == "结对数"
+
+
+def test_progress_lines_in_the_language_of_the_run(capsys):
+    assert main(["match", "sample:fushan", "--backend", "cpsat", "--lang", "zh"]) == 0
+    err = capsys.readouterr().err
+    assert "banghdai: 分区 1/" in err and "最优（OPTIMAL）" in err and "component" not in err
+    assert main(["match", "sample:fushan", "--backend", "cpsat"]) == 0
+    assert "banghdai: components 1/" in capsys.readouterr().err
+
+
+def test_warnings_speak_the_language_they_were_raised_in():
+    mentors = pd.DataFrame({"mentor_id": ["M1"], "lat": [35.0], "lon": [115.0]})
+    mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "lat": [35.0, None],
+                            "lon": [115.0, None]})
+    for lang, words in (("en", "have no coordinates"), ("zh", "没有坐标")):
+        with use_lang(lang), warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            bd.Problem(mentors, mentees).require(bd.MaxDistance(km=10)).compile()
+        said = [w.message for w in seen if issubclass(w.category, bd.DataWarning)]
+        assert said and words in str(said[0])
+        assert said[0].text("en") != said[0].text("zh")
