@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,106 @@ def _groups_of(keys: np.ndarray) -> list[np.ndarray]:
     return group_positions(keys)
 
 
+# ------------------------------------------------------------------ repair protocol
+class RepairKit(Protocol):
+    """What a rule's ``repair`` may ask of the solvers (given by the caller, so that this
+    layer imports no solver): the network optimum of a restricted problem, and a stable
+    matching.
+
+    Example
+    -------
+    >>> from banghdai.compile.groups import RepairKit
+    >>> RepairKit.__name__
+    'RepairKit'
+    """
+
+    def network(self, compiled: Compiled) -> np.ndarray | None:
+        """The lexicographic network optimum of ``compiled`` without its non-network
+        rules (a boolean edge mask), or None when there is none (or no time)."""
+        ...
+
+    def stable(self, proposer: str) -> np.ndarray | None:
+        """The ``proposer``-optimal stable matching of the problem (a boolean edge mask)."""
+        ...
+
+
+def node_load(compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+    """Each mentor's load (its pairs, weighted by ``edge_load`` when there is one).
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd, banghdai as bd
+    >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"]})).compile()
+    >>> node_load(c, np.array([True])).tolist()
+    [1]
+    """
+    w = None if compiled.edge_load is None else compiled.edge_load[chosen]
+    return np.bincount(compiled.edge_mentor[chosen], weights=w,
+                       minlength=compiled.n_mentors).astype(np.int64)
+
+
+def _drop_worst(chosen: np.ndarray, edges: np.ndarray, k: int, weight: np.ndarray,
+                fixed: np.ndarray) -> None:
+    """Unchoose (in place) the ``k`` chosen, unfixed edges of ``edges`` of least weight."""
+    if k <= 0:
+        return
+    on = edges[chosen[edges] & ~fixed[edges]]
+    if on.size:
+        chosen[on[np.argsort(weight[on], kind="stable")[:k]]] = False
+
+
+def _add_best(compiled: Compiled, chosen: np.ndarray, edges: np.ndarray, k: int,
+              weight: np.ndarray, *, one_per_mentor: bool = False,
+              one_per_mentee: bool = False) -> int:
+    """Choose (in place) up to ``k`` more edges of ``edges``, best weight first, each within
+    its mentor's spare capacity and its mentee's spare demand; returns how many.
+
+    The loop runs over the candidates in weight order and stops after ``k`` additions
+    (a deficit of a few pairs, not a pass over every row)."""
+    if k <= 0 or edges.size == 0:
+        return 0
+    free = edges[~chosen[edges]]
+    if free.size == 0:
+        return 0
+    spare_m = compiled.cap_hi.astype(np.int64) - node_load(compiled, chosen)
+    spare_e = compiled.demand.astype(np.int64) - np.bincount(
+        compiled.edge_mentee[chosen], minlength=compiled.n_mentees)
+    load = compiled.edge_load
+    m, e = compiled.edge_mentor[free], compiled.edge_mentee[free]
+    need = np.ones(free.size, np.int64) if load is None else load[free]
+    fits = (spare_m[m] >= need) & (spare_e[e] >= 1)
+    order = free[fits][np.argsort(-weight[free[fits]], kind="stable")]
+    added = 0
+    used_m: set[int] = set()
+    used_e: set[int] = set()
+    for j in order.tolist():
+        i, t = int(compiled.edge_mentor[j]), int(compiled.edge_mentee[j])
+        w = 1 if load is None else int(load[j])
+        if spare_m[i] < w or spare_e[t] < 1:
+            continue
+        if (one_per_mentor and i in used_m) or (one_per_mentee and t in used_e):
+            continue
+        chosen[j] = True
+        spare_m[i] -= w
+        spare_e[t] -= 1
+        used_m.add(i)
+        used_e.add(t)
+        added += 1
+        if added >= k:
+            break
+    return added
+
+
+def _member_ids(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All positions of ``groups`` concatenated, and the group number of each."""
+    if not groups:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    sizes = np.fromiter((g.size for g in groups), dtype=np.int64, count=len(groups))
+    return (np.concatenate(groups).astype(np.int64),
+            np.repeat(np.arange(len(groups), dtype=np.int64), sizes))
+
+
 @dataclass(frozen=True, eq=False)
 class AtMostOneGroups:
     """Sets of edges of which at most one may be chosen (distinct types / roles)."""
@@ -63,6 +163,49 @@ class AtMostOneGroups:
                 _add(model, _lin(cp_model, x, g) <= 1, enforce)
 
         return [(self.label, add)] if self.groups else []
+
+    def _members(self) -> tuple[np.ndarray, np.ndarray]:
+        cached = self.__dict__.get("_member_cache")
+        if cached is None:
+            cached = _member_ids(self.groups)
+            object.__setattr__(self, "_member_cache", cached)
+        return cached
+
+    def satisfied(self, compiled: Compiled, chosen: np.ndarray) -> bool:
+        """True when no set has two chosen pairs.
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> rule = AtMostOneGroups("types", [np.array([0, 1])])
+        >>> rule.satisfied(None, np.array([True, False])), rule.satisfied(None, np.ones(2, bool))
+        (True, False)
+        """
+        idx, gid = self._members()
+        return bool((np.bincount(gid[chosen[idx]], minlength=len(self.groups)) <= 1).all())
+
+    def repair(self, compiled: Compiled, chosen: np.ndarray, weight: np.ndarray,
+               kit: RepairKit | None = None) -> np.ndarray:
+        """Keep the best chosen pair of each set (a fixed pair first), drop the others.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}), pairing=bd.ManyToMany(1, 2)
+        ...                ).require(bd.DistinctTypes("type")).compile()
+        >>> c.group_rules[0].repair(c, np.ones(2, bool), np.array([1.0, 2.0])).tolist()
+        [False, True]
+        """
+        out = chosen.copy()
+        idx, gid = self._members()
+        on = chosen[idx]
+        idx, gid = idx[on], gid[on]
+        order = np.lexsort((-weight[idx], ~compiled.edge_fixed[idx], gid))
+        idx, gid = idx[order], gid[order]
+        later = np.r_[False, gid[1:] == gid[:-1]] if gid.size else np.zeros(0, bool)
+        out[idx[later]] = False
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,6 +273,157 @@ class CompiledQuota:
             terms.append(y)
         return cp_model.LinearExpr.sum(terms) if terms else 0
 
+    def _hits(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """Per node of the side: used (mentors) or fully served (mentees)."""
+        if self.spec.count == "mentors":
+            return np.bincount(compiled.edge_mentor[chosen], minlength=compiled.n_mentors) > 0
+        got = np.bincount(compiled.edge_mentee[chosen], minlength=compiled.n_mentees)
+        return (got >= compiled.demand) & (compiled.demand > 0)
+
+    def counts(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """The counted quantity of each bounded group under ``chosen``.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "t": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E", "F"]})).require(
+        ...     bd.Quota("t", side="mentor", max={"x": 1}, count="mentors")).compile()
+        >>> c.group_rules[0].counts(c, np.array([True, False, False, True])).tolist()
+        [2]
+        """
+        if self.spec.count == "pairs":
+            return np.array([int(chosen[e].sum()) for e in self.edge_sets], dtype=np.int64)
+        hit = self._hits(compiled, chosen)
+        return np.array([int(hit[n].sum()) for n in self.node_sets], dtype=np.int64)
+
+    def satisfied(self, compiled: Compiled, chosen: np.ndarray) -> bool:
+        """True when every group's count is within its bounds.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "t": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E", "F"]})).require(
+        ...     bd.Quota("t", side="mentor", max={"x": 1}, count="mentors")).compile()
+        >>> c.group_rules[0].satisfied(c, np.array([True, False, True, False]))  # A twice
+        True
+        """
+        got = self.counts(compiled, chosen)
+        lo = np.array([-1 if v is None else v for v in self.lo], dtype=np.int64)
+        hi = np.array([np.iinfo(np.int64).max if v is None else v for v in self.hi],
+                      dtype=np.int64)
+        return bool(((got >= lo) & (got <= hi)).all())
+
+    def repair(self, compiled: Compiled, chosen: np.ndarray, weight: np.ndarray,
+               kit: RepairKit | None = None) -> np.ndarray:
+        """A pairing near ``chosen`` within this quota's bounds.
+
+        Pairs: the least valuable pairs of a group over its max are dropped, and the
+        best free pairs of a group under its min added. Used mentors / served mentees:
+        over the max, the least valuable mentors are closed (mentees left short); under
+        the min, unused mentors get their best free pair (unserved mentees the pairs they
+        miss). Then, with ``kit``, the network optimum of the problem restricted that way
+        (closed mentors at capacity 0, opened ones at a minimum load of 1, left-short
+        mentees one mentor less) replaces it: every pairing of that network keeps the
+        quota, and the freed mentees find other mentors.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "t": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E", "F"]})).require(
+        ...     bd.Quota("t", side="mentor", max={"x": 1}, count="mentors")).compile()
+        >>> fixed = c.group_rules[0].repair(c, np.array([True, False, False, True]),
+        ...                                 np.array([1.0, 0.0, 0.0, 2.0]))
+        >>> fixed.tolist(), c.group_rules[0].satisfied(c, fixed)
+        ([False, False, False, True], True)
+        """
+        out = chosen.copy()
+        fixed = compiled.edge_fixed
+        cap_hi = compiled.cap_hi.astype(np.int64).copy()
+        cap_lo = compiled.cap_lo.astype(np.int64).copy()
+        demand = compiled.demand.astype(np.int64).copy()
+        restricted = False
+        cover: np.ndarray | None = None  # edges whose pairs the network should cover first
+        own = compiled.edge_mentor if self.spec.side == "mentor" else compiled.edge_mentee
+        n_own = compiled.n_mentors if self.spec.side == "mentor" else compiled.n_mentees
+        for g, (edges, nodes) in enumerate(zip(self.edge_sets, self.node_sets, strict=True)):
+            lo, hi = self.lo[g], self.hi[g]
+            got = int(self.counts(compiled, out)[g])
+            if self.spec.count == "pairs":
+                if hi is not None and got > hi:
+                    _drop_worst(out, edges, got - hi, weight, fixed)
+                elif lo is not None and got < lo:
+                    _add_best(compiled, out, edges, lo - got, weight)
+                continue
+            hit = self._hits(compiled, out)
+            on = edges[out[edges]]
+            value = np.bincount(own[on], weights=weight[on] + 1.0, minlength=n_own)
+            keep = np.bincount(own[on[fixed[on]]], minlength=n_own) > 0
+            if self.spec.count == "mentors":
+                keep |= cap_lo > 0
+            if hi is not None and got > hi:
+                members = nodes[hit[nodes]]
+                rank = np.lexsort((-value[members], ~keep[members]))
+                drop = members[rank[hi:]]
+                # in the restricted network every node of the group but the kept ones is
+                # closed, the unused ones too (else the network would use them instead)
+                shut = np.setdiff1d(nodes, members[rank[:hi]])
+                if self.spec.count == "mentors":
+                    out[edges[np.isin(own[edges], drop) & ~fixed[edges]]] = False
+                    cap_hi[shut[~keep[shut]]] = 0
+                else:  # each mentee left short loses its least valuable pair
+                    mine = on[np.isin(own[on], drop) & ~fixed[on]]
+                    mine = mine[np.lexsort((weight[mine], own[mine]))]
+                    first = np.r_[True, own[mine][1:] != own[mine][:-1]] if mine.size else mine
+                    out[mine[first.astype(bool)]] = False
+                    if not compiled.must_match:
+                        demand[shut] = np.maximum(demand[shut] - 1, 0)
+                restricted = True
+            elif lo is not None and got < lo:
+                idle = nodes[~hit[nodes]]
+                if self.spec.count == "mentors":
+                    pool = edges[np.isin(own[edges], idle)]
+                    _add_best(compiled, out, pool, lo - got, weight, one_per_mentor=True)
+                    now = self._hits(compiled, out)
+                    cap_lo[nodes[now[nodes]]] = np.maximum(cap_lo[nodes[now[nodes]]], 1)
+                    restricted = True
+                else:  # the mentees closest to being served first, a bounded number
+                    missing = (compiled.demand - np.bincount(
+                        compiled.edge_mentee[out], minlength=compiled.n_mentees))[idle]
+                    need = lo - got
+                    for t in idle[np.argsort(missing, kind="stable")][: 4 * need].tolist():
+                        mine = edges[own[edges] == t]
+                        _add_best(compiled, out, mine, int(compiled.demand[t]), weight)
+                        need -= int(self._hits(compiled, out)[t])
+                        if need <= 0:
+                            break
+                    if need > 0:  # the network covers the served and the nearest first
+                        served = nodes[self._hits(compiled, chosen)[nodes]]
+                        target = np.r_[served, idle[np.argsort(missing, kind="stable")][
+                            : lo - int(served.size)]]
+                        mark = np.isin(own[edges], target)
+                        cover = edges[mark] if cover is None else np.r_[cover, edges[mark]]
+                        restricted = True
+        if kit is not None and restricted:
+            from dataclasses import replace
+
+            from .levels import CompiledLevel
+
+            levels = compiled.levels
+            if cover is not None:  # a first level: the pairs of the mentees to serve
+                coeff = np.zeros(compiled.n_edges, np.int64)
+                coeff[cover] = 1
+                rest = levels or (CompiledLevel("objective", "linear",
+                                                compiled.edge_value + compiled.slot_penalty),)
+                levels = (CompiledLevel("repair", "linear", coeff), *rest)
+            net = kit.network(replace(compiled, cap_hi=cap_hi, cap_lo=cap_lo, demand=demand,
+                                      levels=levels))
+            if net is not None and self.satisfied(compiled, net):
+                return net
+        return out
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledStable:
@@ -183,6 +477,81 @@ class CompiledStable:
                     ct.only_enforce_if(enforce)
 
         return [(self.label, add)]
+
+    def blocking(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """Per edge: True when it is a blocking pair of ``chosen`` (the CP-SAT constraint:
+        unchosen, its mentee has fewer than its demand among better pairs, and its mentor
+        fewer than its capacity).
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> prefs = pd.DataFrame({"mentor_id": ["A", "A"], "mentee_id": ["x", "y"],
+        ...                       "mentee_rank": [1, 1], "mentor_rank": [2, 1]})
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}),
+        ...                pd.DataFrame({"mentee_id": ["x", "y"]})).require(
+        ...     bd.Preferences(prefs), bd.Stable()).compile()
+        >>> c.group_rules[0].blocking(c, np.array([True, False])).tolist()
+        [False, True]
+        """
+        mentee_order, mentor_order = self.orders()
+        before_e = _prefix_counts(chosen, mentee_order, compiled.edge_mentee)
+        before_m = _prefix_counts(chosen, mentor_order, compiled.edge_mentor)
+        d = compiled.demand[compiled.edge_mentee]
+        c = compiled.cap_hi[compiled.edge_mentor]
+        return ~chosen & (d > 0) & (c > 0) & (before_e < d) & (before_m < c)
+
+    def satisfied(self, compiled: Compiled, chosen: np.ndarray) -> bool:
+        """True when ``chosen`` has no blocking pair.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> prefs = pd.DataFrame({"mentor_id": ["A", "A"], "mentee_id": ["x", "y"],
+        ...                       "mentee_rank": [1, 1], "mentor_rank": [2, 1]})
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}),
+        ...                pd.DataFrame({"mentee_id": ["x", "y"]})).require(
+        ...     bd.Preferences(prefs), bd.Stable()).compile()
+        >>> rule = c.group_rules[0]
+        >>> rule.satisfied(c, np.array([True, False])), rule.satisfied(c, np.array([False, True]))
+        (False, True)
+        """
+        return not bool(self.blocking(compiled, chosen).any())
+
+    def repair(self, compiled: Compiled, chosen: np.ndarray, weight: np.ndarray,
+               kit: RepairKit | None = None) -> np.ndarray:
+        """``chosen`` when it is stable, else the proposer-optimal stable matching
+        (deferred acceptance, from ``kit``).
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> prefs = pd.DataFrame({"mentor_id": ["A", "A"], "mentee_id": ["x", "y"],
+        ...                       "mentee_rank": [1, 1], "mentor_rank": [2, 1]})
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}),
+        ...                pd.DataFrame({"mentee_id": ["x", "y"]})).require(
+        ...     bd.Preferences(prefs), bd.Stable()).compile()
+        >>> c.group_rules[0].repair(c, np.array([False, True]), np.zeros(2)).tolist()
+        [False, True]
+        """
+        if self.satisfied(compiled, chosen) or kit is None:
+            return chosen.copy()
+        found = kit.stable(self.spec.proposer)
+        return chosen.copy() if found is None else found
+
+
+def _prefix_counts(chosen: np.ndarray, order: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """For each edge, how many of its owner's chosen edges come strictly before it in
+    ``order`` (``order`` lists the edges grouped by owner)."""
+    picked = chosen[order].astype(np.int64)
+    running = np.cumsum(picked) - picked
+    own = owner[order]
+    start = np.r_[True, own[1:] != own[:-1]] if own.size else np.zeros(0, bool)
+    base = np.maximum.accumulate(np.where(start, np.arange(own.size), 0)) if own.size \
+        else np.zeros(0, np.int64)
+    out = np.empty(order.size, np.int64)
+    out[order] = running - running[base]
+    return out
 
 
 def _prefix_before(model, x: list, order: np.ndarray, owner: np.ndarray, bound: np.ndarray):

@@ -1,5 +1,15 @@
 """CP-SAT backend (OR-Tools): one Boolean per candidate pair, everything exact.
 
+The network is the backbone of every solve (:mod:`banghdai.solvers.repair`): the network
+relaxation (the rules a flow holds) is solved first, in milliseconds, and its pairing
+repaired rule by rule into one that keeps every rule. That pairing is the first incumbent:
+CP-SAT gets it (or the best pairing found since) as its hint at every level, searches only
+for better ones, and the relaxation's level values are the ceilings that prove a level at
+once. ``time_limit`` is one budget for the whole call; a level that finds nothing better
+keeps the incumbent and passes the rest on. Each level row carries ``value``, ``bound``,
+``gap`` and a status: ``OPTIMAL``, ``OPTIMAL_GIVEN`` (optimal given the earlier levels'
+values, after an unproven level), ``FEASIBLE``, ``UNKNOWN`` or ``NOT_SOLVED``.
+
 Parameters that matter on this model family (2 cores, measured): the full-LP
 worker (``subsolvers=["max_lp"]``) closes assignment-shaped models far faster
 than the default portfolio. The defaults below are overridable through
@@ -19,20 +29,36 @@ import logging
 import signal
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
+from ..compile.groups import CompiledStable
 from ..core.errors import InputError, Msg, Word
+from ..core.messages import register
 from ..core.progress import Progress
-from ..core.status import Status
+from ..core.status import Status, gap_of
 from .base import RawSolution, SolveParams, trivially_infeasible
+from .repair import (
+    Backbone,
+    backbone,
+    feasible,
+    level_value,
+    polish,
+    unit_relaxation_valid,
+    values_of,
+)
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
+
+register("cli.status.OPTIMAL_GIVEN", en="OPTIMAL_GIVEN",
+         zh="在前序层级取值下最优（OPTIMAL_GIVEN）")
+register("progress.level_bound", en="{name}: {status} {value} (reaches the network bound)",
+         zh="{name}：{status}，值 {value}（已达网络松弛上界）")
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -169,13 +195,6 @@ def _set_hint(model: cp_model.CpModel, x: list, hint: np.ndarray) -> None:
     h.values.extend(np.asarray(hint, dtype=bool).astype(np.int64).tolist())
 
 
-def _unit_relaxation_valid(compiled: Compiled) -> bool:
-    """The flow without group rules counts every pair as one unit of capacity: a valid
-    relaxation only when no pair uses less (a load of 0 would let more pairs fit)."""
-    load = compiled.edge_load
-    return load is None or bool((load >= 1).all())
-
-
 def _log_line(line: str) -> None:
     _LOG.debug("%s", line.rstrip())
 
@@ -247,7 +266,15 @@ class CpSatBackend:
         return model, x
 
     def solve(self, compiled: Compiled, params: SolveParams) -> RawSolution:
-        """Build and solve; statuses map onto :class:`banghdai.Status`."""
+        """Relax, repair, then search; statuses map onto :class:`banghdai.Status`.
+
+        The network relaxation (the problem without its non-network rules) is solved
+        first and its pairing repaired (:mod:`banghdai.solvers.repair`): that pairing is
+        the first incumbent, and the relaxation's values are the bounds. CP-SAT then
+        searches from the best pairing known, level by level, within one time budget for
+        the whole call. Ctrl-C at any point returns the best pairing so far with
+        ``info["interrupted"]`` set.
+        """
         start = time.perf_counter()
         deadline = params.deadline_perf()  # the whole call: relaxation, build and search
         reason = trivially_infeasible(compiled)
@@ -256,127 +283,274 @@ class CpSatBackend:
                 Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
                 {"reason": reason},
             )
-        hint, relaxation = params.hint, None
-        if hint is None and params.warm_start:
-            # the flow optimum of the relaxation without group rules: a hint, and a bound
-            from .flow import FlowBackend
+        run = _Run(compiled, params, start, deadline)
+        try:
+            run.prepare()
+            if run.infeasible is not None:
+                return run.infeasible
+            if compiled.levels:
+                return self._solve_levels(run)
+            return self._solve_single(run)
+        except KeyboardInterrupt:  # Ctrl-C outside a CP-SAT search: the best pairing so far
+            return run.interrupted()
 
-            relaxed = FlowBackend().solve_relaxation(compiled)
-            if not _unit_relaxation_valid(compiled):
-                # a pair of load 0 uses no capacity: the unit-load flow is no relaxation,
-                # so it proves nothing (neither a bound nor infeasibility); a hint at most
-                relaxed = replace(relaxed, objective=None) if relaxed.chosen is not None \
-                    else None
-                hint = None if relaxed is None else relaxed.chosen
-            elif relaxed.status is Status.INFEASIBLE:
-                return RawSolution(
-                    Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
-                    {"reason": relaxed.info.get("reason", "the degree bounds cannot be met"),
-                     "proof": "flow relaxation infeasible"},
-                )
-            if relaxed is not None:
-                hint, relaxation = relaxed.chosen, relaxed.objective
-            from ..compile.groups import CompiledStable
-
-            stable = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
-            if stable:  # deferred acceptance gives a stable start: "stable and best"
-                from .stable import deferred_acceptance_of
-
-                hint = deferred_acceptance_of(compiled, stable[0].spec.proposer)
-        try:  # time_limit covers building the model too: past the deadline, stop here
-            model, x = self.build(compiled, deadline)
-            if not compiled.levels:
-                _check_time(deadline, model)
+    # ------------------------------------------------------------------ one objective
+    def _solve_single(self, run: _Run) -> RawSolution:
+        """One objective: incumbent and relaxation bound, then CP-SAT between them."""
+        compiled, params = run.compiled, run.params
+        coeff = compiled.edge_value + compiled.slot_penalty
+        bound = run.bb.values[0] if run.bb.values else None
+        inc = run.incumbent
+        inc_value = None if inc is None else int(coeff[inc].sum())
+        info: dict[str, Any] = {"relaxation_bound": bound, "interrupted": False,
+                                **run.backbone_info()}
+        if inc_value is not None and bound is not None and inc_value >= bound:
+            # the repaired relaxation reaches the relaxation's optimum: proven, no search
+            return RawSolution(Status.OPTIMAL, inc, inc_value, inc_value,
+                               time.perf_counter() - run.start, {**info, "solver_seconds": 0.0})
+        try:
+            model, x = run.model()
+            _check_time(run.deadline, model)
         except _OutOfTime:
-            seconds = time.perf_counter() - start
+            seconds = time.perf_counter() - run.start
+            if inc is not None:
+                return RawSolution(Status.FEASIBLE, inc, inc_value, bound, seconds,
+                                   {**info, "reason": "the time limit was reached before the "
+                                    "CP-SAT search; the repaired network relaxation is kept",
+                                    "build_seconds": seconds})
             return RawSolution(Status.UNKNOWN, None, None, None, seconds,
-                               {"reason": "the time limit was reached while building the "
-                                          "CP-SAT model; no pairing found yet",
-                                "build_seconds": seconds, "interrupted": False})
-        if compiled.levels:
-            return self._solve_levels(compiled, params, model, x, hint, start, deadline)
-        if relaxation is not None:
-            # nothing beats the relaxation: restrict the objective's domain (the solver
-            # minimises the negated sum internally), so reaching it proves optimality
-            top = int(np.abs(compiled.edge_value + compiled.slot_penalty).sum())
-            obj = model.proto.objective
-            obj.domain.clear()
-            obj.domain.extend([-int(relaxation), max(top, -int(relaxation))])
-        if hint is not None:
-            _set_hint(model, x, hint)
-        solver = cp_model.CpSolver()
-        apply_params(solver, params if deadline is None else replace(
-            params, time_limit=max(deadline - time.perf_counter() - _startup(model), 0.01)))
-        build_seconds = time.perf_counter() - start
-        code, stopped = _solve_interruptible(solver, model)
-        if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model builder
-            raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
-        status = _STATUS[code]
-        chosen = None
-        objective = bound = None
-        if status in (Status.OPTIMAL, Status.FEASIBLE, Status.UNKNOWN):
-            bound = int(np.floor(solver.best_objective_bound + 1e-6))
-            if relaxation is not None:
-                bound = min(bound, int(relaxation))
-        if status in (Status.OPTIMAL, Status.FEASIBLE):
-            chosen = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
-            objective = int(round(solver.objective_value))
-            if objective == bound:
-                status = Status.OPTIMAL
+                               {**info, "reason": "the time limit was reached while building "
+                                "the CP-SAT model; no pairing found yet",
+                                "build_seconds": seconds})
+        build_seconds = time.perf_counter() - run.start
+        _maximize_sum(model, x, coeff)
+        _set_domain(model, coeff, inc_value, bound)
+        if run.hint is not None:
+            _set_hint(model, x, run.hint)
+        share = None if run.deadline is None else max(
+            run.deadline - time.perf_counter() - _startup(model), 0.01)
+        out = _search(model, x, params, share)
+        status = out.status
+        chosen, objective = out.chosen, out.value
+        best = out.bound
+        if bound is not None:
+            best = bound if best is None else min(best, bound)
+        if status is Status.INFEASIBLE and inc is not None:  # pragma: no cover - a repair bug
+            _LOG.warning("CP-SAT found no pairing as good as the repaired relaxation's; "
+                         "keeping CP-SAT's answer")
+        elif inc is not None and (chosen is None or objective < inc_value):
+            chosen, objective = inc, inc_value
+            status = Status.FEASIBLE
+        if chosen is not None and best is not None and objective >= best:
+            status, best = Status.OPTIMAL, objective
+        elif chosen is not None:
+            status = Status.FEASIBLE
+        if out.stopped and chosen is None:
+            status = Status.UNKNOWN
         return RawSolution(
-            status,
-            chosen,
-            objective,
-            bound,
-            time.perf_counter() - start,
-            {
-                "build_seconds": build_seconds,
-                "solver_seconds": solver.wall_time,
-                "branches": solver.num_branches,
-                "relaxation_bound": relaxation,
-                "response": solver.response_stats(),
-                "interrupted": stopped,
-            },
+            status, chosen, objective, best, time.perf_counter() - run.start,
+            {**info, "build_seconds": build_seconds, "solver_seconds": out.seconds,
+             "branches": out.branches, "response": out.response, "interrupted": out.stopped},
         )
 
-    @staticmethod
-    def _network_relaxation(compiled: Compiled, params: SolveParams):
-        """Network optimum of the problem without its non-network rules, level by level.
+    # ------------------------------------------------------------------ levels
+    def _solve_levels(self, run: _Run) -> RawSolution:
+        """Lexicographic solve: each level maximised, then fixed for the next.
 
-        Returns (level values in internal units, the flow's pairing as a hint), or
-        ("INFEASIBLE", None) when even the relaxation has no pairing, or (None, None)
-        when no valid network relaxation exists (a pair of load 0, no linear level).
+        At every level the best complete pairing known (the repaired relaxation, or the
+        previous level's best) is CP-SAT's hint and the floor of the level's objective; the
+        relaxation's value is its ceiling while the earlier levels sit at their relaxation
+        values, and a level already at its ceiling is proven without a search. Each level
+        gets an equal share of the time left (what one level does not use goes on to the
+        next). A level that ends without a better pairing keeps the incumbent, is fixed at
+        its value, and the rest of the budget goes on. Levels after an unproven one are
+        labelled ``OPTIMAL_GIVEN`` when proven given the earlier levels' values. Every row
+        has ``value``, ``bound`` and ``gap`` (relative, None when unknown).
         """
-        from ..compile.groups import AtMostOneGroups, CompiledQuota
-        from .network import NetworkBackend, network_supported
+        compiled, params = run.compiled, run.params
+        levels = compiled.levels
+        rows: list[dict] = run.rows  # kept on the run: a Ctrl-C between searches keeps them
+        bar = Progress(len(levels), Msg("progress.levels"), enabled=params.progress)
+        net = run.bb.values
+        reached: list[int] = []  # each level's value as fixed (internal units)
+        proven = True  # every level so far proven optimal (no "given")
+        all_optimal = True
+        interrupted = False
+        last_bound: int | None = None
+        solver_seconds = 0.0
+        exprs: list = []
+        retried = False
 
-        if not _unit_relaxation_valid(compiled):
-            return None, None
-        levels = []
-        for level in compiled.levels:
-            if level.kind != "linear":
+        def fix(k: int, value: int) -> None:
+            reached.append(value)
+            if run.built is not None:
+                model, x = run.built
+                while len(exprs) <= k:
+                    exprs.append(levels[len(exprs)].expression(model, x, compiled))
+                model.add(exprs[k] >= value)
+
+        def row(k: int, status: str, value: int | None, bound: int | None,
+                seconds: float) -> dict:
+            lv = levels[k]
+            v = None if value is None else lv.sign * value / lv.scale
+            b = None if bound is None else lv.sign * bound / lv.scale
+            return {"level": k + 1, "name": lv.name, "status": status, "value": v,
+                    "bound": b, "gap": gap_of(v, b), "seconds": seconds}
+
+        def rest_unsolved(k0: int) -> None:
+            """Levels from ``k0`` on: not searched; the incumbent's values, bounds where
+            the relaxation still gives them."""
+            for k in range(k0, len(levels)):
+                value = (None if run.incumbent is None
+                         else level_value(levels[k], compiled, run.incumbent))
+                b = (net[k] if k < len(net) and reached == list(net[:k])
+                     and value is not None else None)
+                rows.append(row(k, "NOT_SOLVED", value, b, 0.0))
+                if value is not None:
+                    reached.append(value)
+
+        i = 0
+        while i < len(levels):
+            level = levels[i]
+            ceiling = net[i] if i < len(net) and reached == list(net[:i]) else None
+            inc = run.incumbent
+            inc_value = None if inc is None else level_value(level, compiled, inc)
+            if inc_value is not None and ceiling is not None and inc_value >= ceiling:
+                # the incumbent reaches the relaxation's value: proven, no search needed
+                rows.append(row(i, Status.OPTIMAL.value if proven else "OPTIMAL_GIVEN",
+                                inc_value, inc_value, 0.0))
+                last_bound = inc_value
+                fix(i, inc_value)
+                bar.step(Msg("progress.level_bound", name=Word(level.name),
+                             status=Msg(f"cli.status.{rows[-1]['status']}"),
+                             value=f"{rows[-1]['value']:g}"))
+                i += 1
+                continue
+            try:
+                model, x = run.model()
+                while len(exprs) < len(reached):  # the levels fixed before the model existed
+                    k = len(exprs)
+                    exprs.append(levels[k].expression(model, x, compiled))
+                    model.add(exprs[k] >= reached[k])
+                _check_time(run.deadline, model)
+            except _OutOfTime:
+                # no time to start this level's search: the incumbent stands
+                all_optimal = False
+                if run.incumbent is None:
+                    rows.append(row(i, Status.UNKNOWN.value, None, None, 0.0))
+                    rows.extend(row(k, "NOT_SOLVED", None, None, 0.0)
+                                for k in range(i + 1, len(levels)))
+                else:
+                    rest_unsolved(i)
                 break
-            levels.append(level)
-        if not levels:
-            return None, None
-        groups = tuple(g for g in compiled.group_rules
-                       if isinstance(g, AtMostOneGroups)
-                       or (isinstance(g, CompiledQuota) and g.spec.count == "pairs"))
-        relaxed = replace(compiled, group_rules=groups, edge_load=None, levels=tuple(levels))
-        if not network_supported(relaxed):
-            groups = tuple(g for g in groups if isinstance(g, AtMostOneGroups))
-            relaxed = replace(relaxed, group_rules=groups)
-            if not network_supported(relaxed):
-                return None, None
-        try:
-            raw = NetworkBackend().solve(relaxed, replace(params, progress=False))
-        except ValueError:  # costs too large for the flow's 64-bit arithmetic
-            return None, None
-        if raw.status is Status.INFEASIBLE:
-            return "INFEASIBLE", None
-        rows = raw.info.get("network_rows", [])
-        values = [r["value"] for r in rows if r.get("proven")]
-        return values, raw.chosen
+            if i == 0 and ceiling is None and inc is None and level.kind == "linear" \
+                    and params.warm_start and not net:
+                # no network relaxation: the flow relaxation of the first level bounds it
+                relaxation, hint = self._level_relaxation(compiled, level, run.hint)
+                if relaxation is None and hint is None:
+                    rows.append(row(0, "INFEASIBLE", None, None, 0.0))
+                    bar.close()
+                    return RawSolution(Status.INFEASIBLE, None, None, None,
+                                       time.perf_counter() - run.start,
+                                       {"levels": rows, "interrupted": False,
+                                        **run.backbone_info()})
+                ceiling, run.hint = relaxation, hint
+            while len(exprs) <= i:
+                exprs.append(levels[len(exprs)].expression(model, x, compiled))
+            expr = exprs[i]
+            if level.kind == "linear":
+                _maximize_sum(model, x, level.coeff)
+                _set_domain(model, level.coeff, inc_value, ceiling)
+            else:
+                model.maximize(expr)
+            hint = inc if inc is not None else run.hint
+            if hint is not None:
+                _set_hint(model, x, hint)
+            share = None
+            if run.deadline is not None:  # less what CP-SAT takes to start, at each level left
+                left_levels = len(levels) - i
+                left = run.deadline - time.perf_counter() - _startup(model) * left_levels
+                # with no pairing yet the first level decides whether any exists: half
+                share = max(left / 2 if inc is None and left_levels > 1
+                            else left / left_levels, 0.05)
+            out = _search(model, x, params, share)
+            model.proto.objective.domain.clear()
+            solver_seconds += out.seconds
+            interrupted = interrupted or out.stopped
+            value, chosen, best = out.value, out.chosen, out.bound
+            if ceiling is not None:
+                best = ceiling if best is None else min(best, ceiling)
+            if chosen is not None:
+                # CP-SAT's pairing is arbitrary on the later levels: re-optimise them on
+                # the network around it (its pairs that count so far fixed) and repair;
+                # the incumbent, CP-SAT's pairing and that one: the lexicographic best
+                pool = [chosen] if inc is None else [inc, chosen]
+                polished = None if inc is not None and np.array_equal(chosen, inc) \
+                    else polish(compiled, chosen, i, params, run.bb.relax_seconds)
+                if polished is not None:
+                    pool.append(polished)
+                chosen = max(pool, key=lambda c: tuple(values_of(compiled, c)))
+                value = level_value(level, compiled, chosen)
+                run.incumbent = chosen
+            elif inc is not None:
+                value = inc_value
+            else:  # no pairing at all yet
+                if out.status is Status.INFEASIBLE:
+                    rows.append(row(i, "INFEASIBLE", None, None, out.seconds))
+                    bar.close()
+                    return RawSolution(Status.INFEASIBLE, None, None, None,
+                                       time.perf_counter() - run.start,
+                                       {"levels": rows, "interrupted": False,
+                                        "solver_seconds": solver_seconds,
+                                        **run.backbone_info()})
+                if (not out.stopped and not retried and run.deadline is not None
+                        and run.deadline - time.perf_counter() > _startup(model) + 0.2):
+                    retried = True  # the first level found nothing in its share: once more,
+                    continue  # with all the time left
+                rows.append(row(i, Status.UNKNOWN.value, None, best, out.seconds))
+                rows.extend(row(k, "NOT_SOLVED", None, None, 0.0)
+                            for k in range(i + 1, len(levels)))
+                all_optimal = False
+                last_bound = best
+                break
+            if best is not None and value >= best:
+                best = value
+                status = Status.OPTIMAL.value if proven else "OPTIMAL_GIVEN"
+            else:
+                status = Status.FEASIBLE.value
+                proven = all_optimal = False
+            if status == "OPTIMAL_GIVEN":
+                all_optimal = False
+            rows.append(row(i, status, value, best, out.seconds))
+            last_bound = best
+            fix(i, value)
+            bar.step(Msg("progress.level_value", name=Word(level.name),
+                         status=Msg(f"cli.status.{status}"), value=f"{rows[-1]['value']:g}",
+                         seconds=f"{out.seconds:.2f}"))
+            i += 1
+            if out.stopped:  # Ctrl-C: keep the best pairing, solve no further level
+                if i < len(levels):
+                    all_optimal = False
+                    rest_unsolved(i)
+                break
+        bar.close()
+        chosen = run.incumbent
+        _refresh(rows, compiled, chosen)
+        if chosen is None:
+            status_all = Status.UNKNOWN
+        elif all_optimal and len(rows) == len(levels) and all(
+                r["status"] == Status.OPTIMAL.value for r in rows):
+            status_all = Status.OPTIMAL
+        else:
+            status_all = Status.FEASIBLE
+        raw_obj = None if chosen is None else level_value(levels[-1], compiled, chosen)
+        last = rows[-1] if rows else None
+        raw_bound = last_bound if last is not None and last["level"] == len(levels) \
+            and last["status"] != "NOT_SOLVED" else None
+        return RawSolution(status_all, chosen, raw_obj, raw_bound,
+                           time.perf_counter() - run.start,
+                           {"levels": rows, "solver_seconds": solver_seconds,
+                            "interrupted": interrupted, **run.backbone_info()})
 
     @staticmethod
     def _level_relaxation(compiled: Compiled, level, hint):
@@ -385,17 +559,17 @@ class CpSatBackend:
         Returns (None, None) when even the relaxation is infeasible, and
         (None, hint) when the level is too large for the flow's 64-bit costs.
         """
-        from dataclasses import replace as _replace
-
         from .flow import FlowBackend
 
-        if not _unit_relaxation_valid(compiled):
+        if not unit_relaxation_valid(compiled):
             return None, hint
         pairing = compiled.pairing
         if not compiled.must_match:
-            pairing = _replace(pairing, unmatched_penalty=0.0)
-        relaxed = _replace(compiled, edge_value=level.coeff.astype(np.int64), slot_penalty=0,
-                           pairing=pairing, group_rules=(), levels=(), edge_load=None)
+            pairing = replace(pairing, unmatched_penalty=0.0)
+        relaxed = replace(compiled, edge_value=level.coeff.astype(np.int64), slot_penalty=0,
+                          pairing=pairing, group_rules=(), levels=(), edge_load=None,
+                          cap_lo=np.zeros_like(compiled.cap_lo) if compiled.edge_load
+                          is not None else compiled.cap_lo)
         if float(np.abs(level.coeff).max(initial=0)) * (compiled.n_mentors
                                                         + compiled.n_mentees + 2) > 2**62:
             return None, hint
@@ -404,154 +578,156 @@ class CpSatBackend:
             return None, None
         return raw.objective, raw.chosen
 
-    def _solve_levels(self, compiled: Compiled, params: SolveParams, model, x, hint,
-                      start: float, deadline: float | None = None) -> RawSolution:
-        """Lexicographic solve: each level maximised, then fixed for the next.
 
-        Each level gets an equal share of the time left. A level that ends
-        FEASIBLE (time out) is fixed at the value found, and the whole result
-        is then FEASIBLE; INFEASIBLE or UNKNOWN at any level ends the solve.
-        """
-        if deadline is None:
-            deadline = params.deadline_perf()
-        rows: list[dict] = []
-        chosen = None
-        status = Status.OPTIMAL
-        interrupted = False
-        bar = Progress(len(compiled.levels), Msg("progress.levels"), enabled=params.progress)
-        raw_obj = raw_bound = None
-        try:  # no time for the network bound either when no search can start any more
-            _check_time(deadline, model)
-            warm = params.warm_start
-        except _OutOfTime:
-            warm = False
-        net_values, net_hint = (self._network_relaxation(compiled, params)
-                                if warm else (None, None))
-        if net_values == "INFEASIBLE":
-            bar.close()
-            return RawSolution(Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
-                               {"levels": [{"level": 1, "name": compiled.levels[0].name,
-                                            "status": "INFEASIBLE", "value": None,
-                                            "bound": None, "seconds": 0.0}],
-                                "reason": "even without its non-network rules the problem "
-                                          "has no pairing", "interrupted": False})
-        if net_hint is not None:
-            hint = net_hint
-        reached: list[int] = []  # each solved level's value (internal units)
+def _refresh(rows: list[dict], compiled: Compiled, chosen: np.ndarray | None) -> None:
+    """Each row's value (and gap) from the pairing returned: a later level's pairing may
+    exceed an unproven earlier level's value, never its bound."""
+    if chosen is None:
+        return
+    for r in rows:
+        if r["value"] is None:
+            continue
+        lv = compiled.levels[r["level"] - 1]
+        r["value"] = lv.sign * level_value(lv, compiled, chosen) / lv.scale
+        r["gap"] = gap_of(r["value"], r["bound"])
 
-        def out_of_time(i: int, seconds: float) -> None:
-            """Level ``i`` ran out of time: the previous level's pairing stands (FEASIBLE),
-            and the levels from ``i`` on are reported as not proven."""
-            for k in range(i, len(compiled.levels)):
-                lv = compiled.levels[k]
-                value = (lv.sign * float(lv.coeff[chosen].sum()) / lv.scale
-                         if lv.kind == "linear" else None)
-                rows.append({"level": len(rows) + 1, "name": lv.name,
-                             "status": "UNKNOWN" if k == i else "NOT_SOLVED",
-                             "value": value, "bound": None,
-                             "seconds": seconds if k == i else 0.0})
 
-        for i, level in enumerate(compiled.levels):
-            try:
-                _check_time(deadline, model)
-            except _OutOfTime:
-                # no time left to even start this level's search (building took it all)
-                if chosen is not None:
-                    status = Status.FEASIBLE
-                    out_of_time(i, 0.0)
-                else:
-                    rows.append({"level": len(rows) + 1, "name": level.name,
-                                 "status": Status.UNKNOWN.value, "value": None,
-                                 "bound": None, "seconds": 0.0})
-                    status, raw_obj, raw_bound = Status.UNKNOWN, None, None
-                break
-            expr = level.expression(model, x, compiled)
-            if level.kind == "linear":
-                _maximize_sum(model, x, level.coeff)
-            else:
-                model.maximize(expr)
-            relaxation = None
-            if net_values and i < len(net_values) and reached == list(net_values[:i]):
-                # the previous levels sit at the network optimum: the network's next
-                # level value bounds this one (its face contains every pairing left)
-                relaxation = net_values[i]
-            elif i == 0 and level.kind == "linear" and params.warm_start:
-                relaxation, hint = self._level_relaxation(compiled, level, hint)
-                if relaxation is None and hint is None:
-                    rows.append({"level": 1, "name": level.name, "status": "INFEASIBLE",
-                                 "value": None, "bound": None, "seconds": 0.0})
-                    status, chosen, raw_obj = Status.INFEASIBLE, None, None
-                    break
-            if relaxation is not None:
-                top = int(np.abs(level.coeff).sum())
-                obj = model.proto.objective
-                obj.domain.clear()
-                obj.domain.extend([-int(relaxation), max(top, -int(relaxation))])
-            if hint is not None:
-                _set_hint(model, x, hint)
-            share = None
-            if deadline is not None:  # less what CP-SAT takes to start, at each level left
-                left = (deadline - time.perf_counter()
-                        - _startup(model) * (len(compiled.levels) - i))
-                # the first level decides whether any pairing exists: give it half the time;
-                # then an equal share of what is left (time a level does not use flows on)
-                share = max(left / 2 if i == 0 and len(compiled.levels) > 1
-                            else left / (len(compiled.levels) - i), 0.05)
-            solver = cp_model.CpSolver()
-            apply_params(solver, replace(params, time_limit=share))
-            t0 = time.perf_counter()
-            code, stopped = _solve_interruptible(solver, model)
-            model.proto.objective.domain.clear()
-            level_status = _STATUS[code]
-            seconds = time.perf_counter() - t0
-            if level_status in (Status.OPTIMAL, Status.FEASIBLE):
-                value = int(round(solver.objective_value))
-                best = int(np.floor(solver.best_objective_bound + 1e-6))
-                if relaxation is not None:
-                    best = min(best, int(relaxation))
-                if value == best:
-                    level_status = Status.OPTIMAL
-                chosen = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool,
-                                     count=len(x))
-                hint = chosen
-                raw_obj, raw_bound = value, best
-                reached.append(value)
-                model.add(expr >= value)
-                if level_status is Status.FEASIBLE:
-                    status = Status.FEASIBLE
-                rows.append({
-                    "level": len(rows) + 1, "name": level.name, "status": level_status.value,
-                    "value": level.sign * value / level.scale,
-                    "bound": level.sign * best / level.scale, "seconds": seconds,
-                })
-                bar.step(Msg("progress.level_value", name=Word(level.name),
-                             status=Msg(f"cli.status.{level_status.value}"),
-                             value=f"{rows[-1]['value']:g}", seconds=f"{seconds:.2f}"))
-                if stopped:  # Ctrl-C: keep this pairing, solve no further level
-                    interrupted = True
-                    if i + 1 < len(compiled.levels):
-                        status = Status.FEASIBLE
-                        for lv in compiled.levels[i + 1:]:
-                            rows.append({"level": len(rows) + 1, "name": lv.name,
-                                         "status": "NOT_SOLVED",
-                                         "value": (lv.sign * float(lv.coeff[chosen].sum())
-                                                   / lv.scale if lv.kind == "linear" else None),
-                                         "bound": None, "seconds": 0.0})
-                    break
-                continue
-            if level_status is Status.UNKNOWN and chosen is not None:
-                # out of time at this level: the previous level's pairing stands (FEASIBLE)
-                status = Status.FEASIBLE
-                out_of_time(i, seconds)
-                break
-            rows.append({"level": len(rows) + 1, "name": level.name,
-                         "status": level_status.value, "value": None, "bound": None,
-                         "seconds": seconds})
-            status, chosen, raw_obj = level_status, None, None
-            raw_bound = (int(np.floor(solver.best_objective_bound + 1e-6))
-                         if level_status is Status.UNKNOWN else None)
-            break
-        bar.close()
-        return RawSolution(status, chosen, raw_obj, raw_bound, time.perf_counter() - start,
-                           {"levels": rows, "solver_seconds": sum(r["seconds"] for r in rows),
-                            "interrupted": interrupted})
+@dataclass
+class _Outcome:
+    """One CP-SAT search: status, best pairing and value, bound, time, interruption."""
+
+    status: Status
+    chosen: np.ndarray | None
+    value: int | None
+    bound: int | None
+    seconds: float
+    stopped: bool
+    branches: int = 0
+    response: str = ""
+
+
+def _search(model: cp_model.CpModel, x: list, params: SolveParams,
+            share: float | None) -> _Outcome:
+    """Run CP-SAT on ``model`` for ``share`` seconds (interruptible by Ctrl-C)."""
+    solver = cp_model.CpSolver()
+    apply_params(solver, replace(params, time_limit=share) if share is not None
+                 else replace(params, deadline=None))
+    t0 = time.perf_counter()
+    code, stopped = _solve_interruptible(solver, model)
+    seconds = time.perf_counter() - t0
+    if code == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model builder
+        raise RuntimeError(f"CP-SAT model invalid: {model.validate()}")
+    status = _STATUS[code]
+    chosen = value = bound = None
+    if status in (Status.OPTIMAL, Status.FEASIBLE):  # an UNKNOWN search's bound is unset
+        b = solver.best_objective_bound
+        if np.isfinite(b) and abs(b) < 2**62:
+            bound = int(np.floor(b + 1e-6))
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
+        chosen = np.fromiter((solver.boolean_value(v) for v in x), dtype=bool, count=len(x))
+        value = int(round(solver.objective_value))
+        if status is Status.OPTIMAL:
+            bound = value
+    return _Outcome(status, chosen, value, bound, seconds, stopped,
+                    int(solver.num_branches), solver.response_stats())
+
+
+def _set_domain(model: cp_model.CpModel, coeff: np.ndarray, floor: int | None,
+                ceiling: int | None) -> None:
+    """Restrict the maximised sum to ``[floor, ceiling]`` (written on the minimised, negated
+    objective): nothing worse than the incumbent is searched, and reaching the relaxation's
+    value proves optimality at once."""
+    obj = model.proto.objective
+    obj.domain.clear()
+    if floor is None and ceiling is None:
+        return
+    top = int(np.abs(np.asarray(coeff, dtype=np.int64)).sum())
+    hi = top if ceiling is None else int(ceiling)
+    lo = -top if floor is None else int(floor)
+    if lo > hi:
+        return
+    obj.domain.extend([-hi, -lo])
+
+
+class _Run:
+    """The state of one CP-SAT call: backbone, incumbent, hint and (lazily) the model."""
+
+    def __init__(self, compiled: Compiled, params: SolveParams, start: float,
+                 deadline: float | None) -> None:
+        self.compiled, self.params = compiled, params
+        self.start, self.deadline = start, deadline
+        self.bb = Backbone()
+        self.incumbent: np.ndarray | None = None
+        self.hint: np.ndarray | None = params.hint
+        self.built: tuple | None = None
+        self.infeasible: RawSolution | None = None
+        self.rows: list[dict] = []  # the level rows so far
+
+    def prepare(self) -> None:
+        """Network relaxation and repair: the first incumbent and the bounds."""
+        compiled, params = self.compiled, self.params
+        if params.warm_start:
+            self.bb = backbone(compiled, params)
+        if self.bb.infeasible:
+            self.infeasible = RawSolution(
+                Status.INFEASIBLE, None, None, None, time.perf_counter() - self.start,
+                {"reason": "even without its non-network rules the problem has no pairing",
+                 "proof": "network relaxation infeasible", "interrupted": False,
+                 **({"levels": [{"level": 1, "name": compiled.levels[0].name,
+                                 "status": "INFEASIBLE", "value": None, "bound": None,
+                                 "gap": None, "seconds": 0.0}]} if compiled.levels else {})})
+            return
+        candidates = [c for c in (self.bb.repaired,) if c is not None]
+        if params.hint is not None:
+            given = np.asarray(params.hint, dtype=bool)
+            if given.size == compiled.n_edges and feasible(compiled, given):
+                candidates.append(given)
+        if candidates:
+            self.incumbent = max(candidates, key=lambda c: tuple(values_of(compiled, c)))
+        if self.hint is None:
+            self.hint = self.bb.attempt if self.bb.attempt is not None else self.bb.relaxed
+        if self.hint is None and params.warm_start and not compiled.levels:
+            from .flow import FlowBackend  # no network relaxation: the flow's, as a hint
+
+            relaxed = FlowBackend().solve_relaxation(compiled)
+            self.hint = relaxed.chosen
+        stable = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
+        if stable and self.incumbent is None and params.warm_start:
+            from .stable import deferred_acceptance_of  # a stable start: "stable and best"
+
+            self.hint = deferred_acceptance_of(compiled, stable[0].spec.proposer)
+
+    def model(self) -> tuple[cp_model.CpModel, list]:
+        """The CP-SAT model, built once (within the deadline)."""
+        if self.built is None:
+            self.built = CpSatBackend().build(self.compiled, self.deadline)
+        return self.built
+
+    def backbone_info(self) -> dict[str, Any]:
+        bb = self.bb
+        return {"backbone": {
+            "relaxation_values": list(bb.values), "repaired": bb.repaired is not None,
+            "seconds": round(bb.seconds, 4),
+            "repaired_values": (values_of(self.compiled, bb.repaired)
+                                if bb.repaired is not None else None)}}
+
+    def interrupted(self) -> RawSolution:
+        """Ctrl-C outside a search: the incumbent (FEASIBLE) or nothing (UNKNOWN)."""
+        compiled = self.compiled
+        inc = self.incumbent
+        info: dict[str, Any] = {"interrupted": True, **self.backbone_info()}
+        if compiled.levels:
+            done = [r for r in self.rows if r["status"] != "NOT_SOLVED"]
+            _refresh(done, compiled, inc)
+            info["levels"] = done + [
+                {"level": k + 1, "name": lv.name, "status": "NOT_SOLVED",
+                 "value": (None if inc is None
+                           else lv.sign * level_value(lv, compiled, inc) / lv.scale),
+                 "bound": None, "gap": None, "seconds": 0.0}
+                for k, lv in enumerate(compiled.levels) if k >= len(done)]
+        if inc is None:
+            return RawSolution(Status.UNKNOWN, None, None, None,
+                               time.perf_counter() - self.start, info)
+        value = values_of(compiled, inc)[-1]
+        return RawSolution(Status.FEASIBLE, inc, value, None,
+                           time.perf_counter() - self.start, info)

@@ -12,7 +12,7 @@ from ..compile.graph import Compiled
 from ..compile.split import subproblem
 from ..core.errors import Msg
 from ..core.progress import Progress
-from ..core.status import Status
+from ..core.status import Status, gap_of
 from .base import RawSolution, SolveParams
 from .registry import BACKENDS
 
@@ -189,12 +189,15 @@ def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
         elif all(r is not None and r["value"] is not None for r in rows):
             value = sum(r["value"] for r in rows)
         bounds = [r["bound"] if r is not None else None for r in rows]
+        bound = sum(bounds) if None not in bounds else None
         out.append({
             "level": i + 1, "name": level.name,
             "status": Status.OPTIMAL.value if statuses == {Status.OPTIMAL.value}
+            else "OPTIMAL_GIVEN" if statuses <= {Status.OPTIMAL.value, "OPTIMAL_GIVEN"}
             else Status.FEASIBLE.value,
             "value": value,
-            "bound": sum(bounds) if None not in bounds else None,
+            "bound": bound,
+            "gap": gap_of(value, bound),
             "seconds": sum(r["seconds"] for r in rows if r is not None),
             "certified": all(r is not None and r.get("certified", False) for r in rows),
         })
