@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -203,7 +202,6 @@ def gap_problem(cost, res, cap, sense):
 def test_orlib_gap_reaches_known_optima_both_senses(number):
     known = pd.read_csv(GAP / "known_values.csv")
     rows = known[known.file == f"gap{number}.txt"].sort_values("index_in_file")
-    start = time.perf_counter()
     for (cost, res, cap), (_, row) in zip(read_gap(GAP / f"gap{number}.txt"), rows.iterrows(),
                                           strict=True):
         for sense, column in (("max", "max_optimum"), ("min", "min_optimum")):
@@ -212,4 +210,3 @@ def test_orlib_gap_reaches_known_optima_both_senses(number):
             assert r.status is bd.Status.OPTIMAL, (row["name"], sense)
             assert r.objective == row[column], (row["name"], sense)
             bd.validate(p, r.pairs).raise_if_invalid()
-    assert time.perf_counter() - start < 120

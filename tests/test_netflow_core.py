@@ -236,15 +236,42 @@ def test_no_levels_gives_a_feasible_flow():
     assert check_certificate(net, [], flow, outcomes) == []
 
 
-def test_past_deadline_stops_after_level_zero():
+def test_past_deadline_starts_no_level():
     net, levels = two_by_two()
     flow, outcomes, status = solve_lexicographic(net, levels, deadline=time.perf_counter() - 1)
-    assert status == "TIMEOUT"
+    assert status == "TIMEOUT" and flow is None and outcomes == []
+    later = solve_lexicographic(net, levels, deadline=time.perf_counter() + 60)
+    assert later.status == "OPTIMAL" and len(later.outcomes) == 2
+
+
+def test_a_level_is_not_started_when_its_estimate_does_not_fit():
+    # no clock is read for the answer: level 0 is estimated at an hour, 60 s are left
+    net, levels = two_by_two()
+    out = solve_lexicographic(net, levels, deadline=time.perf_counter() + 60,
+                              first_estimate=3600.0)
+    assert out.status == "TIMEOUT" and out.flow is None
+
+
+def test_stop_after_level_zero_keeps_its_proof(monkeypatch):
+    """``stop`` (Ctrl-C) asked after level 0 is proven: the flow and level 0's certificate
+    are kept, level 1 is not started."""
+    from banghdai.solvers import netflow
+
+    net, levels = two_by_two()
+    done = []
+    real = netflow._potentials
+
+    def counted(*args, **kwargs):
+        out = real(*args, **kwargs)
+        done.append(True)
+        return out
+
+    monkeypatch.setattr(netflow, "_potentials", counted)
+    flow, outcomes, status = solve_lexicographic(net, levels, stop=lambda: bool(done))
+    assert status == "INTERRUPTED"
     assert len(outcomes) == 1 and outcomes[0].value == 2
     assert check_certificate(net, levels, flow, outcomes, complete=False) == []
     assert check_certificate(net, levels, flow, outcomes) != []
-    later = solve_lexicographic(net, levels, deadline=time.perf_counter() + 60)
-    assert later.status == "OPTIMAL" and len(later.outcomes) == 2
 
 
 def test_serve_as_many_as_possible_with_a_bypass_level():

@@ -466,7 +466,6 @@ def test_yinchuan_two_townships_time_limited():
     assert r.status.has_solution and r.gap is not None and r.gap >= 0
     assert list(r.regions.region) == keep
     assert (r.regions.placed_bound >= r.regions.placed).all()
-    assert r.seconds < 12
     assert_valid(r)
 
 
@@ -508,11 +507,8 @@ def test_heuristic_teams_keep_every_rule(seed):
     n_max = min(len(e) // spec.team_mentees[0], len(m) // spec.team_mentors[0])
     if n_max == 0:
         return
-    rm = _RegionModel(spec, m, e, (0, None), n_max)
-    rm.add_needs(needs, offers)
-    rm.add_pair_scores(_pair_scores(spec))
-    rm.set_objective()
-    found = rm.heuristic(seed, 1.0)
+    rm = _RegionModel(spec, m, e, (0, None), n_max, needs, offers, _pair_scores(spec))
+    found = rm.heuristic(seed, 1.0)  # the region's data alone: no model is built for it
     if found is None:
         return
     rows = [(k, i, "mentor") for k, (ms, _) in enumerate(rm.rows_of(found), 1) for i in ms]

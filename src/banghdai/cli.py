@@ -6,14 +6,23 @@
 Prints a summary (pairs, coverage, mean distance, fit, status, gap, seconds)
 and exits
 
-* 0 when a pairing was found (and written),
+* 0 when a pairing was found (and written) — proven optimal, or not proven when
+  time ran out first: then stderr says so per level, with the bound and the gap
+  (``banghdai: not proven optimal within the time limit: …``, in Chinese under
+  ``--lang zh``);
 * 1 when it was proven infeasible (the conflicting rules and the cheapest
   relaxation from :func:`banghdai.explain` are printed) or time ran out
   without one,
 * 2 on bad input (the InputError message names file, row and column) — an
   output that cannot be written is bad input too, and is found before solving,
-* 130 when interrupted (Ctrl-C), also when the solver stopped early on it and
-  returned its best pairing so far.
+* 3 with ``--require-optimal`` when the pairing found is not proven optimal
+  (nothing is written: rerun with more ``--time-limit``),
+* 130 when interrupted (Ctrl-C) at any moment, also when the solver stopped early
+  on it with its best pairing so far; nothing is written.
+
+Whatever the exit code, only 0 writes: the outputs are written all or nothing
+(:func:`banghdai.core.safeio.write_together`), so on any other code every existing
+file is as it was.
 
 Every line the command prints — the summary, errors with their hints, warnings,
 ``--help`` — is in English, or in Chinese with ``--lang zh``, ``BANGHDAI_LANG=zh``
@@ -27,10 +36,11 @@ rules file is read); the texts come from the message catalogue
 mentees and the summary beside it, as ``pairs_unmatched.csv`` and
 ``pairs_summary.csv``.
 
-Outputs are written only when a pairing was found, each to a temporary file
-that is then renamed into place: on INFEASIBLE, UNKNOWN, an error or an
-interrupt existing files are left as they were and the summary says that
-nothing was written. An output is never written over an input file, and
+Outputs are written only when a pairing was found, all to temporary files that
+are then renamed into place together: on INFEASIBLE, UNKNOWN, an unproven
+pairing under ``--require-optimal``, an error or an interrupt (even one during
+writing) existing files are left as they were and the summary says that nothing
+was written. An output is never written over an input file, and
 no two outputs may be the same file.
 
 Progress goes to stderr: a bar and one line per finished level or component
@@ -62,7 +72,7 @@ from typing import Any
 from .core.errors import InputError, Msg
 from .core.messages import CATALOGUE, env_lang, text, use_lang
 
-EXIT_FOUND, EXIT_NONE, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_FOUND, EXIT_NONE, EXIT_INPUT, EXIT_UNPROVEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def _parser(lang: str = "en") -> argparse.ArgumentParser:
@@ -92,6 +102,8 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
                            default=None, help=say(f"cli.help.{code}"))
     match.add_argument("--log", action="store_true", help=say("cli.help.log"))
     match.add_argument("--quiet", action="store_true", help=say("cli.help.quiet"))
+    match.add_argument("--require-optimal", action="store_true",
+                       help=say("cli.help.require_optimal"))
     match.add_argument("--lang", choices=["en", "zh"], default=None, help=say("cli.help.lang"))
     sub.add_parser("samples", help=say("cli.help.samples"))
     return parser
@@ -214,12 +226,11 @@ def _solve_options(args: argparse.Namespace, rules: dict) -> dict:
     return opts
 
 
-def _write(result, problem, outputs: dict[str, Path], written: list[Path], lang: str,
-           book_lang: str) -> None:
-    """Write the outputs one by one (each atomically), noting each one done in ``written``."""
+def _write(result, problem, outputs: dict[str, Path], lang: str, book_lang: str) -> list[Path]:
+    """Write every output all or nothing (:func:`~banghdai.core.safeio.write_together`)."""
     import pandas as pd
 
-    from .core.safeio import atomic_write, neutralise_formulas
+    from .core.safeio import neutralise_formulas, write_together
     from .report.excel import write_sheets
 
     def csv_writer(frame):
@@ -229,25 +240,28 @@ def _write(result, problem, outputs: dict[str, Path], written: list[Path], lang:
     unmatched = result.unmatched_in(lang)
     summary = pd.DataFrame(list(result.summary().items()), columns=["item", "value"]).astype(
         {"value": str})
+    writes: list = []
     out = outputs.get("--out")
     if out is not None:
         if out.suffix.lower() == ".xlsx":
-            result.to_excel(out, lang=book_lang, problem=problem)
-            written.append(out)
+            writes.append((out, lambda tmp: result.to_excel(tmp, lang=book_lang,
+                                                            problem=problem)))
         else:
             siblings = csv_siblings(out)
-            for path, frame in ((out, result.pairs),
-                                (siblings["--out (unmatched)"], unmatched),
-                                (siblings["--out (summary)"], summary)):
-                atomic_write(path, csv_writer(frame))
-                written.append(path)
+            writes += [(out, csv_writer(result.pairs)),
+                       (siblings["--out (unmatched)"], csv_writer(unmatched)),
+                       (siblings["--out (summary)"], csv_writer(summary))]
     why = outputs.get("--unmatched-out")
     if why is not None:
-        if why.suffix.lower() == ".xlsx":
-            write_sheets({"unmatched": unmatched}, why)
-        else:
-            atomic_write(why, csv_writer(unmatched))
-        written.append(why)
+        writes.append((why, (lambda tmp: write_sheets({"unmatched": unmatched}, tmp))
+                       if why.suffix.lower() == ".xlsx" else csv_writer(unmatched)))
+    return write_together(writes)
+
+
+def _say_outcome(result, lang: str) -> None:
+    """What is not proven (per level, with bound and gap) or interrupted, on stderr."""
+    for line in result.outcome(lang):
+        print(f"banghdai: {line}", file=sys.stderr)
 
 
 def _cells(word: str) -> int:
@@ -360,6 +374,8 @@ def _explain(problem, result, lang: str, time_limit: float | None) -> None:
     limit = 10.0 if time_limit is None else min(60.0, max(10.0, float(time_limit)))
     try:
         explanation = explain(problem, relax=True, lang=lang, time_limit=limit)
+        if explanation.interrupted:  # Ctrl-C: explain returned early; the run ends with 130
+            raise KeyboardInterrupt
     except Exception as err:  # noqa: BLE001 - the verdict stands; only its explanation failed
         print("banghdai: " + text("cli.cannot_explain", lang,
                                   detail=f"{type(err).__name__}: {err}"), file=sys.stderr)
@@ -390,7 +406,13 @@ def main(argv: list[str] | None = None) -> int:
     _SPEAKING["lang"] = lang
     try:
         with _stderr_logging(args.quiet, args.log), _rules_language(args):
-            return _match(args)
+            try:
+                return _match(args)
+            except KeyboardInterrupt:  # anywhere: outputs are written all or nothing
+                speak = _SPEAKING["lang"]
+                print("banghdai: " + text("cli.interrupted", speak) + text("cli.sep", speak)
+                      + text("cli.nothing_written", speak), file=sys.stderr)
+                return EXIT_INTERRUPTED
     finally:
         _SPEAKING["lang"] = "en"
 
@@ -470,8 +492,12 @@ def _match(args: argparse.Namespace) -> int:
     width = summary_width(result, speak)
     nothing, kept = say("cli.nothing_written"), say("cli.kept")
     written_key = _key("written", speak)
+    from .core import interrupt
+    from .core.status import Status
+
     if result.info.get("interrupted"):
         _print_summary(result, width, speak)
+        _say_outcome(result, speak)
         print("banghdai: " + say("cli.interrupted") + say("cli.sep") + nothing
               + (say("cli.paren", text=kept) if outputs else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -480,24 +506,18 @@ def _match(args: argparse.Namespace) -> int:
         if outputs:
             print(_line("written", say("cli.nothing_written_status", status=result.status.name,
                                        kept=kept), width, speak))
-        try:
-            _explain(problem, result, lang, options.get("time_limit"))
-        except KeyboardInterrupt:
-            print("banghdai: " + say("cli.interrupted"), file=sys.stderr)
-            return EXIT_INTERRUPTED
+        _explain(problem, result, lang, options.get("time_limit"))
         return EXIT_NONE
-    written: list[Path] = []
-
-    def not_written() -> str:
-        if not written:
-            return nothing + say("cli.paren", text=kept)
-        rest = [str(p) for p in outputs.values() if p not in written]
-        return say("cli.only_written", done=", ".join(map(str, written)), rest=", ".join(rest))
-
+    if args.require_optimal and result.status is not Status.OPTIMAL:
+        _print_summary(result, width, speak)
+        _say_outcome(result, speak)
+        print("banghdai: " + say("cli.require_optimal"), file=sys.stderr)
+        return EXIT_UNPROVEN
     try:
-        _write(result, problem, outputs, written, lang, book_lang)
+        written = _write(result, problem, outputs, lang, book_lang)
     except KeyboardInterrupt:
-        print("banghdai: " + say("cli.interrupted_writing", rest=not_written()), file=sys.stderr)
+        print("banghdai: " + say("cli.interrupted_writing", rest=nothing
+                                 + say("cli.paren", text=kept)), file=sys.stderr)
         return EXIT_INTERRUPTED
     except (InputError, OSError) as err:
         _print_summary(result, width, speak)
@@ -505,11 +525,13 @@ def _match(args: argparse.Namespace) -> int:
                  else err.strerror if err.strerror else str(err))
         print("banghdai: " + say("cli.input_error") + say("cli.cannot_write", text=shown),
               file=sys.stderr)
-        print(_line("written", not_written(), width, speak))
+        print(_line("written", nothing + say("cli.paren", text=kept), width, speak))
         return EXIT_INPUT
-    _print_summary(result, width, speak)
-    for path in written:
-        print(f"{written_key}{' ' * max(width - _cells(written_key), 0)}  {path}")
+    with interrupt.watching(raising=False):  # written: a late Ctrl-C changes nothing now
+        _print_summary(result, width, speak)
+        for path in written:
+            print(f"{written_key}{' ' * max(width - _cells(written_key), 0)}  {path}")
+        _say_outcome(result, speak)
     return EXIT_FOUND
 
 

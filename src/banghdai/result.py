@@ -19,7 +19,107 @@ import pandas as pd
 
 from .core import hooks
 from .core.errors import StatusError
-from .core.status import Status
+from .core.messages import column_word, register, text
+from .core.status import Status, gap_of
+
+#: Level status of a level solved to optimality while an earlier level was not proven:
+#: optimal *given* the earlier levels' values, which might not be the best possible.
+OPTIMAL_GIVEN = "OPTIMAL_GIVEN"
+
+register("outcome.interrupted", en="interrupted (Ctrl-C): this is the best pairing found so far",
+         zh="已中断（Ctrl-C）：这是目前找到的最好结对")
+register("outcome.interrupted_none", en="interrupted (Ctrl-C) before any pairing was found",
+         zh="已中断（Ctrl-C），尚未找到结对")
+register("outcome.no_pairing", en="no pairing was found within the time limit",
+         zh="在时间限制内未找到结对方案")
+register("outcome.unproven",
+         en="not proven optimal within the time limit: {name} {value}, {side} {bound} (gap {gap})",
+         zh="未能在时限内证明最优：{name} {value}，{side} {bound}（差距 {gap}）")
+register("outcome.unproven_nobound",
+         en="not proven optimal within the time limit: {name} {value}, no bound known",
+         zh="未能在时限内证明最优：{name} {value}，未知界")
+register("outcome.not_solved",
+         en="not solved in time: {name} {value} (kept from the pairing of the earlier levels)",
+         zh="未在时限内求解：{name} {value}（沿用前面层级的结对）")
+register("outcome.given",
+         en="{name} {value}: optimal given the earlier levels' values, which are not proven",
+         zh="{name} {value}：在前面层级的取值下最优（前面层级未证明最优）")
+register("outcome.upper", en="upper bound", zh="上界")
+register("outcome.lower", en="lower bound", zh="下界")
+register("outcome.objective", en="objective", zh="目标值")
+register("outcome.unknown_value", en="?", zh="未知")
+
+
+def _number(value: Any) -> str:
+    """A level value or bound as a planner reads it (whole numbers without decimals)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "?"
+    v = float(value)
+    return f"{v:.0f}" if v == round(v) else f"{v:.4g}"
+
+
+def level_label(name: str, lang: str = "en") -> str:
+    """A level's name in ``lang``: ``coverage priority=1`` → 覆盖 优先级=1 … (unknown names as
+    they are).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> from banghdai.result import level_label
+    >>> level_label("coverage", "zh"), level_label("DomainFit + Closeness", "zh")
+    ('覆盖', '领域匹配 + 距离近')
+    """
+    if lang == "en":
+        return name
+    if name == "coverage" or name.startswith("coverage "):
+        rest = name[len("coverage "):]
+        word = text("rule.coverage", lang)
+        if not rest:
+            return word
+        column, _, value = rest.partition("=")
+        return f"{word}（{column_word(column, lang)}={value}）"
+    from .model.registry import RULES
+
+    by_class = {cls.__name__: cls for cls in RULES.values()}
+    parts = []
+    for part in name.split(" + "):
+        cls = by_class.get(part)
+        try:
+            parts.append(text(f"rule.{cls.key}", lang) if cls is not None else part)
+        except (KeyError, IndexError):
+            parts.append(part)
+    return " + ".join(parts)
+
+
+def label_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Level rows with honest statuses and a relative ``gap`` per level (new dicts).
+
+    A level proven OPTIMAL after a level that was not proven is optimal only *given* the
+    earlier values: it becomes ``OPTIMAL_GIVEN``. ``gap`` is ``|bound - value| /
+    max(|value|, 1e-9)`` when both are known (0 for a proven level), else None.
+
+    Example
+    -------
+    >>> from banghdai.result import label_levels
+    >>> rows = [{"status": "FEASIBLE", "value": 9.0, "bound": 10.0},
+    ...         {"status": "OPTIMAL", "value": 3.0, "bound": 3.0}]
+    >>> [(r["status"], r["gap"]) for r in label_levels(rows)]
+    [('FEASIBLE', 0.1111111111111111), ('OPTIMAL_GIVEN', 0.0)]
+    """
+    out, proven = [], True
+    for row in rows:
+        row = dict(row)
+        status = row.get("status")
+        if status == Status.OPTIMAL.value and not proven:
+            row["status"] = status = OPTIMAL_GIVEN
+        if status != Status.OPTIMAL.value:
+            proven = False
+        if row.get("gap") is None:
+            value, bound = row.get("value"), row.get("bound")
+            row["gap"] = (gap_of(float(value), float(bound))
+                          if value is not None and bound is not None else None)
+        out.append(row)
+    return out
 
 
 @dataclass(eq=False)
@@ -44,11 +144,14 @@ class Result:
         max(|objective|, 1e-9)``; ``None`` when there is no pairing.
     seconds, backend, info
         Wall time, the backend that ran, and details (seed, parameters,
-        versions, sizes).
+        versions, sizes; ``info["interrupted"]`` is True when Ctrl-C stopped the solve).
     levels
         With lexicographic levels: one row per level (level, name, status,
-        value, bound, seconds); ``objective``/``bound`` are then the last
-        level's. ``None`` otherwise.
+        value, bound, gap, seconds); ``objective``/``bound`` are then the last
+        level's. ``None`` otherwise. A level's status is OPTIMAL (proven),
+        ``OPTIMAL_GIVEN`` (optimal given the earlier levels' values, one of which
+        is not proven), FEASIBLE (not proven; ``gap`` says how far it may be),
+        UNKNOWN or NOT_SOLVED (time ran out: the value is that of the pairing kept).
     report
         From :func:`banghdai.rematch`: one row per previous and new pair
         (``status`` kept / broken / new, ``mentor_id``, ``mentee_id``,
@@ -138,8 +241,76 @@ class Result:
         """
         return hooks.use("explain_pairs")(problem, self.pairs, lang)
 
+    @property
+    def interrupted(self) -> bool:
+        """True when Ctrl-C stopped the solve (the pairing is the best found until then).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve().interrupted
+        False
+        """
+        return bool(self.info.get("interrupted"))
+
+    def outcome(self, lang: str | None = None) -> list[str]:
+        """What is *not* proven about this result, one sentence per point (empty when the
+        pairing is proven optimal and the solve was not interrupted), in ``lang`` (default:
+        the language the solve was asked for).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
+        >>> r.outcome()
+        []
+        >>> r.status, r.objective, r.bound, r.gap = bd.Status.FEASIBLE, 9.0, 10.0, 0.111
+        >>> r.outcome("zh")
+        ['未能在时限内证明最优：目标值 9，上界 10（差距 11.1%）']
+        """
+        lang = lang or self.info.get("lang", "en")
+        lines: list[str] = []
+        if self.interrupted:
+            lines.append(text("outcome.interrupted" if self.status.has_solution
+                              else "outcome.interrupted_none", lang))
+        if not self.status.has_solution:
+            if not self.interrupted and self.status is Status.UNKNOWN:
+                lines.append(text("outcome.no_pairing", lang))
+            return lines
+        if self.status is Status.OPTIMAL:
+            return lines
+        rows = (self.levels.to_dict("records") if self.levels is not None
+                else [{"name": None, "status": self.status.value, "value": self.objective,
+                       "bound": self.bound, "gap": self.gap}])
+        for row in rows:
+            status = row.get("status")
+            if status == Status.OPTIMAL.value:
+                continue
+            name = (text("outcome.objective", lang) if row.get("name") is None
+                    else level_label(str(row["name"]), lang))
+            value, bound = row.get("value"), row.get("bound")
+            bound = None if bound is None or bound != bound else bound
+            if status == OPTIMAL_GIVEN:
+                lines.append(text("outcome.given", lang, name=name, value=_number(value)))
+            elif status == "NOT_SOLVED":
+                lines.append(text("outcome.not_solved", lang, name=name, value=_number(value)))
+            elif bound is None or value is None:
+                lines.append(text("outcome.unproven_nobound", lang, name=name,
+                                  value=_number(value)))
+            else:
+                gap = row.get("gap")
+                if gap is None or gap != gap:
+                    gap = gap_of(float(value), float(bound)) or 0.0
+                side = "outcome.upper" if float(bound) >= float(value) else "outcome.lower"
+                lines.append(text("outcome.unproven", lang, name=name, value=_number(value),
+                                  side=text(side, lang), bound=_number(bound),
+                                  gap=f"{100 * float(gap):.1f}%"))
+        return lines
+
     def summary(self) -> dict[str, Any]:
-        """Key figures: pairs, coverage, mean distance and fit, status, gap, seconds.
+        """Key figures: pairs, coverage, mean distance and fit, status, gap, seconds; with
+        levels their statuses (``levels``); what is not proven (``outcome``, see
+        :meth:`outcome`; absent when proven optimal) and ``interrupted`` when Ctrl-C came.
 
         Example
         -------
@@ -165,6 +336,13 @@ class Result:
         out["gap"] = None if self.gap is None else round(self.gap, 6)
         out["seconds"] = round(self.seconds, 3)
         out["backend"] = self.backend
+        if self.levels is not None and "status" in self.levels:
+            out["levels"] = ", ".join(f"{s}" for s in self.levels["status"])
+        said = self.outcome()
+        if said:  # what is not proven, or the interrupt (absent when proven optimal)
+            out["outcome"] = "; ".join(said)
+        if self.interrupted:
+            out["interrupted"] = True
         return out
 
     def raise_for_status(self) -> Result:
@@ -183,6 +361,7 @@ class Result:
             hint = (
                 " (proven: no pairing satisfies the hard rules)"
                 if self.status is Status.INFEASIBLE
+                else " (interrupted by Ctrl-C before any pairing was found)" if self.interrupted
                 else " (time ran out before any pairing was found; raise time_limit)"
             )
             raise StatusError(f"solve ended {self.status.value}{hint}{more}")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from ..core import hooks
+from ..core import clock, hooks
 from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import DataWarning, InputError, Msg, ScalingWarning, Word
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
@@ -746,6 +746,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
     _guard_size(stages, ctx)
     first, generated = None, None
     for rule in stages:  # the first rule with an index-based generator makes the candidates
+        clock.checkpoint("compile")  # a solve's time limit covers compiling too
         generated = rule.generate(ctx)
         if generated is not None:
             first = rule
@@ -761,6 +762,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         m, e = _generate(None, ctx)
     funnel = {"mentors": np.full(n_e, n_m, dtype=np.int64)}
     for rule in stages:
+        clock.checkpoint("compile")
         if rule is not first or not getattr(rule, "exact_generator", False):
             keep = _rule_mask(rule, ctx, m, e)
             if not keep.all():
@@ -932,6 +934,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             column="scale",
         )
 
+    clock.checkpoint("compile")
     levels = _compile_levels(problem, mentees, e, must, weighted, total, scale)
 
     edge_info = pd.DataFrame(info, copy=False)  # no copy: the columns are read, never written

@@ -532,8 +532,10 @@ register("cli.help.description",
          zh="导师帮带精确结对。规则文件的写法见 README。")
 register("cli.help.epilog",
          en="exit codes: 0 pairing found, 1 infeasible or out of time with no pairing, "
-            "2 bad input, 130 interrupted; the language: --lang zh or BANGHDAI_LANG=zh",
-         zh="退出码：0 找到结对方案，1 无可行方案或超时未找到，2 输入有误，130 被中断；"
+            "2 bad input, 3 not proven optimal under --require-optimal, 130 interrupted; "
+            "the language: --lang zh or BANGHDAI_LANG=zh",
+         zh="退出码：0 找到结对方案，1 无可行方案或超时未找到，2 输入有误，"
+            "3 使用 --require-optimal 时结对方案未证明最优，130 被中断；"
             "语言：--lang en 或 BANGHDAI_LANG=en 为英文")
 register("cli.help.version", en="show the version and exit", zh="显示版本号并退出")
 register("cli.help.commands", en="commands", zh="命令")
@@ -544,10 +546,25 @@ register("cli.help.match_description",
             "everything in Chinese.",
          zh="按名单为导师和帮带对象结对并打印汇总；加 --lang zh 时全部用中文输出。")
 register("cli.help.match_epilog",
-         en="exit codes: 0 pairing found (and written), 1 infeasible or out of time with no "
-            "pairing (nothing written), 2 bad input, 130 interrupted (nothing written)",
-         zh="退出码：0 找到结对方案（并已写出），1 无可行方案或超时未找到（未写出任何文件），"
-            "2 输入有误，130 被中断（未写出任何文件）")
+         en="exit codes: 0 pairing found and written (a pairing not proven optimal within "
+            "the time limit is written too; stderr gives each unproven level with its bound "
+            "and gap), 1 infeasible or out of time with no pairing, 2 bad input, 3 not proven "
+            "optimal under --require-optimal, 130 interrupted (Ctrl-C, at any moment). Only "
+            "exit 0 writes: otherwise every existing output file is left as it was",
+         zh="退出码：0 找到结对方案并已写出（时限内未证明最优的方案也写出，标准错误输出逐层给出"
+            "界和差距），1 无可行方案或超时未找到，2 输入有误，3 使用 --require-optimal 时"
+            "结对方案未证明最优，130 被中断（Ctrl-C，任何时刻）。只有退出码 0 会写出文件："
+            "其他情况下原有输出文件保持不变")
+register("cli.help.require_optimal",
+         en="exit 3 and write nothing unless the pairing is proven optimal (default: a "
+            "pairing not proven in time is written, exit 0, with its gap on stderr)",
+         zh="结对方案未证明最优时以退出码 3 结束且不写出任何文件（默认：时限内未证明最优的"
+            "方案照常写出，退出码 0，并在标准错误输出中给出差距）")
+register("cli.require_optimal",
+         en="--require-optimal: the pairing is not proven optimal; nothing was written "
+            "(existing files left as they were): give more time (--time-limit)",
+         zh="--require-optimal：结对方案未证明最优，没有写出任何文件（原有文件保持不变）："
+            "请延长时间（--time-limit）")
 register("cli.help.inputs",
          en="a roster folder, an .xlsx workbook, or mentors and mentees files; or sample:NAME "
             "for a shipped sample",
@@ -565,7 +582,8 @@ register("cli.help.out",
             ".csv 为结对名单，旁边另写 名称_unmatched.csv 和 名称_summary.csv")
 register("cli.help.unmatched_out", en="write unmatched mentees and reasons to a .csv (or .xlsx)",
          zh="把未匹配的帮带对象及原因写到 .csv（或 .xlsx）")
-register("cli.help.time_limit", en="seconds (default 60)", zh="求解时间上限，秒（默认 60）")
+register("cli.help.time_limit", en="seconds for the whole run's solve (default 60)",
+         zh="整个求解的时间上限，秒（默认 60）")
 register("cli.help.seed", en="solver seed (default 0)", zh="求解随机种子（默认 0）")
 register("cli.help.workers", en="solver threads", zh="求解线程数")
 register("cli.help.backend", en="auto (default) or a backend name",
@@ -747,6 +765,11 @@ register("progress.component", en="component {k} ({pairs} pairs): {status} in {s
          zh="第{k}区（{pairs}个候选结对）：{status}，用时 {seconds} 秒")
 register("progress.component_unsolved", en="component {k}: not solved", zh="第{k}区：未求解")
 register("cli.status.NOT_SOLVED", en="NOT_SOLVED", zh="未求解（NOT_SOLVED）")
+register("cli.status.OPTIMAL_GIVEN", en="OPTIMAL_GIVEN",
+         zh="在前面层级取值下最优（OPTIMAL_GIVEN）")
+for _key, _en, _zh in (("levels", "levels", "各层级状态"), ("outcome", "outcome", "未证明之处"),
+                       ("interrupted", "interrupted", "已中断")):
+    register(f"cli.summary.{_key}", en=_en, zh=_zh)
 register("solve.flow_params",
          en="the flow backend takes no solver parameters, got {got}; pass backend='cpsat' to "
             "tune CP-SAT",

@@ -3,6 +3,9 @@
 * :func:`atomic_write` writes through a temporary file in the target's folder and
   ``os.replace``-s it into place, so the old file stays whole until the new one
   is complete (a full disk, an error or Ctrl-C leave it untouched and no debris);
+* :func:`write_together` writes several files all or nothing: each to a temporary file
+  first, then all renamed into place at once — an error or Ctrl-C at any moment (the
+  renames included) leaves every existing file as it was;
 * :func:`check_writable` refuses a missing folder, a folder given as a file or a
   read-only place with an :class:`~banghdai.InputError`, before any work;
 * :func:`check_outputs` refuses an output that is one of the inputs, or two
@@ -26,13 +29,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import interrupt
 from .errors import InputError, Msg
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
@@ -90,6 +95,92 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
             tmp.unlink()
         raise
     return path
+
+
+def _temp_beside(path: Path, suffix: str) -> Path:
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=suffix)
+    os.close(fd)
+    return Path(name)
+
+
+def write_together(writes: Sequence[tuple[str | Path, Callable[[Path], object]]]) -> list[Path]:
+    """Write several files all or nothing; returns their paths.
+
+    ``writes`` holds ``(path, write)`` pairs: ``write(tmp)`` fills a temporary file beside
+    ``path`` (same suffix). Only when every one is complete are they renamed into place, with
+    Ctrl-C held back meanwhile; an error or an interrupt at any moment — while writing, or
+    during the renames, which are then undone — leaves every existing file as it was and no
+    debris, and is raised again.
+
+    Example
+    -------
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> from banghdai.core.safeio import write_together
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = write_together([(d / "a.txt", lambda t: t.write_text("A1")),
+    ...                     (d / "b.txt", lambda t: t.write_text("B1"))])
+    >>> def broken(tmp):
+    ...     raise OSError(28, "No space left on device")
+    >>> try:
+    ...     write_together([(d / "a.txt", lambda t: t.write_text("A2")), (d / "b.txt", broken)])
+    ... except OSError:
+    ...     pass
+    >>> (d / "a.txt").read_text(), sorted(os.listdir(d))
+    ('A1', ['a.txt', 'b.txt'])
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, write in writes:
+            path = Path(target)
+            tmp = _temp_beside(path, f".tmp{path.suffix}")
+            staged.append((path, tmp))
+            write(tmp)
+            try:
+                mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+                os.chmod(tmp, mode)
+            except OSError:  # pragma: no cover - e.g. a file system without modes
+                pass
+            with contextlib.suppress(OSError), open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+    except BaseException:
+        for _, tmp in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        raise
+    done: list[tuple[Path, Path | None]] = []
+    with interrupt.watching(raising=False) as watch:
+        try:
+            for path, tmp in staged:
+                old = None
+                if path.exists():  # keep the old file under another name until all are in
+                    old = _temp_beside(path, ".old")
+                    old.unlink()
+                    try:
+                        os.link(path, old)
+                    except OSError:  # pragma: no cover - no hard links here: copy it
+                        shutil.copy2(path, old)
+                os.replace(tmp, path)
+                done.append((path, old))
+            if watch.requested:
+                raise KeyboardInterrupt
+        except BaseException:
+            for path, old in reversed(done):
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        path.unlink()
+                    else:
+                        os.replace(old, path)
+            for _, tmp in staged:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+            raise
+        for _, old in done:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    return [path for path, _ in staged]
 
 
 def check_writable(path: str | Path, what: str = "output") -> Path:

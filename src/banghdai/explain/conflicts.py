@@ -32,7 +32,9 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from ..compile.split import _sub_table
+from ..core import interrupt
 from ..core.ids import ids_as_str, value_keys
+from ..core.messages import register, text
 from ..data.schema import pair_table
 from ..model.groups import Quota
 from ..model.rules import SameRegion
@@ -167,6 +169,7 @@ def _solver(time_limit: float, seed: int):
     p.add_lp_constraints_lazily = False  # ... from the start: Hall-type shortages at the root
     p.random_seed = int(seed)
     p.max_time_in_seconds = max(float(time_limit), 0.01)
+    p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search (interrupt.stoppable)
     return solver
 
 
@@ -200,6 +203,8 @@ class _ConflictSearch:
         self.minimal = True  # every deletion test answered so far
 
     def left(self) -> float:
+        if interrupt.requested():  # Ctrl-C: ask nothing more, keep what was found
+            return 0.0
         return self.time_limit - (time.perf_counter() - self.start)
 
     def run(self, active: list[int]) -> tuple[str, list[int]]:
@@ -210,7 +215,7 @@ class _ConflictSearch:
         self.model.clear_assumptions()
         self.model.add_assumptions([self.lits[k] for k in active])
         solver = _solver(self.left(), self.seed)
-        code = solver.solve(self.model)
+        code = interrupt.stoppable(lambda: solver.solve(self.model), solver.stop_search)
         if code == cp_model.INFEASIBLE:
             core = [self.index[i] for i in solver.sufficient_assumptions_for_infeasibility()
                     if i in self.index]
@@ -322,6 +327,10 @@ class Explanation:
         With ``relax=True``: every relaxation applied (``kind``, ``region``,
         ``subject``, ``amount``, ``message``), the relaxed :class:`Problem` and its
         solved :class:`Result` (``result.pairs`` satisfies the relaxed problem).
+    interrupted
+        True when Ctrl-C stopped the diagnosis: what was found until then is kept
+        (``feasible`` None when not even the first question was answered, ``minimal``
+        False when a shrinking was cut short, no relaxation searched after it).
 
     Example
     -------
@@ -342,6 +351,7 @@ class Explanation:
     result: Result | None = None
     lang: str = "en"
     timings: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
 
     @property
     def pairs(self) -> pd.DataFrame | None:
@@ -363,6 +373,8 @@ class Explanation:
                 head = (f"不可行：{n}组最小冲突规则" if self.minimal
                         else f"不可行：{n}组冲突规则（未缩减到最小）")
         lines = [head, *[f"  {i + 1}. {m}" for i, m in enumerate(self.messages)]]
+        if self.interrupted:
+            lines.insert(0, text("explain.interrupted", self.lang))
         if self.relaxations is not None and len(self.relaxations):
             lines.append("cheapest relaxation:" if en else "代价最小的放宽方案：")
             lines += [f"  - {m}" for m in self.relaxations["message"]]
@@ -417,7 +429,19 @@ def explain(
     >>> ex = bd.explain(p, relax=True)
     >>> ex.feasible, ex.relaxations["kind"].tolist(), len(ex.pairs)
     (False, ['capacity'], 2)
+
+    Ctrl-C returns at the next safe point instead of raising, with what was found so far
+    and ``interrupted`` True.
     """
+    with interrupt.watching(raising=False) as watch:
+        out = _explain(problem, relax, lang=lang, time_limit=time_limit, seed=seed,
+                       max_conflicts=max_conflicts)
+    out.interrupted = out.interrupted or watch.requested
+    return out
+
+
+def _explain(problem: Problem, relax: bool | Mapping[str, float | None], *, lang: str,
+             time_limit: float, seed: int, max_conflicts: int) -> Explanation:
     _check_lang(lang)
     start = time.perf_counter()
     findings = check(problem, lang)
@@ -437,7 +461,7 @@ def explain(
     out = Explanation(feasible=feasible, conflicts=table, messages=messages,
                       minimal=bool(minimal and conflicts), findings=findings, seconds=0.0,
                       lang=lang)
-    if relaxing:
+    if relaxing and not interrupt.requested():
         found = _relaxation(d, relax if isinstance(relax, Mapping) else {}, feasible,
                             time_limit, seed)
         if found is not None:
@@ -449,6 +473,9 @@ def explain(
 
 
 CONFLICT_COLUMNS = ["conflict", "kind", "subject", "rule", "suggestion"]
+
+register("explain.interrupted", en="interrupted (Ctrl-C): what was found until then",
+         zh="已中断（Ctrl-C）：以下为中断前找到的结果")
 
 
 def _add_conflicts(d: _Diag, conflicts: list[list[int]], rows: list, messages: list) -> None:
@@ -537,6 +564,10 @@ def _explain_regions(problem: Problem, regions: list[Problem],
     rows, messages, states, minimal = [], [], [], True
     total = sum(len(p.mentor_table) + len(p.mentee_table) for p in regions)
     for sub in regions:
+        if interrupt.requested():
+            states.append(None)
+            minimal = False
+            break
         left = max(time_limit - (time.perf_counter() - start), 0.5)
         size = len(sub.mentor_table) + len(sub.mentee_table)
         budget = max(left * size / max(total, 1), 0.5)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from ..core import interrupt
 from ..core.arrays import group_positions
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
@@ -282,8 +283,9 @@ def _solve_elastic(el: _Elastic, c: Compiled, time_limit: float, seed: int):
     # the full-LP worker without presolve: fastest on these transport-shaped models
     tuned = {"subsolvers": ["max_lp"], "cp_model_presolve": False, "symmetry_level": 0}
     apply_params(solver, SolveParams(time_limit=time_limit, seed=seed, extra=tuned))
+    solver.parameters.catch_sigint_signal = False  # Ctrl-C stops the search: stoppable
     model.minimize(cost)
-    code = solver.solve(model)
+    code = interrupt.stoppable(lambda: solver.solve(model), solver.stop_search)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ("infeasible" if code == cp_model.INFEASIBLE else "unknown"), solver
     proven = code == cp_model.OPTIMAL
@@ -300,7 +302,8 @@ def _solve_elastic(el: _Elastic, c: Compiled, time_limit: float, seed: int):
     # exactly afterwards): a short budget
     remaining = max(min(time_limit - (time.perf_counter() - start), time_limit / 10), 0.5)
     apply_params(solver, SolveParams(time_limit=remaining, seed=seed, extra=tuned))
-    code2 = solver.solve(model)
+    solver.parameters.catch_sigint_signal = False
+    code2 = interrupt.stoppable(lambda: solver.solve(model), solver.stop_search)
     if code2 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # pragma: no cover - hint is feasible
         return "unknown", solver
     return ("optimal" if proven else "feasible"), solver

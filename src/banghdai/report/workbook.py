@@ -113,6 +113,7 @@ TEXT = {
         "a_params": "参数",
         "a_made": "生成时间",
         "a_status": "求解状态",
+        "a_outcome": "未证明之处",
         "a_objective": "目标值",
         "a_bound": "最优界",
         "a_gap": "相对间隙",
@@ -185,6 +186,7 @@ TEXT = {
         "a_params": "Parameters",
         "a_made": "Written at",
         "a_status": "Status",
+        "a_outcome": "Not proven",
         "a_objective": "Objective",
         "a_bound": "Bound",
         "a_gap": "Gap",
@@ -1136,6 +1138,9 @@ def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_t
     items: list[tuple[str, Any, str | None]] = [
         (t["a_made"], _dt.datetime.now().replace(microsecond=0), "yyyy-mm-dd hh:mm:ss"),
         (t["a_status"], getattr(status, "name", status), None),
+        # what is not proven, per level with its bound and gap (empty when proven optimal)
+        (t["a_outcome"], "\n".join(getattr(result, "outcome", lambda _: [])(lang)) or None,
+         None),
         (t["a_objective"], getattr(result, "objective", None), "0.000000"),
         (t["a_bound"], getattr(result, "bound", None), "0.000000"),
         (t["a_gap"], getattr(result, "gap", None), "0.000000"),
@@ -1146,7 +1151,8 @@ def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_t
         (t["a_mentees"], len(mentees.frame), "0"),
         (t["a_mentors"], len(mentors.frame), "0"),
     ]
-    seen = {"status", "objective", "bound", "gap", "seconds", "backend", "coverage", "pairs"}
+    seen = {"status", "objective", "bound", "gap", "seconds", "backend", "coverage", "pairs",
+            "outcome"}
     summary = result.summary() if hasattr(result, "summary") else {}
     for k, v in summary.items():
         if k not in seen:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from ..core import clock
+
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
     from ..core.status import Status
@@ -39,8 +41,8 @@ class SolveParams:
     extra: Mapping[str, Any] = field(default_factory=dict)
     hint: np.ndarray | None = None
     warm_start: bool = True
-    #: wall-clock time (``time.time()``) by which the whole call must end: set by
-    #: :func:`banghdai.solve` so that ``time_limit`` also covers compiling and building
+    #: the time (on :func:`banghdai.core.clock.now`) by which the whole call must end: set
+    #: by :func:`banghdai.solve` so that ``time_limit`` also covers compiling and building
     deadline: float | None = None
     #: show a progress bar over components / levels (in-process only)
     progress: bool = False
@@ -49,7 +51,7 @@ class SolveParams:
         """Seconds left: up to the deadline when there is one, else ``time_limit``."""
         if self.deadline is None:
             return self.time_limit
-        left = self.deadline - time.time()
+        left = self.deadline - clock.now()
         if self.time_limit is not None:
             left = min(left, self.time_limit)
         return max(left, 0.0)
@@ -58,6 +60,11 @@ class SolveParams:
         """The deadline on the ``time.perf_counter()`` clock (None: no limit)."""
         left = self.remaining()
         return None if left is None else time.perf_counter() + left
+
+    def deadline_now(self) -> float | None:
+        """The deadline on :func:`banghdai.core.clock.now` (None: no limit)."""
+        left = self.remaining()
+        return None if left is None else clock.now() + left
 
 
 @dataclass(frozen=True)

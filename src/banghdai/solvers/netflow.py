@@ -42,6 +42,7 @@ conservation, complementary slackness level by level, the chain of faces and eve
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -142,8 +143,9 @@ class LevelOutcome:
 class LexicographicResult(NamedTuple):
     """``(flow, outcomes, status)``; unpacks as a 3-tuple.
 
-    ``status`` is ``"OPTIMAL"`` (every level solved), ``"TIMEOUT"`` (``outcomes`` holds the
-    levels done; ``flow`` is optimal for them) or ``"INFEASIBLE"`` (``flow`` is None).
+    ``status`` is ``"OPTIMAL"`` (every level solved), ``"TIMEOUT"`` or ``"INTERRUPTED"``
+    (``outcomes`` holds the levels proven; ``flow`` is optimal for them, or None when not
+    even level 0 was solved) or ``"INFEASIBLE"`` (``flow`` is None).
 
     >>> LexicographicResult(None, [], "INFEASIBLE").status
     'INFEASIBLE'
@@ -228,8 +230,12 @@ def _jump_forest(parent: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np
     return None
 
 
+class _Stopped(Exception):  # noqa: N818 - control flow, never leaves this module
+    """The deadline passed, or Ctrl-C came, while potentials were being computed."""
+
+
 def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
-               propagate: bool = True) -> np.ndarray:
+               propagate: bool = True, stop: Callable[[], bool] | None = None) -> np.ndarray:
     """Exact int64 distances from a virtual root (a 0-cost arc to every node), Bellman-Ford.
 
     Each round relaxes, in one vectorised step, only the arcs leaving the nodes whose distance
@@ -237,7 +243,8 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     ``propagate`` the distances are then pushed down the forest of those arcs by pointer
     jumping, so a deep negative path settles in a couple of rounds instead of one round per
     arc.  (Invariant: ``dist[v] >= dist[parent[v]] + w(parent arc)``, so the forest lengths
-    are achievable and never above ``dist``.)
+    are achievable and never above ``dist``.)  ``stop`` is asked every round; when it says
+    so, :class:`_Stopped` is raised.
     """
     order = np.argsort(rt, kind="stable")
     rt, rh, w = rt[order], rh[order], w[order]
@@ -249,6 +256,8 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     for _ in range(n + 1):
         if not active.size:
             return dist
+        if stop is not None and stop():
+            raise _Stopped
         starts = indptr[active]
         counts = indptr[active + 1] - starts
         offsets = np.cumsum(counts) - counts
@@ -280,7 +289,8 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     raise RuntimeError("the residual graph has a negative cycle: the flow is not optimal")
 
 
-def _potentials(n: int, tail, head, cost, lower, upper, flow) -> np.ndarray:
+def _potentials(n: int, tail, head, cost, lower, upper, flow,
+                stop: Callable[[], bool] | None = None) -> np.ndarray:
     """Int64 potentials satisfying complementary slackness for ``flow`` on the given arcs.
 
     ``pi = -dist`` with ``dist`` the shortest distances in the residual graph from a virtual
@@ -289,18 +299,28 @@ def _potentials(n: int, tail, head, cost, lower, upper, flow) -> np.ndarray:
     rt, rh, w = _residual(tail, head, cost, lower, upper, flow)
     if not w.size or not w.any():
         return np.zeros(n, dtype=np.int64)
-    return -_distances(n, rt, rh, w)
+    return -_distances(n, rt, rh, w, stop=stop)
 
 
-def solve_lexicographic(net: Network, level_costs, *,
-                        deadline: float | None = None) -> LexicographicResult:
+#: a level is started only when the time left is at least this many times the longest level
+#: so far (measured on 20 copies of the Yinchuan city: a later level took up to 1.9x the
+#: longest before it; a level left out costs less than a limit overrun)
+LEVEL_MARGIN = 2.0
+
+
+def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = None,
+                        stop: Callable[[], bool] | None = None,
+                        first_estimate: float = 0.0) -> LexicographicResult:
     """Minimise ``level_costs[0] @ flow``, then ``level_costs[1] @ flow`` among those optima, ...
 
     Each level is a min-cost flow (OR-Tools ``SimpleMinCostFlow``) on the optimal face left by
     the previous levels; its potentials (``rc = cost - pi[tail] + pi[head]``) fix every arc of
-    nonzero reduced cost for the next level.  ``deadline`` is a ``time.perf_counter()`` value
-    checked between levels: level 0 always runs, and once the deadline has passed no further
-    level starts (status ``"TIMEOUT"``; the flow is optimal for the levels in ``outcomes``).
+    nonzero reduced cost for the next level.  ``deadline`` is a ``time.perf_counter()`` value:
+    a level starts only when the time left covers ``first_estimate`` seconds (level 0) or
+    :data:`LEVEL_MARGIN` times the longest level so far, and the potentials stop at it
+    (status ``"TIMEOUT"``; the flow is optimal for the levels in ``outcomes``, None when
+    level 0 did not run).  ``stop`` (e.g. :func:`banghdai.core.interrupt.requested`) is asked
+    at the same points and ends the solve the same way, with status ``"INTERRUPTED"``.
     With no levels the result is any feasible flow.  Raises ValueError when the costs or
     bounds are so large that OR-Tools or int64 values could overflow.
 
@@ -327,8 +347,17 @@ def solve_lexicographic(net: Network, level_costs, *,
         return LexicographicResult(flow, [], "INFEASIBLE" if flow is None else "OPTIMAL")
     flow: np.ndarray | None = None
     outcomes: list[LevelOutcome] = []
+    longest = float(first_estimate)
+
+    def halt() -> bool:
+        return (stop is not None and stop()) or (deadline is not None
+                                                 and time.perf_counter() > deadline)
+
     for k, cost in enumerate(costs):
-        if k and deadline is not None and time.perf_counter() > deadline:
+        if stop is not None and stop():
+            return LexicographicResult(flow, outcomes, "INTERRUPTED")
+        if deadline is not None and time.perf_counter() + longest * (
+                LEVEL_MARGIN if k else 1.0) > deadline:
             return LexicographicResult(flow, outcomes, "TIMEOUT")
         start = time.perf_counter()
         free = lower < upper
@@ -341,11 +370,16 @@ def solve_lexicographic(net: Network, level_costs, *,
             flow = solved
         mid = time.perf_counter()
         if cost[free].any():
-            pi = _potentials(net.n_nodes, net.tail[free], net.head[free], cost[free],
-                             lower[free], upper[free], flow[free])
+            try:
+                pi = _potentials(net.n_nodes, net.tail[free], net.head[free], cost[free],
+                                 lower[free], upper[free], flow[free], stop=halt)
+            except _Stopped:  # the flow is this level's optimum, but not proven: not counted
+                ended = "INTERRUPTED" if stop is not None and stop() else "TIMEOUT"
+                return LexicographicResult(flow, outcomes, ended)
         else:  # the level is constant on this face
             pi = np.zeros(net.n_nodes, dtype=np.int64)
         end = time.perf_counter()
+        longest = max(longest if k else 0.0, end - start)
         outcomes.append(LevelOutcome(int(cost @ flow), pi, lower, upper, mid - start, end - mid))
         rc = cost - pi[net.tail] + pi[net.head]
         lower, upper = np.where(rc < 0, upper, lower), np.where(rc > 0, lower, upper)

@@ -10,9 +10,11 @@ import numpy as np
 
 from ..compile.graph import Compiled
 from ..compile.split import subproblem
+from ..core import interrupt
 from ..core.errors import Msg
 from ..core.progress import Progress
 from ..core.status import Status, gap_of
+from ..result import OPTIMAL_GIVEN
 from .base import RawSolution, SolveParams
 from .registry import BACKENDS
 
@@ -69,7 +71,8 @@ def solve_split(
     quiet = replace(params, progress=False)
     if executor is None:
         for k, (sub, edges) in enumerate(zip(subs, parts, strict=True)):
-            if interrupted:
+            if interrupted or interrupt.requested():  # Ctrl-C: start no further component
+                interrupted = True
                 break
             try:
                 raws[k] = _solve_one(backend, sub, replace(params_for(edges), progress=False))
@@ -78,7 +81,7 @@ def solve_split(
                 break
             bar.step(line(k))
             remaining_edges = max(remaining_edges - int(edges.size), 1)
-            interrupted = bool(raws[k].info.get("interrupted"))
+            interrupted = bool(raws[k].info.get("interrupted")) or interrupt.requested()
     else:
         futures = {executor.submit(_solve_one, backend, sub, quiet): k
                    for k, sub in enumerate(subs)}
@@ -89,7 +92,9 @@ def solve_split(
                 bar.step(line(k))
         except KeyboardInterrupt:
             interrupted = True
-            for f in futures:
+            for f, k in futures.items():  # keep what finished; the rest is cancelled
+                if f.done() and not f.cancelled() and f.exception() is None and raws[k] is None:
+                    raws[k] = f.result()
                 f.cancel()
     bar.close()
 
@@ -176,7 +181,9 @@ def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
     Each component was optimised level by level on its own; as the levels
     are sums over pairs, the whole problem's optimum of each level is the sum
     of the components' (and a bound is a sum of bounds). A level is OPTIMAL
-    only if it is in every component; its value is recomputed from the pairs.
+    only if it is in every component, OPTIMAL_GIVEN when every component has it
+    OPTIMAL or OPTIMAL_GIVEN (optimal given the earlier levels' values), else
+    FEASIBLE; its value is recomputed from the pairs.
     """
     out = []
     for i, level in enumerate(compiled.levels):
@@ -193,7 +200,7 @@ def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
         out.append({
             "level": i + 1, "name": level.name,
             "status": Status.OPTIMAL.value if statuses == {Status.OPTIMAL.value}
-            else "OPTIMAL_GIVEN" if statuses <= {Status.OPTIMAL.value, "OPTIMAL_GIVEN"}
+            else OPTIMAL_GIVEN if statuses <= {Status.OPTIMAL.value, OPTIMAL_GIVEN}
             else Status.FEASIBLE.value,
             "value": value,
             "bound": bound,

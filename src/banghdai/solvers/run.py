@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 
 from ..compile.split import components, coupling
-from ..core import hooks
+from ..core import clock, hooks, interrupt
 from ..core.errors import InputError, Msg
-from ..core.messages import check_lang
+from ..core.messages import check_lang, register, text
 from ..core.progress import progress_default
 from ..core.status import Status, as_bool, gap_of
 from ..core.version import version
-from ..result import Result
+from ..result import Result, label_levels
 from .base import RawSolution, trivially_infeasible
 from .parallel import solve_split
 from .registry import AUTO_ORDER, BACKENDS, SolveParams, get_backend
@@ -34,6 +34,16 @@ from .registry import AUTO_ORDER, BACKENDS, SolveParams, get_backend
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
     from ..model.problem import Problem
+
+register("solve.out_of_time_compile",
+         en="not paired: the time limit was reached while compiling the problem",
+         zh="未结对：编译问题时已到时间限制")
+register("solve.interrupted_compile",
+         en="not paired: interrupted (Ctrl-C) before the solve started",
+         zh="未结对：求解开始前已中断（Ctrl-C）")
+register("solve.out_of_time_before",
+         en="the time limit was reached before the solver started; no pairing found",
+         zh="求解器开始前已到时间限制，未找到结对")
 
 
 def choose_backend(compiled: Compiled, name: str) -> str:
@@ -75,7 +85,9 @@ def solve(
         ``"auto"`` (the fastest exact backend that supports the rules) or a
         name from :func:`banghdai.solvers.available_backends`.
     time_limit
-        Seconds; on timeout the status is FEASIBLE (with a gap) or UNKNOWN.
+        Seconds for the whole call (compiling, building, searching); on timeout the
+        status is FEASIBLE (with a gap per level, see :meth:`Result.outcome`) or UNKNOWN
+        (no pairing yet: also when compiling alone took the time).
     seed, workers, log
         Solver seed, threads (default 2) and search log on stdout. Keep at
         least 2 for CP-SAT: with 1 it runs a single search strategy instead
@@ -102,6 +114,10 @@ def solve(
         INFO log line per finished step on the ``banghdai`` logger. Default: shown in a
         notebook or when stderr is a terminal.
 
+    Ctrl-C (SIGINT) at any moment returns instead of raising: the best pairing found so
+    far (status FEASIBLE, or OPTIMAL for what was proven) with ``info["interrupted"]``
+    True, or — before any pairing exists — status UNKNOWN with no pairs.
+
     Example
     -------
     >>> import pandas as pd, banghdai as bd
@@ -115,51 +131,100 @@ def solve(
         raise InputError(Msg("solve.workers", value=workers), column="workers")
     check_lang(lang)
     start = time.perf_counter()
-    deadline = None if time_limit is None else time.time() + float(time_limit)
-    # the solver sees the rows in id order: ties are broken by ids, not by row order
-    compiled = problem.in_id_order().compile(scale=scale)
-    compile_seconds = time.perf_counter() - start
-    name = choose_backend(compiled, backend)
-    sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
-                     extra=dict(params or {}), deadline=deadline,
-                     progress=progress_default() if progress is None else bool(progress))
+    deadline = clock.deadline_in(time_limit)
     if split not in ("auto", True, False):
         raise InputError(Msg("input.unknown_choice", what="split", value=split), column="split",
                          choices=["auto", "True", "False"])
-    do_split = split is True or (split == "auto" and (name == "cpsat" or executor is not None))
-    parts = components(compiled) if do_split else []
-    coupled = coupling(compiled, parts) if do_split else []
-    if coupled and split is True:
-        raise InputError(Msg("solve.cannot_split", rule=coupled[0]), column="split")
-    if coupled:  # "auto": solve it whole
-        do_split, parts = False, []
-    if len(parts) > 1 and trivially_infeasible(compiled) is None:
-        raw = solve_split(compiled, name, sp, parts, executor)
-    else:
-        raw = BACKENDS[name].solve(compiled, sp)
-    result = decode(compiled, raw, name)
-    if lang != "en":
-        chosen = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
-        result.unmatched = unmatched_frame(compiled, chosen, lang)
+    options = {"seed": seed, "time_limit": time_limit, "workers": workers,
+               "params": dict(params or {}), "lang": lang}
+    # Ctrl-C: noted always; raised (nothing to keep yet) until a backend hands back a pairing
+    with interrupt.watching(raising=True) as watch:
+        try:
+            with clock.within(deadline):
+                # the solver sees the rows in id order: ties are broken by ids, not row order
+                compiled = problem.in_id_order().compile(scale=scale)
+                clock.checkpoint("compile")
+        except clock.OutOfTime:
+            return _no_pairing(problem, "compile", False, start, options)
+        except KeyboardInterrupt:
+            return _no_pairing(problem, "compile", True, start, options)
+        compile_seconds = time.perf_counter() - start
+        name = choose_backend(compiled, backend)
+        sp = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
+                         extra=dict(params or {}), deadline=deadline,
+                         progress=progress_default() if progress is None else bool(progress))
+        do_split = False
+        try:
+            do_split = split is True or (split == "auto" and (name == "cpsat"
+                                                              or executor is not None))
+            parts = components(compiled) if do_split else []
+            coupled = coupling(compiled, parts) if do_split else []
+            if coupled and split is True:
+                raise InputError(Msg("solve.cannot_split", rule=coupled[0]), column="split")
+            if coupled:  # "auto": solve it whole
+                do_split, parts = False, []
+            if clock.passed(deadline):
+                raw = RawSolution(Status.UNKNOWN, None, None, None, 0.0,
+                                  {"reason": text("solve.out_of_time_before", "en")})
+            elif len(parts) > 1 and trivially_infeasible(compiled) is None:
+                raw = solve_split(compiled, name, sp, parts, executor)
+            else:
+                raw = BACKENDS[name].solve(compiled, sp)
+        except KeyboardInterrupt:  # before the backend had any pairing to hand back
+            raw = RawSolution(Status.UNKNOWN, None, None, None, time.perf_counter() - start,
+                              {"interrupted": True})
+        # a pairing is in hand: from here Ctrl-C is only noted, and the result says so
+        with interrupt.watching(raising=False):
+            result = decode(compiled, raw, name)
+            if lang != "en":
+                chosen = as_bool(raw.chosen if raw.status.has_solution else None,
+                                 compiled.n_edges)
+                result.unmatched = unmatched_frame(compiled, chosen, lang)
+            result.problem = problem
+            final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
+            result.reasons = lambda other: unmatched_frame(compiled, final, other)
+            result.idle = lambda other: hooks.use("idle_mentors")(problem, other,
+                                                                  compiled=compiled)
+            result.seconds = time.perf_counter() - start
+            result.info.update(
+                {
+                    "compile_seconds": compile_seconds,
+                    "n_edges": compiled.n_edges,
+                    "scale": compiled.scale,
+                    "split": do_split,
+                    "versions": _versions(),
+                    **options,
+                }
+            )
+        if watch.requested or raw.info.get("interrupted"):
+            result.info["interrupted"] = True
+        else:
+            result.info.setdefault("interrupted", False)
+    return result
+
+
+def _no_pairing(problem: Problem, step: str, interrupted: bool, start: float,
+                options: dict[str, Any]) -> Result:
+    """The result of a solve stopped before the candidate graph was built: UNKNOWN, no pairs,
+    every mentee unmatched with the reason (out of time, or Ctrl-C)."""
+    ids = problem.mentee_table.ids
+    code = "solve.interrupted_compile" if interrupted else "solve.out_of_time_compile"
+
+    def unmatched(lang: str) -> pd.DataFrame:
+        return pd.DataFrame({"mentee_id": ids, "needed": pd.array([pd.NA] * len(ids), "Int64"),
+                             "got": np.zeros(len(ids), np.int64),
+                             "candidates": pd.array([pd.NA] * len(ids), "Int64"),
+                             "reason": text(code, lang)})
+
+    lang = options.get("lang", "en")
+    result = Result(status=Status.UNKNOWN, pairs=pd.DataFrame(
+        {"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)}),
+        unmatched=unmatched(lang), objective=None, bound=None, gap=None,
+        seconds=time.perf_counter() - start, backend="none", coverage=0.0,
+        info={"reason": text(code, "en"), "stopped_in": step, "interrupted": interrupted,
+              "versions": _versions(), **options})
     result.problem = problem
-    final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
-    result.reasons = lambda other: unmatched_frame(compiled, final, other)
-    result.idle = lambda other: hooks.use("idle_mentors")(problem, other, compiled=compiled)
-    result.seconds = time.perf_counter() - start
-    result.info.update(
-        {
-            "compile_seconds": compile_seconds,
-            "seed": seed,
-            "time_limit": time_limit,
-            "workers": workers,
-            "params": dict(params or {}),
-            "n_edges": compiled.n_edges,
-            "scale": compiled.scale,
-            "split": do_split,
-            "versions": _versions(),
-            "lang": lang,
-        }
-    )
+    result.reasons = unmatched
     return result
 
 
@@ -230,7 +295,7 @@ def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
             bound = sign * score_bound
             if raw.status is Status.OPTIMAL:
                 bound = objective
-    level_frame = pd.DataFrame(levels) if levels else None
+    level_frame = pd.DataFrame(label_levels(levels)) if levels else None
     if level_frame is not None:  # proven by node potentials (network engine) or not
         level_frame["certified"] = (level_frame["certified"].fillna(False).astype(bool)
                                     if "certified" in level_frame else False)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ...core import clock, interrupt
 from ...core.geo import haversine_km
 from ...core.status import Status, gap_of
 from .heuristic import TeamList, _heuristic
@@ -169,32 +170,95 @@ def _screen_region(spec: Teams, mentors: np.ndarray, mentees: np.ndarray, needs:
 
 
 class _RegionModel:
-    """The CP-SAT model of one region, built in steps; local indices i (mentor), j (mentee), t (team).
+    """One region: its data (cheap, vectorised: enough for the heuristic, the objective of any
+    teams and the trivial bound), then — with :meth:`build`, which checks the deadline as it
+    grows — its CP-SAT model; local indices i (mentor), j (mentee), t (team).
 
     ``x[i][t]``: mentor i in team t; ``z[j][t]``: mentee j in team t (only
-    t <= j: teams are ordered by their first mentee); ``u[t]``: team t
-    exists. Call :meth:`add_needs`, :meth:`add_pair_scores` and
-    :meth:`set_objective` in this order, then :meth:`add_hint` and :meth:`solve`.
+    t <= j: teams are ordered by their first mentee); ``u[t]``: team t exists.
+    Call :meth:`heuristic` (data only), then :meth:`build`, :meth:`add_hint`, :meth:`solve`.
     """
 
     def __init__(self, spec: Teams, mentors: np.ndarray, mentees: np.ndarray,
-                 n_range: tuple[int, int | None], n_max: int) -> None:
-        from ortools.sat.python import cp_model
-
+                 n_range: tuple[int, int | None], n_max: int, needs: pd.DataFrame,
+                 offers: pd.DataFrame, pairs: pd.DataFrame) -> None:
         self.spec = spec
         self.mentors, self.E = mentors, mentees
         self.cap = spec.capacity[mentors]
         self.forbid = spec.unmatched == "forbid"
         self.nE, self.nM, self.T = mentees.size, mentors.size, n_max
-        self.n_lo = n_range[0]
+        self.n_range, self.n_lo = n_range, n_range[0]
         self.local_e, self.local_m = pd.Index(mentees), pd.Index(mentors)
-        self.model = model = cp_model.CpModel()
-        T = self.T  # noqa: N806 - the number of team slots
-        self.x = [[model.new_bool_var(f"x{i}_{t}") for t in range(T)] for i in range(self.nM)]
-        self.z = [[model.new_bool_var(f"z{j}_{t}") for t in range(min(T, j + 1))]
-                  for j in range(self.nE)]
-        self.u = [model.new_bool_var(f"u{t}") for t in range(T)]
-        self._add_teams(n_range)
+        self.slots = np.minimum(self.T, np.arange(self.nE) + 1)  # team slots of mentee j
+        self._needs_data(needs, offers)
+        self._pair_data(pairs)
+        self.placed_w = placed_w = spec.objective["placed"]
+        big = (self.pos_total - self.neg_total + 1 if placed_w is None
+               else int(round(SCALE * placed_w)))
+        self.big = 0 if self.forbid else big
+        self.model: Any = None  # the CP-SAT model, once built
+
+    # ------------------------------------------------------------------ data
+    def _needs_data(self, needs: pd.DataFrame, offers: pd.DataFrame) -> None:
+        """Per mentee its needs' offering mentors, and the total of the cover terms."""
+        spec = self.spec
+        self.needs, self.offers = needs, offers
+        self.need_rows: list[list[list[int]]] = [[] for _ in range(self.nE)]
+        self.need_list: list[tuple[int, str, list[int]]] = []
+        self.covered_coef = covered_coef = int(round(SCALE * spec.objective["covered"]))
+        self.cover_total = 0
+        if not (len(needs) and (spec.cover_needs or covered_coef)):
+            return
+        rn = needs[needs["e"].isin(self.E)]
+        ro = offers[offers["e"].isin(self.E) & offers["m"].isin(self.mentors)]
+        offer_sets = {k: self.local_m.get_indexer(g["m"].to_numpy()).tolist()
+                      for k, g in ro.groupby(["e", "tag"])}
+        for e, tag in zip(rn["e"].to_numpy(), rn["tag"].to_numpy(), strict=True):
+            j = self.local_e.get_loc(e)
+            ms = offer_sets.get((e, tag), [])
+            self.need_rows[j].append(ms)
+            self.need_list.append((j, tag, ms))
+        if spec.cover_needs and covered_coef:  # a cover term per placement, k needs each
+            j = self.local_e.get_indexer(rn["e"].to_numpy())
+            self.cover_total = covered_coef * int(self.slots[j].sum())
+        elif covered_coef:  # one per (need with an offer, team slot)
+            self.cover_total = covered_coef * sum(int(self.slots[j]) for j, _, ms
+                                                  in self.need_list if ms)
+
+    def _pair_data(self, pairs: pd.DataFrame) -> None:
+        """The pair scores of the region as a matrix, and their positive / negative totals."""
+        self.pr = pr = pairs[pairs["e"].isin(self.E) & pairs["m"].isin(self.mentors)]
+        self.W = np.zeros((self.nM, self.nE), dtype=np.int64)  # the pair score matrix
+        if len(pr):
+            self.W[self.local_m.get_indexer(pr["m"].to_numpy()),
+                   self.local_e.get_indexer(pr["e"].to_numpy())] = pr["score"].to_numpy()
+        self.pos_total = int(pr.loc[pr["score"] > 0, "score"].sum()) + self.cover_total
+        self.neg_total = int(pr.loc[pr["score"] < 0, "score"].sum())
+
+    # ------------------------------------------------------------------ model
+    def build(self, deadline: float | None = None) -> None:
+        """The CP-SAT model; :class:`~banghdai.core.clock.OutOfTime` once ``deadline`` (on
+        :func:`banghdai.core.clock.now`) passes while it grows."""
+        from ortools.sat.python import cp_model
+
+        with clock.within(deadline):
+            self.model = model = cp_model.CpModel()
+            T = self.T  # noqa: N806 - the number of team slots
+            self.x = [[model.new_bool_var(f"x{i}_{t}") for t in range(T)]
+                      for i in range(self.nM)]
+            clock.checkpoint("teams")
+            self.z = []
+            for j in range(self.nE):
+                if j % 16 == 0:
+                    clock.checkpoint("teams")
+                self.z.append([model.new_bool_var(f"z{j}_{t}")
+                               for t in range(int(self.slots[j]))])
+            self.u = [model.new_bool_var(f"u{t}") for t in range(T)]
+            clock.checkpoint("teams")
+            self._add_teams(self.n_range)
+            self.add_needs()
+            self.add_pair_scores()
+            self.set_objective()
 
     def _add_teams(self, n_range: tuple[int, int | None]) -> None:
         """Each mentee in at most (exactly) one team, capacities, team sizes, order, composition."""
@@ -203,6 +267,7 @@ class _RegionModel:
         lo_e, hi_e = self.spec.team_mentees
         team_mentees: list[list] = [[] for _ in range(T)]
         for j in range(self.nE):
+            clock.checkpoint("teams")
             for t, var in enumerate(z[j]):
                 team_mentees[t].append(var)
             if self.forbid:
@@ -211,10 +276,13 @@ class _RegionModel:
                 model.add_at_most_one(z[j])
             # symmetry: a mentee joins team t only if team t-1 already holds a smaller mentee
             for t in range(1, len(z[j])):
+                if t % 8 == 0:
+                    clock.checkpoint("teams")
                 model.add(z[j][t] <= sum(z[k][t - 1] for k in range(t - 1, j)))
         for i in range(nM):
             model.add(sum(x[i]) <= int(self.cap[i]))
         for t in range(T):
+            clock.checkpoint("teams")
             ze, xm = sum(team_mentees[t]), sum(x[i][t] for i in range(nM))
             model.add(ze >= lo_e * u[t])
             model.add(ze <= hi_e * u[t])
@@ -228,27 +296,14 @@ class _RegionModel:
             for t in range(T):
                 model.add(sum(x[i][t] for i in idx.tolist()) >= comp.count * u[t])
 
-    def add_needs(self, needs: pd.DataFrame, offers: pd.DataFrame) -> None:
+    def add_needs(self) -> None:
         """Coverage of needs: the team's mentors offer every need of each member (or score it)."""
         spec, model, x, z = self.spec, self.model, self.x, self.z
-        self.needs, self.offers = needs, offers
         self.cover_terms: list = []
         self.cover_vars: list = []
-        # per mentee: the offering mentors of each need
-        self.need_rows: list[list[list[int]]] = [[] for _ in range(self.nE)]
-        self.covered_coef = covered_coef = int(round(SCALE * spec.objective["covered"]))
-        if not (len(needs) and (spec.cover_needs or covered_coef)):
-            return
-        E = self.E  # noqa: N806
-        rn = needs[needs["e"].isin(E)]
-        ro = offers[offers["e"].isin(E) & offers["m"].isin(self.mentors)]
-        offer_sets = {k: self.local_m.get_indexer(g["m"].to_numpy()).tolist()
-                      for k, g in ro.groupby(["e", "tag"])}
-        n_needs = rn.groupby("e").size()
-        for (e, tag) in zip(rn["e"].to_numpy(), rn["tag"].to_numpy(), strict=True):
-            j = self.local_e.get_loc(e)
-            ms = offer_sets.get((e, tag), [])
-            self.need_rows[j].append(ms)
+        covered_coef = self.covered_coef
+        for j, tag, ms in self.need_list:
+            clock.checkpoint("teams")
             for t in range(len(z[j])):
                 offered = sum(x[i][t] for i in ms) if ms else 0
                 if spec.cover_needs:
@@ -261,28 +316,25 @@ class _RegionModel:
                     model.add(c <= offered)
                     self.cover_terms.append((c, covered_coef))
                     self.cover_vars.append((c, j, t, ms))
-        if spec.cover_needs and covered_coef:
-            for e, k in n_needs.items():
-                for var in z[self.local_e.get_loc(e)]:
+        if spec.cover_needs and covered_coef and self.need_list:
+            n_needs = pd.Series([j for j, _, _ in self.need_list]).value_counts()
+            for j, k in n_needs.items():
+                for var in z[int(j)]:
                     self.cover_terms.append((var, covered_coef * int(k)))
 
-    def add_pair_scores(self, pairs: pd.DataFrame) -> None:
+    def add_pair_scores(self) -> None:
         """Pair scores: y = x AND z, only for nonzero scores, plus cuts that tighten the LP bound."""
-        model, x, z = self.model, self.x, self.z
+        model, x, z, pr = self.model, self.x, self.z, self.pr
         hi_m, hi_e = self.spec.team_mentors[1], self.spec.team_mentees[1]
-        self.pr = pr = pairs[pairs["e"].isin(self.E) & pairs["m"].isin(self.mentors)]
-        self.pos_total = (int(pr.loc[pr["score"] > 0, "score"].sum())
-                          + sum(c for _, c in self.cover_terms))
-        self.neg_total = int(pr.loc[pr["score"] < 0, "score"].sum())
         self.fit_terms = list(self.cover_terms)
         per_mentee: dict[tuple[int, int], list] = {}
         per_mentor: dict[tuple[int, int], list] = {}
         self.pair_vars: list = []
-        self.W = np.zeros((self.nM, self.nE), dtype=np.int64)  # the pair score matrix
-        for m, e, s in zip(pr["m"].to_numpy(), pr["e"].to_numpy(), pr["score"].to_numpy(),
-                           strict=True):
-            i, j = self.local_m.get_loc(m), self.local_e.get_loc(e)
-            self.W[i, j] = s
+        mi = self.local_m.get_indexer(pr["m"].to_numpy()).tolist()
+        ej = self.local_e.get_indexer(pr["e"].to_numpy()).tolist()
+        for n, (i, j, s) in enumerate(zip(mi, ej, pr["score"].to_numpy().tolist(), strict=True)):
+            if n % 16 == 0:
+                clock.checkpoint("teams")
             for t in range(len(z[j])):
                 y = model.new_bool_var(f"y{i}_{j}_{t}")
                 self.pair_vars.append((y, i, j, t))
@@ -306,16 +358,14 @@ class _RegionModel:
         """Maximise the fit terms plus ``big`` per placed mentee (lexicographic when placed=None)."""
         from ortools.sat.python import cp_model
 
-        self.placed_w = placed_w = self.spec.objective["placed"]
-        big = (self.pos_total - self.neg_total + 1 if placed_w is None
-               else int(round(SCALE * placed_w)))
-        self.big = 0 if self.forbid else big
+        clock.checkpoint("teams")
         all_z = [v for row in self.z for v in row]
         obj = cp_model.LinearExpr.weighted_sum([v for v, _ in self.fit_terms],
                                                [c for _, c in self.fit_terms])
         if self.big:
             obj = obj + self.big * sum(all_z)
         self.model.maximize(obj)
+        clock.checkpoint("teams")
 
     def heuristic(self, seed: int, seconds: float) -> TeamList | None:
         """Teams (local indices) from the alternating-assignment heuristic, or None."""
@@ -326,7 +376,7 @@ class _RegionModel:
             spec.team_mentors, spec.team_mentees, self.n_lo, self.T, self.forbid,
             self.big if self.big else 0, self.covered_coef, spec.cover_needs, seed, seconds)
 
-    def add_hint(self, teams: TeamList) -> None:
+    def add_hint(self, teams: TeamList, deadline: float | None = None) -> None:
         """A complete hint from teams in local indices (renumbered by their first mentee)."""
         model, nM, nE, T = self.model, self.nM, self.nE, self.T  # noqa: N806
         teams_hint = sorted(teams, key=lambda team: min(team[1]))
@@ -335,21 +385,30 @@ class _RegionModel:
         for t, (ms, es) in enumerate(teams_hint):
             xin[ms, t] = True
             zin[es, t] = True
-        for i in range(nM):
+        with clock.within(deadline):
+            for i in range(nM):
+                for t in range(T):
+                    model.add_hint(self.x[i][t], bool(xin[i, t]))
+            for j in range(nE):
+                for t in range(len(self.z[j])):
+                    model.add_hint(self.z[j][t], bool(zin[j, t]))
             for t in range(T):
-                model.add_hint(self.x[i][t], bool(xin[i, t]))
-        for j in range(nE):
-            for t in range(len(self.z[j])):
-                model.add_hint(self.z[j][t], bool(zin[j, t]))
-        for t in range(T):
-            model.add_hint(self.u[t], t < len(teams_hint))
-        for y, i, j, t in self.pair_vars:
-            model.add_hint(y, bool(xin[i, t] and zin[j, t]))
-        for c, j, t, ms in self.cover_vars:
-            model.add_hint(c, bool(zin[j, t] and xin[ms, t].any()))
+                model.add_hint(self.u[t], t < len(teams_hint))
+            for n, (y, i, j, t) in enumerate(self.pair_vars):
+                if n % 4096 == 0:
+                    clock.checkpoint("teams")
+                model.add_hint(y, bool(xin[i, t] and zin[j, t]))
+            for c, j, t, ms in self.cover_vars:
+                model.add_hint(c, bool(zin[j, t] and xin[ms, t].any()))
+
+    def startup(self) -> float:
+        """Seconds CP-SAT takes to load and presolve the model before its limit counts (an
+        estimate, as in the pairing backend: 4 µs per variable)."""
+        return 4e-6 * len(self.model.proto.variables)
 
     def solve(self, seconds: float | None, seed: int, workers: int, log: bool) -> Any:
-        """Run CP-SAT for at most ``seconds`` (None: no limit); returns the solver and its code."""
+        """Run CP-SAT for at most ``seconds`` (None: no limit); returns the solver and its code.
+        Ctrl-C stops the search and keeps what it found (see :func:`_search`)."""
         from ortools.sat.python import cp_model
 
         solver = cp_model.CpSolver()
@@ -359,10 +418,11 @@ class _RegionModel:
         p.random_seed = int(seed)
         p.num_workers = int(workers)
         p.log_search_progress = bool(log)
+        p.catch_sigint_signal = False  # Ctrl-C is ours: it stops the search, see below
         if workers > 1:
             # max_lp's cuts give far better bounds on the pair terms than the default portfolio
             p.subsolvers.extend(_SUBSOLVERS)
-        return solver, solver.solve(self.model)
+        return solver, interrupt.stoppable(lambda: solver.solve(self.model), solver.stop_search)
 
     def teams_of(self, solver: Any) -> TeamList:
         """The teams of CP-SAT's solution, in table rows."""
@@ -416,12 +476,19 @@ def _solve_region(
     needs: pd.DataFrame,
     offers: pd.DataFrame,
     n_range: tuple[int, int | None],
-    budget: float | None,
+    deadline: float | None,
     seed: int,
     workers: int,
     log: bool,
 ) -> _RegionOutcome:
-    """Screen, model, hint and solve one region within ``budget`` seconds."""
+    """Screen, hint, model and solve one region by ``deadline`` (on
+    :func:`banghdai.core.clock.now`; None: no limit).
+
+    The heuristic runs first (on the region's data alone); the CP-SAT model is built and
+    searched only in the time left, and a model that cannot be built, or started, in time
+    leaves the heuristic's teams as the answer (FEASIBLE, with the trivial bound). Ctrl-C
+    stops the search (or the building) the same way, and is noted in ``interrupted``.
+    """
     started = time.perf_counter()
     hi_e = spec.team_mentees[1]
     forbid = spec.unmatched == "forbid"
@@ -443,16 +510,34 @@ def _solve_region(
     if n_max * hi_e < placeable.sum():
         note = f"left out: at most {n_max} teams of at most {hi_e} mentees fit ({why})"
 
-    rm = _RegionModel(spec, mentors, mentees[placeable], n_range, n_max)
-    rm.add_needs(needs, offers)
-    rm.add_pair_scores(pairs)
-    rm.set_objective()
-    # a complete hint from a fast alternating-assignment heuristic
+    rm = _RegionModel(spec, mentors, mentees[placeable], n_range, n_max, needs, offers, pairs)
+    # a complete answer first, from a fast alternating-assignment heuristic
+    budget = clock.left(deadline)
     heuristic = rm.heuristic(seed, 1.0 if budget is None else min(1.0, 0.1 * budget))
-    if heuristic is not None:
-        rm.add_hint(heuristic)
-    left = None if budget is None else float(budget) - (time.perf_counter() - started)
-    solver, code = rm.solve(left, seed, workers, log)
+    solver = code = None
+    if not interrupt.requested():
+        try:  # Ctrl-C while building: the heuristic's teams stand
+            with interrupt.watching(raising=True):
+                rm.build(deadline)
+                if heuristic is not None:
+                    rm.add_hint(heuristic, deadline)
+                left = clock.left(deadline)
+                if left is not None and left < rm.startup() + 0.05:
+                    raise clock.OutOfTime("teams")  # CP-SAT could not even start in time
+        except (clock.OutOfTime, KeyboardInterrupt):
+            pass
+        else:
+            left = clock.left(deadline)
+            solver, code = rm.solve(None if left is None else left - rm.startup(), seed,
+                                    workers, log)
+    if solver is None:  # no search: the heuristic's teams (checked) or nothing
+        if heuristic is None:
+            return done(Status.UNKNOWN)
+        found = rm.rows_of(heuristic)
+        value, bound, most = rm.bounds(found, Status.FEASIBLE, float("inf"))
+        outcome = done(Status.FEASIBLE, found, value, bound)
+        outcome.placed_bound = most
+        return outcome
     status = _CP_STATUS_NAMES.get(solver.status_name(code))
     if status is None:
         raise RuntimeError(f"CP-SAT returned {solver.status_name(code)} for region {region!r}")
@@ -476,31 +561,43 @@ def _solve_region(
 # ----------------------------------------------------------------------------- all regions
 def _solve(spec: Teams, *, time_limit: float | None, seed: int, workers: int,
            log: bool) -> TeamResult:
-    """Solve region after region, each with a share of the time left in proportion to its size."""
+    """Solve region after region, each by a deadline that gives it a share of the time left
+    (in proportion to its size, its model building included). Ctrl-C keeps the regions done
+    and the best teams of the one in progress; the regions not started are UNKNOWN."""
     started = time.perf_counter()
-    pairs = _pair_scores(spec)
-    needs, offers = _need_offers(spec)
-    regions = spec.region_values
-    m_groups = pd.Series(np.arange(len(spec.mentor_table))).groupby(
-        pd.Series(spec.mentor_region, dtype=object)).apply(lambda s: s.to_numpy())
-    e_groups = pd.Series(np.arange(len(spec.mentee_table))).groupby(
-        pd.Series(spec.mentee_region, dtype=object)).apply(lambda s: s.to_numpy())
-    empty = np.array([], dtype=np.int64)
-    work = {r: (m_groups.get(r, empty), e_groups[r]) for r in regions}
-    weight = {r: 1 + len(e) * max(1, len(m)) for r, (m, e) in work.items()}
-    left = float(sum(weight.values()))
-    outcomes: list[_RegionOutcome] = []
-    for r in regions:
-        budget = None
-        if time_limit is not None:
-            remaining = max(time_limit - (time.perf_counter() - started), 0.0)
-            budget = remaining * weight[r] / left
-        left -= weight[r]
-        m, e = work[r]
-        outcomes.append(_solve_region(spec, r, m, e, pairs, needs, offers, spec.n_teams[r],
-                                      budget, seed, workers, log))
-    return _collect(spec, outcomes, time.perf_counter() - started,
-                    {"seed": seed, "workers": workers, "time_limit": time_limit})
+    deadline = clock.deadline_in(time_limit)
+    with interrupt.watching(raising=False) as watch:
+        pairs = _pair_scores(spec)
+        needs, offers = _need_offers(spec)
+        regions = spec.region_values
+        m_groups = pd.Series(np.arange(len(spec.mentor_table))).groupby(
+            pd.Series(spec.mentor_region, dtype=object)).apply(lambda s: s.to_numpy())
+        e_groups = pd.Series(np.arange(len(spec.mentee_table))).groupby(
+            pd.Series(spec.mentee_region, dtype=object)).apply(lambda s: s.to_numpy())
+        empty = np.array([], dtype=np.int64)
+        work = {r: (m_groups.get(r, empty), e_groups[r]) for r in regions}
+        weight = {r: 1 + len(e) * max(1, len(m)) for r, (m, e) in work.items()}
+        left = float(sum(weight.values()))
+        outcomes: list[_RegionOutcome] = []
+        for r in regions:
+            m, e = work[r]
+            if watch.requested:  # Ctrl-C: no further region is started; with unplaced mentees
+                # allowed, a region left out is a valid answer (no teams there), else UNKNOWN
+                allowed = spec.unmatched != "forbid"
+                outcomes.append(_RegionOutcome(
+                    r, Status.FEASIBLE if allowed else Status.UNKNOWN, int(m.size),
+                    int(e.size), [], 0 if allowed else None, None, 0.0, {},
+                    "not solved: interrupted (Ctrl-C) before this region was started"))
+                continue
+            region_deadline = None
+            if deadline is not None:
+                region_deadline = clock.now() + max(deadline - clock.now(), 0.0) * weight[r] / left
+            left -= weight[r]
+            outcomes.append(_solve_region(spec, r, m, e, pairs, needs, offers, spec.n_teams[r],
+                                          region_deadline, seed, workers, log))
+        info = {"seed": seed, "workers": workers, "time_limit": time_limit,
+                "interrupted": watch.requested}
+        return _collect(spec, outcomes, time.perf_counter() - started, info)
 
 
 def _overall_status(spec: Teams, outcomes: list[_RegionOutcome], info: dict[str, Any]) -> Status:
@@ -590,7 +687,8 @@ def _collect(spec: Teams, outcomes: list[_RegionOutcome], seconds: float,
     objective = bound = gap = None
     if has:
         objective = sum(o.objective for o in outcomes) / SCALE
-        bound = sum(o.bound for o in outcomes) / SCALE
+        bounds = [o.bound for o in outcomes]
+        bound = None if None in bounds else sum(bounds) / SCALE
         gap = gap_of(objective, bound)
     regions = pd.DataFrame(region_rows, columns=["region", "status", "mentors", "mentees", "teams",
                                                  "placed", "placed_bound", "objective", "bound",
