@@ -323,9 +323,6 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
                                  value=value), table=f"{where} [pairing]", column=key)
     columns = _check_section(data, "columns", where)
     for key, value in columns.items():
-        if key in ("mentors", "mentees") and not isinstance(value, Mapping):
-            raise InputError(Msg("rules.columns_side", side=key, value=value),
-                             table=f"{where} [columns]", column=key)
         if isinstance(value, Mapping):
             if key not in ("mentors", "mentees"):
                 raise InputError(Msg("rules.column_side", key=key), table=f"{where} [columns]",

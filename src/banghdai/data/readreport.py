@@ -68,12 +68,12 @@ register("read.coordinate", en="{table} row {row}: {detail}", zh="{table} 第 {r
 register("read.hidden_rows_warning",
          en="{where}: hidden rows {rows} {how} (set [read] hidden = \"{other}\" in rules.toml "
             "to change this)",
-         zh="{where}：隐藏行 {rows} {how}（在 rules.toml 中设置 [read] hidden = \"{other}\" "
+         zh="{where}：隐藏行 {rows} {how}（在 rules.toml 中设置“[read] hidden = \"{other}\"”"
             "可改变）")
 register("read.hidden_columns_warning",
          en="{where}: hidden columns {columns} {how} (set [read] hidden = \"{other}\" in "
             "rules.toml to change this)",
-         zh="{where}：隐藏列 {columns} {how}（在 rules.toml 中设置 [read] hidden = \"{other}\" "
+         zh="{where}：隐藏列 {columns} {how}（在 rules.toml 中设置“[read] hidden = \"{other}\"”"
             "可改变）")
 
 
@@ -302,9 +302,9 @@ def report_rows(report: ReadReport, lang: str = "zh") -> tuple[list[str], list[l
                      reason, e["column"], e["count"], _said(e["detail"], lang) or e["field"]])
     return headers, rows
 register("read.hidden_value", en="hidden must be \"skip\" or \"read\", got {value!r}",
-         zh="hidden 只能是 \"skip\"（不读取）或 \"read\"（读取），而不是 {value!r}")
+         zh="“hidden”只能是 \"skip\"（不读取）或 \"read\"（读取），而不是 {value!r}")
 register("read.section_type", en="[read] must be a table of options (hidden = \"skip\")",
-         zh="[read] 应为选项表（如 hidden = \"skip\"）")
+         zh="[read] 应为选项表（如“hidden = \"skip\"”）")
 register("read.stack_mismatch",
          en="sheets {first!r} and {other!r} could both be the {side} table, but their headers "
             "differ (only in {other!r}: {extra}; only in {first!r}: {lack}); give them the same "
@@ -313,9 +313,3 @@ register("read.stack_mismatch",
             "仅 {first!r} 有：{lack}）；请统一表头以便合并，或只保留一个")
 register("read.coordinate_warning", en="{side} row {row} (id {id!r}): {detail}",
          zh="{side} 第 {row} 行（编号 {id!r}）：{detail}")
-register("rules.columns_side",
-         en="[columns] {side} must be a table of mappings for the {side} table ([columns.{side}] "
-            "then lines such as mentor_id = \"工号\"), got {value!r}",
-         zh="[columns] 中的 {side} 应为该表的列映射表（写成 [columns.{side}]，下面每行如 "
-            "mentor_id = \"工号\"），而不是 {value!r}")
-register("rules.read_option", en="unknown option {key!r}", zh="未知选项 {key!r}")
