@@ -30,7 +30,17 @@ must survive anything but a successful run) and through ``bd.read_roster`` +
   table accepted), an output overwritten or left half-written, CLI and API
   disagreeing, or a roster whose rows only moved (shuffled, blank lines, xlsx, a
   lossless encoding) paired differently from the original — a bug;
+* ``accepted-and-ambiguous``: a roster accepted although it could be read two ways: two ids
+  that are one once blanks, invisible and full-width characters are removed, or hidden rows
+  read or skipped without a warning — a bug;
 * ``harness error``: the fuzzer itself failed to lay out the case (not banghdai).
+
+Issue 19 added the layouts a 组织部 sends (``decorate``: a table as an .xlsx with a merged
+title, 填报单位 line, a two-row merged header, blank separator rows, the header repeated,
+合计 rows, footer lines, a hidden row and a hidden column — the pairing must be the
+original's), near-duplicate ids (``near_dup``: a row entered twice with a trailing space,
+NBSP, U+3000, ZWSP, BOM or full-width letters — must be refused) and cached Excel errors
+(``excel_error``: a cell whose formula cached #VALUE!, #REF!, #N/A … — must be refused).
 
 ``tests/test_fuzz.py`` runs the same strategies for a few hundred examples in CI.
 """
@@ -67,10 +77,16 @@ except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(ROOT / "src"))
     import banghdai as bd
 from banghdai.cli import main as cli_main  # noqa: E402
+from banghdai.data.normalize import clean_text  # noqa: E402
 
 SAMPLES = ("fanxian", "fushan", "villages", "xingqing")
 CLASSES = ("refused", "validated", "no pairing", "traceback", "accepted-and-wrong",
-           "harness error")
+           "accepted-and-ambiguous", "harness error")
+#: Near-duplicates of an id (issue 19): the same id to a reader, another to a naive one.
+NEAR_DUPS = ("{} ", " {}", "\u200b{}", "{}\xa0", "\u3000{}", "\ufeff{}", "<wide>")
+EXCEL_ERRORS = ("#VALUE!", "#REF!", "#N/A", "#DIV/0!", "#NAME?")
+#: Words of rows that are never people (titles, totals, footers) as the decorations write them.
+NOT_PEOPLE = ("合计", "小计", "填表人", "审核人", "联系电话", "注：", "填报单位", "导师帮带名单")
 TABLES = ("mentors", "mentees")
 SENTINEL = "an existing output that only a successful run may replace\n"
 
@@ -163,6 +179,67 @@ def _to_xlsx(csv_path: Path, xlsx_path: Path, sheet: str = "Sheet1") -> bool:
     ws.title = sheet
     for row in rows:
         ws.append([_as_cell(c) for c in row])
+    book.save(xlsx_path)
+    return True
+
+
+_WIDE = str.maketrans({**{chr(0x30 + i): chr(0xFF10 + i) for i in range(10)},
+                       **{chr(0x41 + i): chr(0xFF21 + i) for i in range(26)},
+                       **{chr(0x61 + i): chr(0xFF41 + i) for i in range(26)}})
+
+
+def _decorate(csv_path: Path, xlsx_path: Path, rng: random.Random, flags: int) -> bool:
+    """The table as a 组织部 formats it (same people): title and 填报单位 lines, a two-row
+    merged header, blank separators, the header repeated, 合计, footer lines, a hidden row
+    (someone withdrawn, with a new id) and a hidden column. ``flags`` picks the habits."""
+    rows = _records(csv_path)
+    if not rows or len(rows) < 2 or len(rows[0]) < 2 or any(not h.strip() for h in rows[0]):
+        return False
+    header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
+    width = len(header)
+    on = [bool(flags >> k & 1) for k in range(8)]
+    book = openpyxl.Workbook()
+    ws = book.active
+
+    def add(values) -> int:
+        r = ws.max_row + 1 if ws.max_row > 1 or ws.cell(1, 1).value is not None else 1
+        for j, v in enumerate(values, 1):
+            if v is not None and v != "":
+                ws.cell(r, j, _as_cell(v) if isinstance(v, str) else v)
+        return r
+
+    if on[0]:
+        r = add(["XX县导师帮带名单"])
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+    if on[1]:
+        add(["填报单位：XX县委组织部"] + [None] * (width - 2) + ["填报日期：2027年3月"])
+    if on[2] and width >= 3:  # 基本信息 over columns 2.., the first column spanning both rows
+        r = add([header[0], "基本信息"])
+        add([None, *header[1:]])
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=width)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
+    else:
+        add(header)
+    for i, row in enumerate(body):
+        if on[3] and i and rng.random() < 0.1:
+            r = add([None])
+            ws.cell(r, 1).number_format = "@"  # a blank separator row
+        if on[4] and i and i % 25 == 0:
+            add(header)  # the header printed again
+        add(row)
+    if on[5]:
+        r = add(list(body[0][:1]) and [body[0][0] + "_withdrawn", *body[0][1:]])
+        ws.row_dimensions[r].hidden = True
+        add(["合计", f"{len(body)}人"])
+    if on[6]:
+        add(["填表人：张三", None, "联系电话：13800000000", None, "审核人：李四"][:max(width, 1)])
+        add(["注：1.本表由各乡镇填报。"])
+    if on[7]:
+        letter = openpyxl.utils.get_column_letter(width + 1)
+        for r in range(1, ws.max_row + 1):
+            if ws.cell(r, 1).value is not None and not ws.row_dimensions[r].hidden:
+                ws.cell(r, width + 1, "内部")
+        ws.column_dimensions[letter].hidden = True
     book.save(xlsx_path)
     return True
 
@@ -305,6 +382,40 @@ def _apply(folder: Path, mutation: tuple, expect: dict) -> None:  # noqa: C901 -
                 b = a + ".0"
             rows.append([a, b])
         _write_records(folder / f"{target}.csv", rows)
+    elif kind == "decorate":
+        if path.suffix == ".csv" and path.is_file() and _decorate(path, folder / f"{target}.xlsx",
+                                                                   rng, params[0]):
+            path.unlink()
+            expect.setdefault("hidden", set()).add(target)
+    elif kind == "near_dup":
+        rows = _records(path) if path.suffix == ".csv" and path.is_file() else None
+        if not rows or len(rows) < 2 or not rows[0]:
+            return
+        row = list(rows[1 + rng.randrange(len(rows) - 1)])
+        if not row or not row[0].strip():
+            return
+        form = params[0]
+        row[0] = (row[0].translate(_WIDE) if form == "<wide>" else form.format(row[0]))
+        if row[0] == rows[1][0]:
+            return
+        rows.insert(1 + rng.randrange(len(rows)), row)
+        _write_records(path, rows)
+        expect.setdefault("must_refuse", []).append(f"near-duplicate id {row[0]!r}")
+    elif kind == "excel_error":
+        rows = _records(path) if path.suffix == ".csv" and path.is_file() else None
+        if not rows or len(rows) < 2 or not rows[0]:
+            return
+        xlsx = folder / f"{target}.xlsx"
+        if not _to_xlsx(path, xlsx):
+            return
+        path.unlink()
+        book = openpyxl.load_workbook(xlsx)
+        ws = book.active
+        r, c = 2 + rng.randrange(len(rows) - 1), 1 + rng.randrange(len(rows[0]))
+        ws.cell(r, c).value = params[0]
+        ws.cell(r, c).data_type = "e"
+        book.save(xlsx)
+        expect.setdefault("must_refuse", []).append(f"cached {params[0]} in {target} row {r}")
     elif path.suffix != ".csv" or not path.is_file():
         return
     else:  # cell-level mutations of a CSV table
@@ -379,6 +490,9 @@ def _table_kinds(target):
         st.tuples(st.just("blank_lines"), st.just(target), st.booleans(), seed),
         st.tuples(st.just("shuffle"), st.just(target), seed),
         st.tuples(st.just("to_xlsx"), st.just(target)),
+        st.tuples(st.just("decorate"), st.just(target), st.integers(0, 255), seed),
+        st.tuples(st.just("near_dup"), st.just(target), st.sampled_from(NEAR_DUPS), seed),
+        st.tuples(st.just("excel_error"), st.just(target), st.sampled_from(EXCEL_ERRORS), seed),
         st.tuples(st.just("both"), st.just(target)),
         st.tuples(st.just("xlsx_garbage"), st.just(target),
                   st.sampled_from([b"", b"mentor_id,name\nM1,A\n", b"PK\x03\x04garbage",
@@ -419,6 +533,7 @@ def benign():
         st.tuples(st.just("encode"), st.just("rules"), st.sampled_from(LOSSLESS)),
         st.tuples(st.just("blank_lines"), table, st.booleans(), seed),
         st.tuples(st.just("to_xlsx"), table),
+        st.tuples(st.just("decorate"), table, st.integers(0, 255), seed),
         st.tuples(st.just("id"), table,
                   st.sampled_from([v for v in WEIRD_IDS if v.strip()]), seed),
         st.tuples(st.just("side_table"), st.sampled_from(["fixed", "forbidden"]),
@@ -495,10 +610,36 @@ def _api(target: Path, rules: Path | None, time_limit: float):
     return Outcome("validated"), problem, result, roster
 
 
+def _ambiguous(case: Case, roster) -> str | None:
+    """A roster accepted that could be read two ways: ids that are one once cleaned."""
+    if roster is None:
+        return None
+    for side in TABLES:
+        table = getattr(roster, side)
+        column = _id_header(table, side[:-1])
+        ids = table[column].dropna().astype(str)
+        cleaned = ids.map(clean_text)
+        if cleaned.duplicated().any() and not ids.duplicated().any():
+            twin = cleaned[cleaned.duplicated(keep=False)].index[:2]
+            return f"{side}: ids {ids[twin].tolist()!r} are one id once cleaned, read as two"
+    return None
+
+
 def _read_as_written(case: Case, roster) -> str | None:
     """What the reader must have kept, when it accepted the roster: None when it did."""
     if roster is None:
         return None
+    if all(m[0] in ("shuffle", "blank_lines", "near_dup", "excel_error")
+           for m in case.mutations):
+        for why in case.expect.get("must_refuse", ()):
+            return f"accepted with a {why}"
+    for side in TABLES:
+        table = getattr(roster, side)
+        column = _id_header(table, side[:-1])
+        cells = table[column].astype(str)
+        noise = cells[cells.map(lambda v: any(w in v for w in NOT_PEOPLE))]
+        if len(noise):
+            return f"{side}: a title, total or footer row read as a person ({noise.iloc[0]!r})"
     for side in case.expect.get("header_only", ()):
         if side in TABLES:
             return f"header-only {side} accepted"
@@ -513,21 +654,20 @@ def _read_as_written(case: Case, roster) -> str | None:
             continue
         table = getattr(roster, side)
         column = _id_header(table, side[:-1])
-        shown = value[: value.index(".")] if value.replace(".", "", 1).isdigit() and \
-            value.endswith(".0") else value
-        if value.strip() and shown not in set(table[column].astype(str)):
+        shown = clean_text(value)  # ids as typed, blanks and invisible characters trimmed
+        if shown and shown not in set(table[column].astype(str)):
             return f"id {value!r} was not read as typed"
     return None
 
 
 #: Changes that keep every row's content: after them the pairing must be the original's.
-_SAME_ROWS = ("shuffle", "blank_lines", "to_xlsx")
+_SAME_ROWS = ("shuffle", "blank_lines", "to_xlsx", "decorate")
 _BASELINE: dict[tuple[str, float], tuple[str, set] | None] = {}
 
 
 def _order_only(case: Case) -> bool:
     """Only rows moved (or the file re-encoded without loss): the same roster, other order."""
-    return any(m[0] == "shuffle" for m in case.mutations) and all(
+    return any(m[0] in ("shuffle", "decorate") for m in case.mutations) and all(
         m[0] in _SAME_ROWS or (m[0] == "encode" and m[2] in LOSSLESS) for m in case.mutations)
 
 
@@ -570,6 +710,9 @@ def run_case(case: Case, *, time_limit: float = 2.0, cli: bool = True) -> Outcom
                           if api.kind == "validated" else None)
         if wrong:
             return Outcome("accepted-and-wrong", wrong)
+        ambiguous = _ambiguous(case, roster) if api.kind != "refused" else None
+        if ambiguous:
+            return Outcome("accepted-and-ambiguous", ambiguous)
         if case.expect.get("no_secret") and ("SECRET" in api.detail or "HUNTER2" in api.detail):
             return Outcome("accepted-and-wrong", f"outside file read: {api.detail}")
         if not cli:
@@ -657,7 +800,8 @@ def run(examples: int, *, samples=SAMPLES, seed: int | None = None, time_limit: 
             by_kind.setdefault(kind, Counter())[outcome.kind] += 1
         if _order_only(case):  # rows only moved: checked against the shipped pairing
             by_kind.setdefault("(rows only moved)", Counter())[outcome.kind] += 1
-        if outcome.kind in ("traceback", "accepted-and-wrong", "harness error"):
+        if outcome.kind in ("traceback", "accepted-and-wrong", "accepted-and-ambiguous",
+                            "harness error"):
             shown.setdefault(outcome.kind, []).append(f"{case}\n    {outcome.detail}")
         if not sum(counts.values()) % 500:
             print(f"... {sum(counts.values())} cases: {dict(counts)}", file=sys.stderr, flush=True)
@@ -690,10 +834,10 @@ def main(argv: list[str] | None = None) -> int:
     for kind in CLASSES:
         print(f"| {kind} | {counts.get(kind, 0)} |")
     print("\nCases per corruption (a case may hold up to three):\n")
-    print("| corruption | " + " | ".join(CLASSES[:5]) + " |\n|---|" + "---:|" * 5)
+    print("| corruption | " + " | ".join(CLASSES[:6]) + " |\n|---|" + "---:|" * 6)
     for kind, c in sorted(getattr(run, "by_kind", {}).items()):
-        print(f"| {kind} | " + " | ".join(str(c.get(k, 0)) for k in CLASSES[:5]) + " |")
-    bad = ("traceback", "accepted-and-wrong", "harness error")
+        print(f"| {kind} | " + " | ".join(str(c.get(k, 0)) for k in CLASSES[:6]) + " |")
+    bad = ("traceback", "accepted-and-wrong", "accepted-and-ambiguous", "harness error")
     return 1 if any(counts.get(k) for k in bad) else 0
 
 

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -55,7 +55,7 @@ def test_weird_ids(value):
     case = fuzz.Case("fanxian", [("id", "mentors", value, 7)])
     outcome = fuzz.run_case(case, time_limit=1.0)
     _assert_clean(case, outcome)
-    assert (outcome.kind == "refused") == (not value.strip()), outcome.detail
+    assert (outcome.kind == "refused") == (not fuzz.clean_text(value)), outcome.detail
 
 
 @pytest.mark.parametrize("sheets", [("导师", "帮带对象"), ("Sheet1", "Sheet2"), ("mentors ", "mentees")])
@@ -73,6 +73,34 @@ def test_shuffled_rows_give_the_original_pairs(sample, side, seed, xlsx):
     """Ties are broken by ids: the sample with its rows shuffled is paired exactly as shipped."""
     muts = [("shuffle", side, seed)] + ([("to_xlsx", side)] if xlsx else [])
     case = fuzz.Case(sample, muts)
+    assert fuzz._order_only(case)
+    outcome = fuzz.run_case(case, time_limit=5.0, cli=False)
+    assert outcome.kind == "validated", outcome.detail
+
+
+@pytest.mark.parametrize("form", fuzz.NEAR_DUPS)
+@pytest.mark.parametrize("side", fuzz.TABLES)
+def test_near_duplicate_ids_are_refused(form, side):
+    """A row entered twice with a blank, an invisible or full-width character is one person."""
+    case = fuzz.Case("fanxian", [("near_dup", side, form, 3)])
+    outcome = fuzz.run_case(case, time_limit=1.0)
+    assert outcome.kind == "refused", outcome.detail
+
+
+@pytest.mark.parametrize("error", fuzz.EXCEL_ERRORS)
+def test_cached_excel_errors_are_refused(error):
+    case = fuzz.Case("fushan", [("excel_error", "mentors", error, 5)])
+    outcome = fuzz.run_case(case, time_limit=1.0)
+    assert outcome.kind == "refused" and "Excel error" in outcome.detail, outcome.detail
+
+
+@settings(FAST, max_examples=16, phases=(Phase.explicit, Phase.generate))
+@given(st.sampled_from(SMALL + ("xingqing",)), st.sampled_from(fuzz.TABLES),
+       st.integers(0, 255), st.integers(0, 10**6))
+def test_a_roster_formatted_as_sent_gives_the_original_pairs(sample, side, flags, seed):
+    """Titles, merged two-row headers, blank and repeated header rows, 合计, footers, a hidden
+    row and a hidden column change nothing: the pairing is the original's."""
+    case = fuzz.Case(sample, [("decorate", side, flags, seed)])
     assert fuzz._order_only(case)
     outcome = fuzz.run_case(case, time_limit=5.0, cli=False)
     assert outcome.kind == "validated", outcome.detail

@@ -165,7 +165,7 @@ def _rows(ws):
 def test_cli_writes_the_printable_zh_workbook(workbook_out):
     _, out = workbook_out
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]
+    assert wb.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数", "读表报告"]
     ws = wb["帮带对子名单"]
     rows = _rows(ws)
     header = rows[1]

@@ -371,11 +371,11 @@ def test_capacity_beyond_range_is_refused_readably(bad):
     assert "-9223372036854775808" not in str(err) and "1000000000" in str(err)
 
 
-def test_whitespace_ids_are_empty_but_padded_ids_are_kept():
+def test_whitespace_ids_are_empty_and_padded_ids_are_trimmed():
     refused(lambda: bd.Problem(mentors(mentor_id=["M1", "\u3000", "M3"]), mentees()),
             table="mentors", row=1, column="mentor_id")
-    p = bd.Problem(mentors(mentor_id=["M1", " M2", "M3"]), mentees())
-    assert p.mentor_table.ids.tolist() == ["M1", " M2", "M3"]
+    p = bd.Problem(mentors(mentor_id=["M1", " M2", "M3"]), mentees())  # issue 19: one value
+    assert p.mentor_table.ids.tolist() == ["M1", "M2", "M3"]
 
 
 def test_errors_name_the_spreadsheet_row_of_the_file(tmp_path):

@@ -449,6 +449,7 @@ def _rules_language(args: argparse.Namespace) -> Iterator[None]:
 
 def _match(args: argparse.Namespace) -> int:
     from .core.safeio import check_outputs
+    from .data.readreport import print_short
 
     def say(code: str, **params: object) -> str:
         return text(code, _SPEAKING["lang"], **params)
@@ -462,6 +463,7 @@ def _match(args: argparse.Namespace) -> int:
         check_outputs(outputs, list(roster.files))
         _guard_roster_folder(outputs, roster)
         rules = roster.rules or {}
+        print_short(roster, args.lang or (rules.get("solve") or {}).get("lang"), args.quiet)
         if not rules:
             print(say("cli.no_rules"), file=sys.stderr)
         with use_lang(_SPEAKING["lang"]):

@@ -102,7 +102,7 @@ from .model.registry import RULES, of_kind
 from .model.rule import Rule
 from .solvers.registry import BACKENDS
 
-TOP_KEYS = ("pairing", "columns", "require", "prefer", "levels", "files", "solve")
+TOP_KEYS = ("pairing", "columns", "require", "prefer", "levels", "files", "solve", "read")
 SHAPES = {"one_to_one": shapes.OneToOne, "one_to_many": shapes.OneToMany,
           "many_to_one": shapes.ManyToOne, "many_to_many": shapes.ManyToMany}
 PAIRING_KEYS = ("capacity", "mentors_per_mentee", "min_load", "unmatched", "unmatched_penalty")
@@ -352,6 +352,13 @@ def check_rules(data: Mapping[str, Any], where: str = "rules") -> None:
             raise InputError(Msg("rules.file_text", key=key, value=value),
                              table=f"{where} [files]", column=key)
     _check_solve(_check_section(data, "solve", where), f"{where} [solve]")
+    for key, value in _check_section(data, "read", where).items():
+        if key != "hidden":
+            raise InputError(Msg("rules.unknown_option", key=key), table=f"{where} [read]",
+                             column=key, choices=["hidden"])
+        if value not in ("skip", "read"):
+            raise InputError(Msg("read.hidden_value", value=value),
+                             table=f"{where} [read]", column=key, choices=["skip", "read"])
 
 
 def _check_level(item: Any, where: str, i: int) -> None:

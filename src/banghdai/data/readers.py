@@ -38,7 +38,11 @@ import pandas as pd
 from ..core import hooks
 from ..core.errors import DataWarning, InputError, Msg
 from ..core.messages import current_lang
-from .schema import ALIASES, HEADER_WORDS, ID_COLUMN, SOURCE_ATTR, fingerprint, header_key
+from .discover import Grid, column_letter, discover, header_row
+from .normalize import clean_array
+from .readreport import ReadReport as Report
+from .readreport import runs
+from .schema import ALIASES, ID_COLUMN, SOURCE_ATTR, fingerprint, header_key, prepare_table
 
 #: Accepted names of the mentors and mentees tables: file names in a roster folder
 #: (``导师名单.xlsx``) and sheet names in a workbook (``导师名单``).
@@ -59,7 +63,6 @@ NA_TEXTS = frozenset({
     "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
 })
-_WHOLE_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)\.0+")
 _BOOL_TEXT = {"True": True, "TRUE": True, "true": True,
               "False": False, "FALSE": False, "false": False}
 
@@ -224,13 +227,12 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
 # ----------------------------------------------------------------------------------- tables
 
 def _id_text(values: np.ndarray) -> np.ndarray:
-    """Id cells as text: numbers without a trailing ``.0`` (1.0 → '1'), blanks as NaN,
-    every other text as typed (``NA`` and ``None`` are ids)."""
+    """Id cells as text: number cells without a trailing ``.0`` (a workbook's 1 is '1'),
+    blanks as NaN, every text as typed (``1.0`` stays ``1.0``; ``NA`` and ``None`` are ids)."""
     out = np.empty(len(values), dtype=object)
     for i, value in enumerate(values):
         if isinstance(value, str):
-            out[i] = (value[: value.index(".")] if "." in value and _WHOLE_DECIMAL.fullmatch(value)
-                      else value if value != "" else np.nan)
+            out[i] = value if value != "" else np.nan
         elif value is None or (isinstance(value, float) and np.isnan(value)):
             out[i] = np.nan
         elif isinstance(value, bool | np.bool_):
@@ -303,66 +305,6 @@ def _frame(columns: list[str], cells: pd.DataFrame, ids: set[str]) -> pd.DataFra
     return frame
 
 
-#: How many non-blank rows from the top are looked at for the header row.
-HEADER_SCAN_ROWS = 12
-
-
-def _cell_text(value: object) -> str | None:
-    """A cell as header text: stripped text that is not a number, else None."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        float(text)
-    except ValueError:
-        return text
-    return None
-
-
-def header_row(rows: list[list[object]], known: Iterable[str] = ()) -> int:
-    """Position in ``rows`` (the top of a sheet or CSV) of the header row.
-
-    The first non-blank row, unless title rows sit above the header, as 组织部 forms
-    have them (a merged title "XX县导师帮带对象名单", a blank row, a "填报单位" line):
-    then the header is the first row whose cells look like headers — at least two
-    text cells (not numbers), at least one of them a header the library knows
-    (:data:`~banghdai.data.schema.HEADER_WORDS`, or ``known``) — with every
-    non-blank row above it narrower than it. Only the first
-    :data:`HEADER_SCAN_ROWS` non-blank rows are looked at.
-
-    Example
-    -------
-    >>> from banghdai.data.readers import header_row
-    >>> header_row([["XX县导师帮带对象名单", None, None], [None, None, None],
-    ...             ["序号", "姓名", "所在乡镇"], [1, "张三", "良田镇"]])
-    2
-    >>> header_row([["a", "b"], ["x", "姓名"]])  # no title rows: the first row
-    0
-    """
-    words = HEADER_WORDS | {header_key(k) for k in known}
-    seen: list[tuple[int, int, int, int]] = []  # (position, filled, texts, known words)
-    for i, row in enumerate(rows):
-        filled = [v for v in row if not (v is None or (isinstance(v, float) and np.isnan(v))
-                                         or (isinstance(v, str) and not v.strip()))]
-        if not filled:
-            continue
-        texts = [t for t in map(_cell_text, filled) if t is not None]
-        hits = sum(header_key(t) in words for t in texts)
-        seen.append((i, len(filled), len(texts), hits))
-        if len(seen) >= HEADER_SCAN_ROWS:
-            break
-    if not seen:
-        return 0
-    widest_above = 0
-    for position, filled, texts, hits in seen:
-        if hits and texts >= 2 and texts >= 0.8 * filled and filled > widest_above:
-            return position
-        widest_above = max(widest_above, filled)
-    return seen[0][0]
-
-
 def _check_header(path: Path, header: list[str], excel_row: int) -> None:
     seen: dict[str, int] = {}
     for j, name in enumerate(header):
@@ -389,162 +331,263 @@ def _sniff_separator(suffix: str, text: str) -> str:
     return "\t" if "\t" in first and "," not in first else ","
 
 
-def _top_records(text: str, sep: str) -> list[list[str]]:
-    """The first records of a CSV text, enough to find its header row (errors: as far as read)."""
+def _csv_grid(path: Path, text: str, sep: str) -> Grid:
+    """Every record of a CSV text as a grid of text cells (ragged records padded; their field
+    counts kept so a data row with a stray separator is refused)."""
     records: list[list[str]] = []
-    nonblank = 0
     try:
         for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True):
             records.append(record)
-            nonblank += bool("".join(record).strip())
-            if nonblank >= HEADER_SCAN_ROWS:
-                break
-    except csv.Error:
-        pass  # the main pass names the line
-    return records
-
-
-def _read_csv(path: Path, ids: set[str], known: Iterable[str] = ()) -> pd.DataFrame:
-    data = _read_bytes(path)
-    if not data:
-        raise _refuse(path, Msg("read.empty_bytes"))
-    text, encoding = decode_text(data, _name(path))
-    if not text.strip():
-        raise _refuse(path, Msg("read.empty_text"))
-    sep = _sniff_separator(path.suffix.lower(), text)
-    # One pass with the csv module: field counts, blank rows and the spreadsheet row of each
-    # record (a record with a line break inside quotes is still one spreadsheet row).
-    header: list[str] | None = None
-    header_index = 0
-    top = header_row(_top_records(text, sep), {*ids, *known})  # title rows above it skipped
-    keep: list[int] = []  # spreadsheet rows of the data records kept
-    blank: list[int] = []  # positions (after the header) of blank records
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    index = -1
-    try:
-        for index, record in enumerate(reader):
-            empty = not "".join(record).strip()
-            if header is None:
-                if empty or index < top:
-                    continue
-                header = [h if h != "" else f"Unnamed: {j}" for j, h in enumerate(record)]
-                header_index = index
-                _check_header(path, header, index + 1)
-                continue
-            if empty:
-                blank.append(index - header_index - 1)
-                continue
-            if len(record) != len(header):
-                more = "too many" if len(record) > len(header) else "too few"
-                raise _refuse(path, Msg(f"read.fields_{more.replace(' ', '_')}", n=len(record),
-                                         header=len(header)), excel_row=index + 1)
-            keep.append(index + 1)
     except csv.Error as err:
         reason: str | Msg = str(err)
         if "end of data" in str(reason) or "expected after" in str(reason):
             reason = Msg("read.open_quote", detail=reason)
         elif "NUL" in str(reason):
             reason = Msg("read.nul_bytes")
-        raise _refuse(path, reason, excel_row=index + 2) from err
-    assert header is not None
-    n_records = index - header_index
-    payload = data if encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8) else (
-        text.encode("utf-8"))
-    try:
-        cells = pd.read_csv(io.BytesIO(payload), sep=sep, dtype=str, na_filter=False,
-                            index_col=False, skip_blank_lines=False, skiprows=header_index,
-                            header=0, encoding="utf-8")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as err:
-        raise _refuse(path, Msg("read.cannot_parse", detail=err)) from err
-    if len(cells) != n_records or list(cells.columns) != header:
-        # pandas and the csv module disagreed (an exotic quoting): build from the csv records
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[header_index + 1:]
-        width = len(header)
-        records = [r if len(r) == width else [""] * width for r in records]  # blank ones
-        cells = pd.DataFrame(records, columns=range(width), dtype=object)
-    if blank:
-        cells = cells.drop(index=cells.index[blank])
-    return _attach(_frame(header, cells, ids), path, keep)
+        raise _refuse(path, reason, excel_row=len(records) + 1) from err
+    lengths = np.fromiter((len(r) for r in records), dtype=np.int64, count=len(records))
+    width = int(lengths.max()) if len(records) else 0
+    cells = np.full((len(records), width), "", dtype=object)
+    if len(records):
+        regular = lengths == width
+        if regular.all():
+            cells[:, :] = np.array(records, dtype=object).reshape(len(records), width)
+        else:
+            for i, record in enumerate(records):
+                cells[i, : len(record)] = record
+    return Grid(cells, lengths=lengths)
+
+
+def _read_csv(path: Path, ids: set[str], known: Iterable[str] = (), *,
+              report: Report | None = None, table: str = "") -> pd.DataFrame:
+    data = _read_bytes(path)
+    if not data:
+        raise _refuse(path, Msg("read.empty_bytes"))
+    text, _encoding = decode_text(data, _name(path))
+    if not text.strip():
+        raise _refuse(path, Msg("read.empty_text"))
+    sep = _sniff_separator(path.suffix.lower(), text)
+    grid = _csv_grid(path, text, sep)
+    return _table_of(grid, path, _name(path), path.name, ids, known, "read", report, table)
+
+
+class _Book:
+    """An Excel workbook open for reading: sheet names and each sheet as a :class:`Grid`
+    (hidden rows and columns, merged cells and cached formula errors included for .xlsx)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.xlsx = None
+        self.pandas: pd.ExcelFile | None = None
+        data_head = b""
+        if path.is_file():
+            with open(path, "rb") as fh:
+                data_head = fh.read(8)
+        elif path.is_dir():
+            raise _refuse(path, Msg("read.is_folder"))
+        elif not path.exists():
+            raise _refuse(path, Msg("read.not_found"))
+        if not data_head:
+            raise _refuse(path, Msg("read.empty_workbook"))
+        if data_head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or encrypted
+            self.pandas = _excel_file(path)
+            self.sheet_names = [str(s) for s in self.pandas.sheet_names]
+            return
+        if not zipfile.is_zipfile(path):
+            looks = "text" if not data_head.startswith(b"PK") else "damaged"
+            raise _refuse(path, Msg(f"read.not_excel_{looks}"))
+        try:
+            import openpyxl
+        except ImportError as err:  # pragma: no cover - a declared extra
+            raise _refuse(path, Msg("read.needs_package", package="openpyxl")) from err
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.xlsx = openpyxl.load_workbook(path, data_only=True, keep_links=False)
+        except MemoryError:
+            raise
+        except Exception as err:  # noqa: BLE001 - a damaged zip or XML raises many kinds
+            raise _refuse(path, Msg("read.damaged", detail=f"{type(err).__name__}: {err}")) from err
+        self.sheet_names = [str(ws.title) for ws in self.xlsx.worksheets]
+
+    def __enter__(self) -> _Book:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pandas is not None:
+            self.pandas.close()
+        if self.xlsx is not None:
+            self.xlsx.close()
+
+    def grid(self, sheet: str | int) -> Grid:
+        name = sheet if isinstance(sheet, str) else self.sheet_names[sheet]
+        if self.pandas is not None:
+            try:
+                frame = pd.read_excel(self.pandas, sheet_name=name, header=None, dtype=object,
+                                      na_filter=False)
+            except MemoryError:
+                raise
+            except Exception as err:  # noqa: BLE001 - damaged sheet
+                raise _refuse(self.path, Msg("read.bad_sheet", sheet=name,
+                                             detail=f"{type(err).__name__}: {err}")) from err
+            return Grid(frame.to_numpy(dtype=object))
+        ws = self.xlsx[name]
+        present = [(r, c, cell) for (r, c), cell in ws._cells.items() if cell.value is not None]
+        n = max((r for r, _, _ in present), default=0)
+        width = max((c for _, c, _ in present), default=0)
+        cells = np.full((n, width), None, dtype=object)
+        errors = np.zeros((n, width), dtype=bool)
+        for r, c, cell in present:
+            cells[r - 1, c - 1] = cell.value
+            if cell.data_type == "e":
+                errors[r - 1, c - 1] = True
+        hidden_rows = np.zeros(n, dtype=bool)
+        for r, dim in ws.row_dimensions.items():
+            if dim.hidden and 1 <= r <= n:
+                hidden_rows[r - 1] = True
+        hidden_cols = np.zeros(width, dtype=bool)
+        for dim in ws.column_dimensions.values():
+            if dim.hidden and dim.min:
+                hidden_cols[dim.min - 1: min(dim.max or dim.min, width)] = True
+        merges = [(m.min_row - 1, m.min_col - 1, min(m.max_row, n) - 1, min(m.max_col, width) - 1)
+                  for m in ws.merged_cells.ranges if m.min_row <= n and m.min_col <= width]
+        return Grid(cells, errors=errors, hidden_rows=hidden_rows, hidden_cols=hidden_cols,
+                    merges=merges)
+
+    def hidden_sheet(self, name: str) -> bool:
+        return self.xlsx is not None and self.xlsx[name].sheet_state != "visible"
 
 
 def _excel_file(path: Path) -> pd.ExcelFile:
-    data_head = b""
-    if path.is_file():
-        with open(path, "rb") as fh:
-            data_head = fh.read(8)
-    elif path.is_dir():
-        raise _refuse(path, Msg("read.is_folder"))
-    elif not path.exists():
-        raise _refuse(path, Msg("read.not_found"))
-    if not data_head:
-        raise _refuse(path, Msg("read.empty_workbook"))
-    if data_head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or encrypted
-        engine = "xlrd"
-    elif zipfile.is_zipfile(path):
-        engine = "openpyxl"
-    else:
-        looks = "text" if not data_head.startswith(b"PK") else "damaged"
-        raise _refuse(path, Msg(f"read.not_excel_{looks}"))
     try:
-        return pd.ExcelFile(path, engine=engine)
+        return pd.ExcelFile(path, engine="xlrd")
     except ImportError as err:
-        package = "xlrd" if engine == "xlrd" else "openpyxl"
-        raise _refuse(path, Msg("read.needs_package", package=package)) from err
+        raise _refuse(path, Msg("read.needs_package", package="xlrd")) from err
     except MemoryError:
         raise
     except Exception as err:  # noqa: BLE001 - a damaged zip or XML raises many kinds of errors
         raise _refuse(path, Msg("read.damaged", detail=f"{type(err).__name__}: {err}")) from err
 
 
-def _read_sheet(path: Path, book: pd.ExcelFile, sheet: str | int, ids: set[str],
-                known: Iterable[str] = ()) -> pd.DataFrame:
-    try:
-        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, na_filter=False)
-    except MemoryError:
-        raise
-    except Exception as err:  # noqa: BLE001 - damaged sheet XML
-        raise _refuse(path, Msg("read.bad_sheet", sheet=sheet,
-                                detail=f"{type(err).__name__}: {err}")) from err
-    cells = grid.to_numpy(dtype=object)
-    filled = np.array([[not (c is None or (isinstance(c, float) and np.isnan(c))
-                         or (isinstance(c, str) and not c.strip())) for c in row]
-                       for row in cells], dtype=bool).reshape(cells.shape)
-    rows_filled = filled.any(axis=1) if cells.size else np.zeros(len(cells), dtype=bool)
-    where = f"{_name(path)} [{sheet}]" if isinstance(sheet, str) else _name(path)
-    if not rows_filled.any():
-        raise InputError(Msg("read.empty_sheet"), table=where,
-                         file=where)
-    scan = np.flatnonzero(rows_filled)[:HEADER_SCAN_ROWS]
-    top = int(scan[header_row([list(cells[i]) for i in scan], {*ids, *known})])  # titles skipped
-    header = []
-    for j, value in enumerate(cells[top]):
-        if not filled[top, j]:
-            header.append(f"Unnamed: {j}")
-        elif isinstance(value, float) and np.isfinite(value) and value == int(value):
-            header.append(str(int(value)))
-        else:
-            header.append(str(value))
-    while header and header[-1].startswith("Unnamed: ") and not filled[top:, len(header) - 1].any():
-        header.pop()
-    _check_header(path, header, top + 1)
-    body = [i for i in range(top + 1, len(cells)) if rows_filled[i]]
-    frame = _frame(header, pd.DataFrame(cells[body, : len(header)], dtype=object), ids)
-    return _attach(frame, path, [i + 1 for i in body])
+def _table_of(grid: Grid, path: Path, where: str, sheet: str, ids: set[str],
+              known: Iterable[str], hidden: str, report: Report | None, table: str
+              ) -> pd.DataFrame:
+    """The table inside ``grid`` (see :mod:`banghdai.data.discover`), its cells cleaned
+    (:mod:`banghdai.data.normalize`), each row noting its spreadsheet row."""
+    if not grid.filled().any():
+        raise InputError(Msg("read.empty_sheet") if grid.lengths is None
+                         else Msg("read.empty_text"), table=where, file=where)
+    found = discover(grid, {*ids, *known}, hidden=hidden)
+    header, body, cols = found.header, found.body, found.columns
+    _check_header(path, header, found.header_rows[1])
+    if grid.lengths is not None:  # CSV: a data row with another field count is refused
+        width = int(grid.lengths[found.header_rows[0] - 1: found.header_rows[1]].max())
+        bad = np.flatnonzero(grid.lengths[body] != width)
+        if len(bad):
+            got = int(grid.lengths[body[bad[0]]])
+            more = "too_many" if got > width else "too_few"
+            raise _refuse(path, Msg(f"read.fields_{more}", n=got, header=width),
+                          excel_row=int(body[bad[0]]) + 1)
+    if grid.errors is not None and len(body) and len(cols):
+        hit = grid.errors[np.ix_(body, cols)]
+        if hit.any():
+            i, j = map(int, np.argwhere(hit)[0])
+            r, c = int(body[i]) + 1, int(cols[j])
+            value = grid.cells[r - 1, c]
+            raise InputError(
+                Msg("read.error_cell", cell=f"{column_letter(c)}{r}", value=value),
+                table=where, file=where, excel_row=r, column=header[j])
+    cells = grid.cells[np.ix_(body, cols)] if len(body) and len(cols) else np.empty(
+        (len(body), len(cols)), dtype=object)
+    cleaned = np.empty_like(cells)
+    counts: list[tuple[str, int]] = []
+    for j in range(len(cols)):
+        cleaned[:, j], changed = clean_array(cells[:, j])
+        if changed.any():
+            counts.append((header[j], int(changed.sum())))
+    frame = _frame(header, pd.DataFrame(cleaned, dtype=object), ids)
+    _check_collisions(frame, cells, header, ids, path, where, body)
+    rows = [int(i) + 1 for i in body]
+    if report is not None:
+        report.add(table, sheet, "read", count=len(rows), detail=runs(rows))
+        for row, reason, first in found.skipped:
+            report.add(table, sheet, "skipped", excel_row=row, reason=reason, detail=first)
+        for name, label in zip(header, found.labels, strict=True):
+            report.add(table, sheet, "column", column=name, detail=label if label != name
+                       else None)
+        for name, n in counts:
+            report.add(table, sheet, "normalised", column=name, count=n)
+        for letter, label in found.hidden_columns:
+            report.add(table, sheet, "hidden_column", column=f"{letter} ({label})",
+                       reason=hidden)
+        if found.filled_down:
+            report.add(table, sheet, "filled_down", count=found.filled_down)
+        for row in found.hidden_read:
+            report.add(table, sheet, "hidden_read", excel_row=row)
+    _warn_hidden(found, hidden, where)
+    return _attach(frame, path, rows)
+
+
+def _warn_hidden(found, hidden: str, where: str) -> None:
+    """Hidden rows and columns are never silent: a DataWarning says what was done."""
+    other = "read" if hidden == "skip" else "skip"
+    how = Msg(f"read.hidden.{hidden}")
+    rows = [r for r, why, _ in found.skipped if why == "hidden"] + found.hidden_read
+    if rows:
+        warnings.warn(DataWarning(Msg("read.hidden_rows_warning", where=where, rows=runs(rows),
+                                      how=how, other=other)), stacklevel=4)
+    if found.hidden_columns:
+        warnings.warn(DataWarning(Msg(
+            "read.hidden_columns_warning", where=where,
+            columns=", ".join(f"{a} ({b})" for a, b in found.hidden_columns), how=how,
+            other=other)), stacklevel=4)
+
+
+def _check_collisions(frame: pd.DataFrame, raw: np.ndarray, header: list[str], ids: set[str],
+                      path: Path, where: str, body: np.ndarray) -> None:
+    """Two ids that differ only by blanks, invisible or full-width characters are refused,
+    naming both spreadsheet rows (they would be one person counted twice)."""
+    for j, name in enumerate(header):
+        if not (name in ids or _id_like(name)) or not len(frame):
+            continue
+        values = frame[name]
+        dup = values.duplicated(keep=False) & values.notna()
+        if not dup.any():
+            continue
+        typed = pd.Series(_id_text(raw[:, j]), dtype=object)
+        for _, group in values[dup].groupby(values[dup], sort=False):
+            positions = group.index.to_numpy()
+            shown = typed.iloc[positions]
+            if shown.nunique() > 1:
+                a, b = int(positions[0]), int(positions[np.flatnonzero(
+                    shown.to_numpy() != shown.iloc[0])[0]])
+                raise InputError(
+                    Msg("read.id_collision", first=typed.iloc[a], row1=int(body[a]) + 1,
+                         second=typed.iloc[b], row2=int(body[b]) + 1, id=group.iloc[0]),
+                    table=where, file=where, excel_row=int(body[b]) + 1, column=name)
 
 
 def read_table(path: str | Path, sheet: str | int | None = None, *,
-               ids: Iterable[str] = (), known: Iterable[str] = ()) -> pd.DataFrame:
+               ids: Iterable[str] = (), known: Iterable[str] = (), hidden: str = "skip",
+               report: Report | None = None, table: str = "") -> pd.DataFrame:
     """Read one table from CSV (UTF-8, UTF-16, GB18030/GBK or Big5) or Excel.
 
-    Id columns — ``ids``, and every header ending in ``id`` or containing 编号 / 号 —
-    are read as text exactly as typed (leading zeros kept, ``NA`` is an id, a whole
-    number ``1.0`` becomes ``'1'``); only an empty cell is a missing id. Other
-    columns become numbers when every filled cell is a number; ``NA``, ``null``
-    and the like are missing there. Fully blank rows are skipped, and so are title
-    rows above the header (see :func:`header_row`; ``known`` adds header words,
-    e.g. the headers a rules file maps). Anything wrong
-    with the file is an :class:`~banghdai.InputError` naming it and the row a
-    spreadsheet shows.
+    The table is found inside the sheet as a 组织部 formats it
+    (:func:`banghdai.data.discover.discover`): title and note lines above the header,
+    a header of one to three rows with merged cells, 合计 / 小计 rows, blank rows, the
+    header repeated on printed pages, 填表人 / 审核人 / 注 lines below and hidden rows
+    and columns (``hidden="skip"`` or ``"read"``) never become rows; ``report`` (a
+    :class:`~banghdai.data.readreport.ReadReport`) records each of them.
+
+    Every text cell is cleaned (:func:`banghdai.data.normalize.clean_text`: blanks of
+    every kind trimmed, invisible characters dropped, full-width digits and letters made
+    ASCII). Id columns — ``ids``, and every header ending in ``id`` or containing 编号 /
+    号 — are read as text as typed (leading zeros kept, ``NA`` is an id, ``1.0`` stays
+    ``1.0``; a number cell 1 of a workbook is ``'1'``); two ids that are the same once
+    cleaned are refused naming both rows. Other columns become numbers when every
+    filled cell is a number. A cell whose formula cached an Excel error (#VALUE!,
+    #REF!, #N/A …) is refused naming the cell. Anything wrong with the file is an
+    :class:`~banghdai.InputError` naming it and the row a spreadsheet shows.
 
     Example
     -------
@@ -555,10 +598,10 @@ def read_table(path: str | Path, sheet: str | int | None = None, *,
     """
     path = Path(path)
     ids = {str(c) for c in ids}
+    hidden = _hidden_policy(hidden)
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
-        book = _excel_file(path)
-        with book:
+        with _Book(path) as book:
             names = book.sheet_names
             if sheet is not None and not isinstance(sheet, int) and sheet not in names:
                 raise _refuse(path, Msg("read.no_sheet", sheet=sheet), column="sheet",
@@ -566,11 +609,28 @@ def read_table(path: str | Path, sheet: str | int | None = None, *,
             if isinstance(sheet, int) and not -len(names) <= sheet < len(names):
                 raise _refuse(path, Msg("read.no_sheet_number", sheet=sheet), column="sheet",
                               choices=[str(s) for s in names])
-            return _read_sheet(path, book, sheet if sheet is not None else 0, ids, known)
+            name = names[sheet] if isinstance(sheet, int) else sheet if sheet is not None \
+                else names[0]
+            return _read_sheet(path, book, name, ids, known, hidden, report, table)
     if suffix not in TEXT_SUFFIXES:
         raise _refuse(path, Msg("read.file_type", suffix=suffix),
                       choices=[".csv", ".tsv", ".txt", ".xlsx"])
-    return _read_csv(path, ids, known)
+    return _read_csv(path, ids, known, report=report, table=table)
+
+
+def _read_sheet(path: Path, book: _Book, sheet: str, ids: set[str], known: Iterable[str] = (),
+                hidden: str = "skip", report: Report | None = None, table: str = ""
+                ) -> pd.DataFrame:
+    grid = book.grid(sheet)
+    where = f"{_name(path)} [{sheet}]"
+    return _table_of(grid, path, where, sheet, ids, known, hidden, report, table)
+
+
+def _hidden_policy(value: object) -> str:
+    if value not in ("skip", "read"):
+        raise InputError(Msg("read.hidden_value", value=value),
+                         table="rules [read]", column="hidden", choices=["skip", "read"])
+    return str(value)
 
 
 # --------------------------------------------------------------------------------- rosters
@@ -601,6 +661,34 @@ class Roster:
     source: Path | None = None
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    read_report: Report | None = None
+
+    @property
+    def report(self) -> pd.DataFrame:
+        """The read report (读表报告) as a DataFrame: per table and sheet the rows read, every
+        row skipped with its spreadsheet row and reason, the columns, the cells cleaned
+        (:class:`~banghdai.data.readreport.ReadReport`; empty for tables given in Python).
+
+        Example
+        -------
+        >>> import banghdai as bd
+        >>> r = bd.read_roster(bd.samples.sample_path("fanxian")).report
+        >>> r[r.event == "read"][["table", "count"]].values.tolist()
+        [['mentors', 77], ['mentees', 150]]
+        """
+        return (self.read_report or Report()).frame()
+
+    def report_text(self, lang: str = "zh") -> str:
+        """The read report in a few lines (what the CLI prints on stderr).
+
+        Example
+        -------
+        >>> import banghdai as bd
+        >>> print(bd.read_roster(bd.samples.sample_path("fanxian")).report_text("en"))
+        mentors [mentors.csv]: read 77 rows (2-78)
+        mentees [mentees.csv]: read 150 rows (2-151)
+        """
+        return (self.read_report or Report()).text(lang)
 
     def __iter__(self) -> Iterator[pd.DataFrame]:
         yield self.mentors
@@ -777,16 +865,24 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     optionally ``fixed``, ``forbidden``, ``pair_scores`` and a ``rules.toml``;
     side tables named in its ``[files]`` must be inside the roster folder.
 
-    A workbook holds sheets of those names (导师名单 and 帮带对象名单 are
-    accepted; a workbook lacking one is refused listing the accepted names and
-    its own sheets). Its rules file is ``rules``, else the one beside it
-    (:func:`rules_beside`: ``<name>.rules.toml`` or ``rules.toml`` in the same
-    folder), and side tables in that file's ``[files]`` are read from the rules
-    file's folder.
+    A workbook holds sheets as planners name them: a sheet named as above, else one
+    whose name contains a keyword (``附件1 导师库``, ``附件2 帮带对象名单``:
+    :data:`SHEET_KEYWORDS`). Several sheets of one table with the same header (one
+    per township) are stacked in sheet order, and a sheet without a keyword joins
+    them when its header is theirs; a table without a township column then gets one
+    from the sheet names (``乡镇``, or ``工作表`` when the names are not townships). A
+    designations sheet (``组织指定结对`` → fixed, ``回避`` → forbidden) may give the
+    pairs by name (导师姓名, 帮带对象姓名, and 导师单位 / 对象单位 where names repeat):
+    names are resolved to ids, and an unknown or ambiguous name is refused naming its
+    row. A workbook lacking mentors or mentees is refused listing its sheets. Its
+    rules file is ``rules``, else the one beside it (:func:`rules_beside`), and side
+    tables in that file's ``[files]`` are read from the rules file's folder.
 
-    Title rows above a table's header are skipped (:func:`header_row`); rows in
-    error messages are the spreadsheet's. Mentors and mentees need at least one
-    row; an empty side table only warns.
+    Inside each sheet the table is found as :func:`read_table` says (titles, merged
+    header rows, 合计, footers, blank, repeated header and hidden rows are not people;
+    ``[read] hidden = "read"`` in the rules reads hidden rows and columns). What was
+    read and skipped is ``roster.report`` (a DataFrame; ``roster.report_text()`` in a
+    few lines).
 
     Example
     -------
@@ -799,6 +895,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     tables: dict[str, pd.DataFrame | None] = {}
     rules_data: dict[str, Any] | None = None
     files: list[Path] = []
+    report = Report()
     if not path.exists():
         raise InputError(Msg("read.path_not_found", path=path), table=_name(path), file=_name(path))
     if path.is_dir():
@@ -807,6 +904,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
             rules_data = hooks.use("read_rules")(rules_path)
             files.append(rules_path)
         _listed(rules_data)
+        hidden = _hidden_of(rules_data)
         found_m = _find(path, MENTOR_NAMES, "mentors")
         found_e = _find(path, MENTEE_NAMES, "mentees")
         if found_m is None or found_e is None:
@@ -818,7 +916,8 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
             )
         for side, found in (("mentors", found_m), ("mentees", found_e)):
             tables[side] = _main_table(read_table(found, ids=id_columns(rules_data, side),
-                                                  known=header_words(rules_data, side)),
+                                                  known=header_words(rules_data, side),
+                                                  hidden=hidden, report=report, table=side),
                                        found, side)
             files.append(found)
         for key, names in EXTRA_NAMES.items():
@@ -837,44 +936,10 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
             rules_data = hooks.use("read_rules")(rules_path)
             files.append(rules_path)
         _listed(rules_data)
-        book = _excel_file(path)
-        files.append(path)
-        with book:
-            sheets = [str(s) for s in book.sheet_names]
-
-            def sheet(names: tuple[str, ...], what: str) -> str | None:
-                hits = [s for s in sheets if s.strip() in names]
-                if len(hits) > 1:
-                    raise InputError(Msg("read.several_sheets", sheets=", ".join(map(repr, hits)),
-                                         what=Msg(f"table.{what}")),
-                                     table=_name(path), choices=hits)
-                return hits[0] if hits else None
-
-            sm, se = sheet(MENTOR_NAMES, "mentors"), sheet(MENTEE_NAMES, "mentees")
-            if sm is None or se is None:
-                lacking = "both" if sm is None and se is None else (
-                    "mentors" if sm is None else "mentees")
-                raise InputError(Msg(f"read.workbook_needs_{lacking}",
-                                     mentors=_accepted(MENTOR_NAMES),
-                                     mentees=_accepted(MENTEE_NAMES)),
-                                 table=_name(path), file=_name(path),
-                                 column="sheet", choices=sheets)
-            for side, name in (("mentors", sm), ("mentees", se)):
-                tables[side] = _main_table(
-                    _read_sheet(path, book, name, id_columns(rules_data, side),
-                                header_words(rules_data, side)), path, side)
-            for key, names in EXTRA_NAMES.items():
-                s = sheet(names, key)
-                tables[key] = None
-                if s is not None:
-                    if _listed(rules_data).get(key) is not None:
-                        raise InputError(Msg("read.sheet_and_file", key=key, sheet=s,
-                                             named=_listed(rules_data)[key]),
-                                         table=_name(path), column=key)
-                    tables[key] = _read_sheet(path, book, s, id_columns(rules_data, key))
-                    if len(tables[key]) == 0:
-                        warnings.warn(DataWarning(Msg("read.sheet_no_rows", sheet=s, path=path,
-                                                      key=Msg(f"table.{key}"))), stacklevel=2)
+        hidden = _hidden_of(rules_data)
+        with _Book(path) as book:
+            files.append(path)
+            _read_workbook(path, book, rules_data, hidden, report, tables)
         if rules_path is not None:
             for key in EXTRA_NAMES:
                 listed = _listed_table(rules_data, key, rules_path.resolve().parent,
@@ -885,11 +950,306 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
         raise InputError(Msg("read.not_roster", path=path), table=_name(path), file=_name(path),
                          choices=[Msg("read.a_roster_folder").text(current_lang()),
                                   *EXCEL_SUFFIXES])
-    return Roster(
+    _check_coordinates(tables, rules_data, report)
+    roster = Roster(
         mentors=tables["mentors"], mentees=tables["mentees"], fixed=tables.get("fixed"),
         forbidden=tables.get("forbidden"), pair_scores=tables.get("pair_scores"),
         rules=rules_data, source=path, files=files,
     )
+    roster.read_report = report
+    for side in ("mentors", "mentees"):
+        getattr(roster, side).attrs[REPORT_ATTR] = report
+    return roster
+
+
+#: Keywords in a sheet's name that say which table it is (tested in this order, so a sheet
+#: ``导师帮带对象名单`` is the mentees'; case is ignored).
+SHEET_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fixed", ("组织指定", "指定结对", "固定结对", "fixed")),
+    ("forbidden", ("回避", "禁止结对", "不得结对", "forbidden")),
+    ("pair_scores", ("结对评分", "pair_scores")),
+    ("mentees", ("帮带对象", "对象", "学员", "mentee")),
+    ("mentors", ("导师", "mentor")),
+)
+
+#: ``DataFrame.attrs`` key under which a roster's tables carry its read report.
+REPORT_ATTR = "banghdai.read_report"
+
+
+def _role(name: str) -> str | None:
+    plain = name.strip()
+    for role, names in (("mentors", MENTOR_NAMES), ("mentees", MENTEE_NAMES),
+                        *EXTRA_NAMES.items()):
+        if plain in names:
+            return role
+    lower = plain.lower()
+    for role, words in SHEET_KEYWORDS:
+        if any(w in lower for w in words):
+            return role
+    return None
+
+
+_NOT_PLACE = re.compile(r"附件\s*\d*|帮带对象|对象|学员|导师库|导师|名单|信息表|信息|一览表|汇总表|"
+                        r"mentors?|mentees?|[\s\-—_:：()（）【】\[\]、,，.]|\d+", re.IGNORECASE)
+
+
+def _place_of(sheet: str) -> str:
+    """The place a per-township sheet is named after: ``帮带对象（城关镇）`` → ``城关镇``."""
+    return _NOT_PLACE.sub("", sheet) or sheet.strip()
+
+
+def _read_workbook(path: Path, book: _Book, rules_data: Mapping[str, Any] | None, hidden: str,
+                   report: Report, tables: dict[str, pd.DataFrame | None]) -> None:
+    sheets = book.sheet_names
+    roles: dict[str, list[str]] = {}
+    others: list[str] = []
+    for s in sheets:
+        role = _role(s)
+        (roles.setdefault(role, []) if role else others).append(s)
+    if not roles.get("mentors") or not roles.get("mentees"):
+        lacking = "both" if not roles.get("mentors") and not roles.get("mentees") else (
+            "mentors" if not roles.get("mentors") else "mentees")
+        raise InputError(Msg(f"read.workbook_needs_{lacking}",
+                             mentors=_accepted(MENTOR_NAMES) + ", … 导师 …",
+                             mentees=_accepted(MENTEE_NAMES) + ", … 帮带对象 …"),
+                         table=_name(path), file=_name(path), column="sheet", choices=sheets)
+    for side in ("mentors", "mentees"):
+        names = roles[side]
+        ids, known = id_columns(rules_data, side), header_words(rules_data, side)
+        parts = [(s, _read_sheet(path, book, s, ids, known, hidden, report, side))
+                 for s in names]
+        header = list(parts[0][1].columns)
+        for s in list(others):  # a sheet named after its township alone, with the same header
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    probe = _read_sheet(path, book, s, ids, known, hidden, None, side)
+            except InputError:
+                continue
+            if list(probe.columns) == header and len(probe):
+                parts.append((s, _read_sheet(path, book, s, ids, known, hidden, report, side)))
+                others.remove(s)
+        tables[side] = _main_table(_stack(path, parts, side, report), path, side)
+    for s in others:
+        report.add("other", s, "ignored")
+    for key in EXTRA_NAMES:
+        names = roles.get(key, [])
+        tables[key] = None
+        if not names:
+            continue
+        if len(names) > 1:
+            raise InputError(Msg("read.several_sheets", sheets=", ".join(map(repr, names)),
+                                 what=Msg(f"table.{key}")), table=_name(path), choices=names)
+        s = names[0]
+        if _listed(rules_data).get(key) is not None:
+            raise InputError(Msg("read.sheet_and_file", key=key, sheet=s,
+                                 named=_listed(rules_data)[key]), table=_name(path), column=key)
+        side_table = _read_sheet(path, book, s, id_columns(rules_data, key), (), hidden, report,
+                                 key)
+        if len(side_table) == 0:
+            warnings.warn(DataWarning(Msg("read.sheet_no_rows", sheet=s, path=path,
+                                          key=Msg(f"table.{key}"))), stacklevel=3)
+        elif key in ("fixed", "forbidden"):
+            side_table = _designations(side_table, tables, rules_data, path, s, report, key)
+        tables[key] = side_table
+
+
+def _stack(path: Path, parts: list[tuple[str, pd.DataFrame]], side: str,
+           report: Report) -> pd.DataFrame:
+    """One table from the sheets of one side (the same header, stacked in sheet order)."""
+    if len(parts) == 1:
+        return parts[0][1]
+    header = list(parts[0][1].columns)
+    for s, frame in parts[1:]:
+        if list(frame.columns) != header:
+            extra = [c for c in frame.columns if c not in header]
+            lack = [c for c in header if c not in frame.columns]
+            raise InputError(
+                Msg("read.stack_mismatch", first=parts[0][0], other=s, side=side,
+                     extra=extra or "-", lack=lack or "-"),
+                table=_name(path), file=_name(path), column="sheet", choices=[p[0] for p in parts])
+    rows = [r for _, frame in parts for r in _rows_of(frame)]
+    out = pd.concat([frame for _, frame in parts], ignore_index=True)
+    out.attrs = {}
+    township = {header_key(a) for a in ALIASES["township"]} | {"township"}
+    if not any(header_key(c) in township or (isinstance(c, str) and "乡镇" in c)
+               for c in header):
+        places = [_place_of(s) for s, _ in parts]
+        column = "乡镇" if all(p.endswith(("镇", "乡", "街道", "办事处")) for p in places) \
+            else "工作表"
+        if column not in out.columns:
+            out[column] = np.repeat(np.array(places if column == "乡镇" else
+                                             [s for s, _ in parts], dtype=object),
+                                    [len(f) for _, f in parts])
+            report.add(side, ", ".join(s for s, _ in parts), "sheet_column", column=column)
+    report.add(side, ", ".join(s for s, _ in parts), "stacked", count=len(parts))
+    sheets = ", ".join(s for s, _ in parts)
+    return _attach(out, Path(f"{_name(path)} [{sheets}]"), rows)
+
+
+def _rows_of(frame: pd.DataFrame) -> list[int]:
+    note = frame.attrs.get(SOURCE_ATTR) or {}
+    if note.get("rows") is not None:
+        return list(note["rows"])
+    first = int(note.get("first_row", 2))
+    return list(range(first, first + len(frame)))
+
+
+_MENTOR_WORDS = ("导师", "mentor")
+_MENTEE_WORDS = ("帮带对象", "对象", "学员", "mentee")
+
+
+def _designation_columns(header: list[str]) -> dict[str, str]:
+    """Which headers of a designations sheet name the mentor and the mentee, by id, by name
+    and by unit: ``{"mentor_name": "导师姓名", "mentee_unit": "对象单位", ...}``."""
+    found: dict[str, str] = {}
+    for h in header:
+        key = header_key(h).lower()
+        side = "mentee" if any(w in key for w in _MENTEE_WORDS) else \
+            "mentor" if any(w in key for w in _MENTOR_WORDS) else None
+        if key in ("mentor_id", "mentee_id"):
+            found.setdefault(key, h)
+            continue
+        if side is None:
+            continue
+        if "编号" in key or key.endswith("id") or "代码" in key:
+            found.setdefault(f"{side}_id", h)
+        elif "单位" in key or "职务" in key:
+            found.setdefault(f"{side}_unit", h)
+        elif "姓名" in key or "名称" in key or key.rstrip("/") in _MENTOR_WORDS + _MENTEE_WORDS \
+                or key.endswith(("导师", "对象")):
+            found.setdefault(f"{side}_name", h)
+    return found
+
+
+def _designations(table: pd.DataFrame, tables: Mapping[str, pd.DataFrame | None],
+                  rules_data: Mapping[str, Any] | None, path: Path, sheet: str,
+                  report: Report, key: str) -> pd.DataFrame:
+    """A designations sheet as pairs of ids: ids as given, names (and units) resolved."""
+    cols = _designation_columns([str(c) for c in table.columns])
+    if "mentor_id" in table.columns and "mentee_id" in table.columns:
+        return table
+    rows = _rows_of(table)
+    where = f"{_name(path)} [{sheet}]"
+    out: dict[str, list[str]] = {}
+    for side in ("mentor", "mentee"):
+        main = tables[f"{side}s"]
+        assert main is not None
+        if f"{side}_id" in cols:
+            out[f"{side}_id"] = [str(v) for v in table[cols[f"{side}_id"]]]
+            continue
+        if f"{side}_name" not in cols:
+            raise InputError(Msg("read.designation_columns", side=Msg(f"read.side.{side}")),
+                             table=where, file=where, choices=[str(c) for c in table.columns])
+        checked = _checked(main, f"{side}s", rules_data)
+        names = pd.Series(checked.frame["name"] if "name" in checked.frame.columns
+                          else pd.Series([None] * len(checked)), dtype=object).astype(str)
+        units = _units(checked.frame)
+        given = table[cols[f"{side}_name"]].astype(object)
+        given_unit = table[cols[f"{side}_unit"]].astype(object) if f"{side}_unit" in cols \
+            else None
+        by_name = pd.Series(np.arange(len(names))).groupby(names.to_numpy()).apply(list).to_dict()
+        ids: list[str] = []
+        for i, name in enumerate(given):
+            hits = by_name.get(str(name), []) if isinstance(name, str) else []
+            unit = given_unit.iloc[i] if given_unit is not None else None
+            if len(hits) > 1 and isinstance(unit, str) and unit.strip():
+                same = [h for h in hits if unit in units[h]]
+                hits = same or [h for h in hits if any(unit in u or u in unit
+                                                       for u in units[h] if u)]
+            if len(hits) != 1:
+                code = "read.designation_unknown" if not hits else "read.designation_ambiguous"
+                raise InputError(Msg(code, side=Msg(f"read.side.{side}"), name=name,
+                                     n=len(hits)),
+                                 table=where, file=where, excel_row=rows[i],
+                                 column=cols[f"{side}_name"])
+            ids.append(str(checked.ids[hits[0]]))
+        out[f"{side}_id"] = ids
+    report.add(key, sheet, "designations", count=len(table))
+    frame = pd.DataFrame(out, dtype=object)
+    return _attach(frame, Path(where), rows)
+
+
+def _checked(frame: pd.DataFrame, side: str, rules_data: Mapping[str, Any] | None):
+    """The side's table as the Problem will check it (its ids, canonical columns)."""
+    columns = _mapping((rules_data or {}).get("columns"))
+    flat = {k: v for k, v in columns.items() if isinstance(v, str)}
+    mapping = {**flat, **_mapping(columns.get(side))}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return prepare_table(frame, side, mapping)
+
+
+def _units(frame: pd.DataFrame) -> list[list[str]]:
+    cols = [c for c in ("unit", "unit_post", "post") if c in frame.columns]
+    values = [frame[c].astype(object).where(frame[c].notna(), "").astype(str).tolist()
+              for c in cols]
+    return [list(v) for v in zip(*values, strict=True)] if values else [[] for _ in range(len(frame))]
+
+
+def _hidden_of(rules_data: Mapping[str, Any] | None) -> str:
+    section = (rules_data or {}).get("read", {})
+    if not isinstance(section, Mapping):
+        raise InputError(Msg("read.section_type"), table="rules", column="read")
+    return _hidden_policy(section.get("hidden", "skip"))
+
+
+#: A row farther than this from its region's other rows (and than a few times their spread)
+#: is warned about: a latitude and a longitude swapped, a typo in a degree.
+FAR_KM = 300.0
+
+
+def _check_coordinates(tables: Mapping[str, pd.DataFrame | None],
+                       rules_data: Mapping[str, Any] | None, report: Report) -> None:
+    """Warn (with the row) about a coordinate far outside its region's cluster."""
+    for side in ("mentors", "mentees"):
+        frame = tables.get(side)
+        if frame is None or len(frame) < 4:
+            continue
+        try:
+            checked = _checked(frame, side, rules_data)
+        except InputError:
+            continue  # the Problem names what is wrong
+        f = checked.frame
+        if "lat" not in f.columns or "lon" not in f.columns:
+            continue
+        lat = pd.to_numeric(f["lat"], errors="coerce").to_numpy(dtype=float)
+        lon = pd.to_numeric(f["lon"], errors="coerce").to_numpy(dtype=float)
+        level = next((c for c in ("township", "county", "city") if c in f.columns), None)
+        groups = (f[level].astype(object).where(f[level].notna(), "").astype(str).to_numpy()
+                  if level else np.zeros(len(f), dtype=object))
+        ok = np.isfinite(lat) & np.isfinite(lon)
+        data = pd.DataFrame({"g": groups, "lat": lat, "lon": lon})[ok]
+        if len(data) < 4:
+            continue
+        med = data.groupby("g")[["lat", "lon"]].transform("median")
+        size = data.groupby("g")["lat"].transform("size")
+        whole = data[["lat", "lon"]].median()
+        use_whole = size < 3
+        clat = np.where(use_whole, whole["lat"], med["lat"])
+        clon = np.where(use_whole, whole["lon"], med["lon"])
+        km = _haversine(data["lat"].to_numpy(), data["lon"].to_numpy(), clat, clon)
+        spread = pd.Series(km).groupby(np.where(use_whole, "", data["g"].to_numpy())) \
+            .transform("median").to_numpy()
+        far = (km > FAR_KM) & (km > 5 * spread)
+        rows_all = np.flatnonzero(ok)
+        excel = checked.excel_rows
+        for k in np.flatnonzero(far):
+            r = int(rows_all[k])
+            row = int(excel[r]) if excel is not None else r
+            detail = Msg("read.coordinate_far", lat=lat[r], lon=lon[r], km=round(km[k]),
+                          group=str(data["g"].iloc[k]) or "-")
+            report.add(side, "", "coordinate", excel_row=row, detail=detail)
+            warnings.warn(DataWarning(Msg("read.coordinate_warning", side=Msg(f"table.{side}"),
+                                          row=row, id=checked.ids[r], detail=detail)),
+                          stacklevel=3)
+
+
+def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 def read_files(mentors: str | Path, mentees: str | Path, *,
@@ -910,18 +1270,25 @@ def read_files(mentors: str | Path, mentees: str | Path, *,
     rules_data = hooks.use("read_rules")(rules) if rules is not None else None
     files = [Path(mentors), Path(mentees)] + ([Path(rules)] if rules is not None else [])
     tables: dict[str, pd.DataFrame | None] = {}
+    report = Report()
     for side, name in (("mentors", mentors), ("mentees", mentees)):
         tables[side] = _main_table(read_table(name, ids=id_columns(rules_data, side),
-                                              known=header_words(rules_data, side)),
+                                              known=header_words(rules_data, side),
+                                              hidden=_hidden_of(rules_data), report=report,
+                                              table=side),
                                    Path(name), side)
     if rules is not None:
         for key in EXTRA_NAMES:
             listed = _listed_table(rules_data, key, Path(rules).resolve().parent,
                                    "rules file's folder", files)
             tables[key] = None if listed is False else listed
+    _check_coordinates(tables, rules_data, report)
+    for side in ("mentors", "mentees"):
+        tables[side].attrs[REPORT_ATTR] = report  # type: ignore[union-attr]
     return Roster(mentors=tables["mentors"], mentees=tables["mentees"],
                   fixed=tables.get("fixed"), forbidden=tables.get("forbidden"),
-                  pair_scores=tables.get("pair_scores"), rules=rules_data, files=files)
+                  pair_scores=tables.get("pair_scores"), rules=rules_data, files=files,
+                  read_report=report)
 
 
 def load_toml(path: str | Path) -> dict[str, Any]:

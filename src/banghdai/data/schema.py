@@ -16,7 +16,6 @@ Example
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -27,6 +26,7 @@ import pandas as pd
 
 from ..core.errors import DataWarning, InputError, Msg, Word
 from ..core.ids import ids_as_str
+from .normalize import TAG_SPLIT, clean_array, clean_series
 
 ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
 
@@ -158,8 +158,6 @@ def alias_table(lang: str = "zh") -> pd.DataFrame:
             rows.append((side, canonical, "、".join(names) if lang == "zh" else ", ".join(names)))
     return pd.DataFrame(rows, columns=["side", "column", "headers"])
 
-
-_TAG_SPLIT = re.compile(r"\s*[;；、,，|]\s*")
 
 
 @dataclass(frozen=True, eq=False)
@@ -378,6 +376,18 @@ class Table:
         shifted = np.where(inside, values - lo, 0)
         return np.where(inside, shifted if lut is None else lut.take(shifted), -1)
 
+    def _index_of_cleaned(self, ids: pd.Series, pos: np.ndarray) -> np.ndarray:
+        """``pos`` with the unknown ids looked up again once cleaned (``'M001 '`` is ``M001``)."""
+        missing = np.flatnonzero(pos < 0)
+        values = pd.Series(ids).reset_index(drop=True).iloc[missing]
+        keys = ids_as_str(values)
+        cleaned, changed = clean_array(keys)
+        if not changed.any():
+            return pos
+        pos = pos.copy()
+        pos[missing] = self._id_index.get_indexer(cleaned)
+        return pos
+
     def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
         """Positions of ``ids`` (caller's values) in this table; unknown ids raise."""
         kind = getattr(ids, "dtype", np.dtype(object)).kind
@@ -393,6 +403,8 @@ class Table:
             pos_u = pd.Index(self.ids).get_indexer(keys)
             pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
         if pos.size and int(pos.min()) < 0:
+            pos = self._index_of_cleaned(ids, pos)
+        if pos.size and int(pos.min()) < 0:
             row = int(np.flatnonzero(pos < 0)[0])
             value = pd.Series(ids).iloc[row]
             shown = None if pd.isna(value) else ids_as_str(pd.Series([value]))[0]
@@ -403,6 +415,44 @@ class Table:
                 column=column,
             )
         return pos
+
+
+#: Canonical columns whose text is cleaned (:func:`banghdai.data.normalize.clean_text`) when a
+#: table is checked, so matching, summaries, papers and maps all see one value.
+CLEANED_COLUMNS = ("province", "city", "county", "township", "village", "unit", "post",
+                   "unit_post", "category", "type", "kind", "domains", "role", "name")
+
+
+def _clean_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the text of :data:`CLEANED_COLUMNS` cleaned (a copy when any changes)."""
+    changed = {}
+    for column in CLEANED_COLUMNS:
+        if column in frame.columns and frame[column].dtype.kind == "O":
+            cleaned = clean_series(frame[column])
+            if cleaned is not frame[column]:
+                changed[column] = cleaned.to_numpy(dtype=object)
+    return frame.assign(**changed) if changed else frame
+
+
+def _clean_ids(ids: np.ndarray, side: str, column: str, file: str | None,
+               excel_rows: np.ndarray | None) -> np.ndarray:
+    """Ids with blanks, invisible and full-width characters cleaned; two ids typed differently
+    that become one are refused naming both rows."""
+    cleaned, changed = clean_array(ids)
+    if not changed.any():
+        return ids
+    dup = pd.Series(cleaned).duplicated(keep=False).to_numpy()
+    for b in np.flatnonzero(dup & changed):
+        same = np.flatnonzero(cleaned == cleaned[b])
+        other = [int(i) for i in same if ids[i] != ids[b]]
+        if not other:
+            continue  # typed the same twice: the duplicate-id check names it
+        a, b = min(other[0], int(b)), max(other[0], int(b))
+        shown = (lambda i: int(excel_rows[i])) if excel_rows is not None else (lambda i: i)
+        raise InputError(Msg("read.id_collision", first=ids[a], row1=shown(a),
+                              second=ids[b], row2=shown(b), id=cleaned[b]),
+                         table=side, row=b, column=column, **_place(file, excel_rows, b))
+    return cleaned
 
 
 def _all_text(values: object) -> bool:
@@ -575,6 +625,9 @@ def prepare_table(
                          **_place(file, excel_rows, row))
     ids = ids_as_str(raw_ids)
     if raw_ids.dtype.kind not in "iufb":
+        ids = _clean_ids(ids, side, source.get(id_col, id_col), file, excel_rows)
+    frame = _clean_values(frame)
+    if raw_ids.dtype.kind not in "iufb":
         blank = pd.Series(ids, dtype=object).str.strip().eq("").to_numpy()
         if blank.any():
             row = int(np.flatnonzero(blank)[0])
@@ -664,7 +717,8 @@ def tag_pairs(table: Table, column: str, rule: str) -> tuple[np.ndarray, np.ndar
     """Domain tags as an exploded (row, tag) table, vectorised.
 
     A cell may hold a list/tuple/set of tags or a string separated by ``;``
-    (also ``；``, ``、``, ``,``, ``，``, ``|``). Empty cells have no tags.
+    (also ``；``, ``、``, ``,``, ``，``, ``|``, ``/``) or by blanks (``电商销售 集体经济`` is
+    two tags). Empty cells have no tags.
 
     Returns
     -------
@@ -673,7 +727,7 @@ def tag_pairs(table: Table, column: str, rule: str) -> tuple[np.ndarray, np.ndar
     """
     series = table.require(column, rule)
     s = series.reset_index(drop=True).explode().dropna()
-    s = s.astype(str).str.split(_TAG_SPLIT).explode().str.strip()
+    s = s.astype(str).str.split(TAG_SPLIT).explode().str.strip()
     s = s[s.notna() & (s != "")]
     frame = pd.DataFrame({"row": s.index.to_numpy(dtype=np.int64), "tag": s.to_numpy(dtype=object)})
     frame = frame.drop_duplicates()

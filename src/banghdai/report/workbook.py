@@ -46,6 +46,7 @@ from ..core.errors import InputError
 from ..core.messages import CATALOGUE
 from ..core.messages import text as _say
 from ..core.safeio import atomic_write, check_writable, formula_text
+from ..data.normalize import TAG_SPLIT
 from ..data.schema import ROW_NUMBER_HEADERS, header_key
 
 __all__ = ["write_workbook"]
@@ -60,7 +61,7 @@ KNOWN = frozenset({
 # Columns that steer the solver but mean little on paper.
 TECHNICAL = frozenset({"lat", "lon", "rating", "capacity", "mentors_required", "kind"})
 REGIONS = ("province", "city", "county", "township", "village")
-_TAG_SPLIT = re.compile(r"\s*[;；、,，|]\s*")
+_TAG_SPLIT = TAG_SPLIT  # the readers' own split: the papers show the tags matching used
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 TEXT = {
@@ -901,7 +902,24 @@ def write_workbook(
     _summary_sheet(wb, t, lang, styles, mentors, mentees, pairs, need, shown, paper)
     _unmatched_sheet(wb, t, lang, styles, mentees, result, order, e_cols, shown, paper)
     _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_text, paper)
+    _read_report_sheet(wb, lang, styles, problem)
     return save_atomic(wb, path)
+
+
+def _read_report_sheet(wb, lang, styles, problem) -> None:
+    """读表报告: what the readers did with the roster's sheets, when they skipped rows, cleaned
+    cells, stacked sheets … (:mod:`banghdai.data.readreport`)."""
+    from ..data.readers import REPORT_ATTR
+    from ..data.readreport import NOTEWORTHY, report_rows
+
+    table = getattr(problem, "mentor_table", None)
+    report = getattr(getattr(table, "frame", None), "attrs", {}).get(REPORT_ATTR)
+    if report is None or not any(e["event"] in NOTEWORTHY for e in report.events):
+        return  # tables read as they are: nothing to report
+    headers, rows = report_rows(report, lang)
+    ws = wb.create_sheet(_say("read.sheet_title", lang))
+    write_table(ws, 1, headers, rows, styles)
+    fit_widths(ws, header_row=1)
 
 
 #: Chinese headers for the library's own column names, used in a Chinese workbook only
