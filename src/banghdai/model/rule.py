@@ -125,6 +125,13 @@ class Rule:
         """
         return None
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """About ``size`` of the pairs :meth:`generate` would make, drawn without making them,
+        and how many pairs each stands for (None: no sampler). The size guard passes them
+        through every rule's mask to estimate the final candidate count.
+        """
+        return None
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
         """Candidate pairs (mentor rows, mentee rows) from an index, or None (no generator)."""
         return None

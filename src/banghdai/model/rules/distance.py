@@ -67,6 +67,9 @@ class MaxDistance(Rule):
     def estimate(self, ctx: Any) -> float:
         return ctx.estimate_within_km(self.km, type(self).__name__)
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+        return ctx.sample_within_km(self.km, type(self).__name__, size)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         return ctx.within_km(self.km, type(self).__name__)
 
@@ -115,6 +118,9 @@ class Nearest(Rule):
 
     def estimate(self, ctx: Any) -> float:
         return float(min(self.k, len(ctx.mentors))) * len(ctx.mentees)
+
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+        return ctx.sample_nearest(self.k, type(self).__name__, size)
 
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         _, (m, e) = ctx.nearest(self.k, type(self).__name__)

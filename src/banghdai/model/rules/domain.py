@@ -59,6 +59,12 @@ class SharesDomain(Rule):
             return None
         return ctx.estimate_tag_join(self.mentor_column, self.mentee_column, type(self).__name__)
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+        if self.min_shared < 1:
+            return None
+        return ctx.sample_tag_join(self.mentor_column, self.mentee_column, type(self).__name__,
+                                   size)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
         if self.min_shared < 1:
             return None

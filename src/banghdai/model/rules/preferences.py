@@ -85,6 +85,9 @@ class Preferences(PairTableRule):
     def estimate(self, ctx: Any) -> float | None:
         return float(self.acceptable_rows().sum()) if self.restrict else None
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+        return ctx.sample_table(self, size) if self.restrict else None
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
         """The menu itself: exactly the ranked pairs (no full grid to mask)."""
         return ctx.table_pairs(self) if self.restrict else None

@@ -60,6 +60,9 @@ class SameRegion(Rule):
         b = np.bincount(ce[ce >= 0], minlength=size).astype(float)
         return float(a @ b)
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+        return ctx.sample_same_code(self.level, type(self).__name__, size)
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         cm, ce = ctx.codes(self.level, type(self).__name__)
         left = pd.DataFrame({"c": cm, "m": np.arange(cm.size)})

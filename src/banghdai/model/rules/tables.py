@@ -172,6 +172,9 @@ class PairScore(PairTableRule):
         """A restricting table gives at most its rows as candidates."""
         return float(len(self.table)) if self.restrict else None
 
+    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+        return ctx.sample_table(self, size) if self.restrict else None
+
     def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
         return ctx.table_pairs(self)
 
