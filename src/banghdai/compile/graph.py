@@ -34,6 +34,8 @@ from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import DataWarning, InputError, Msg, ScalingWarning, Word
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
 from ..core.ids import value_keys
+from ..core.integers import choose_scale as _choose_scale
+from ..core.integers import fits as _fits
 from ..data.schema import Table, degree_values, pair_table, place_in, tag_pairs
 from ..model.groups import RoleTemplate
 from ..model.levels import BalanceLoad, Coverage, MaxMin
@@ -670,47 +672,6 @@ def _generate(first: object | None, ctx: _Context) -> tuple[np.ndarray, np.ndarr
     m = np.repeat(np.arange(n_m, dtype=np.int64), n_e)
     e = np.tile(np.arange(n_e, dtype=np.int64), n_m)
     return m, e
-
-
-def _fits(values: np.ndarray, k: float, tol: float) -> bool:
-    scaled = values * k
-    return bool(np.all(np.abs(scaled - np.round(scaled)) < tol))
-
-
-def _choose_scale(values: np.ndarray, slots: int, scale: float | None) -> float:
-    """Integer multiplier for float scores: 1 if whole, a small denominator, else 10^k.
-
-    Candidates are tried on a sample first, so a large edge table is read in
-    full only for the multiplier that is finally chosen.
-    """
-    if scale is not None:
-        if not scale > 0:
-            raise InputError(Msg("compile.scale", value=scale), column="scale")
-        return float(scale)
-    if values.size == 0:
-        return 1.0
-    if values.dtype.kind in "iu":
-        biggest = float(max(int(values.max()), -int(values.min())))
-        if biggest <= TARGET_MAGNITUDE * 1000:
-            return 1.0
-    else:
-        biggest = float(np.abs(values).max())
-    if biggest == 0.0:
-        return 1.0
-    sample = values[:: max(1, values.size // 4096)]
-    for k in (1, 2, 3, 4, 5, 6, 8, 10, 12, 20, 24, 60, 120):
-        if k == 1:
-            if biggest <= TARGET_MAGNITUDE * 1000 and bool(np.all(sample == np.rint(sample))) \
-                    and bool(np.all(values == np.rint(values))):
-                return 1.0
-            continue
-        if biggest * k > TARGET_MAGNITUDE:
-            break
-        tol = 1e-9 * max(1.0, biggest * k)
-        if _fits(sample, k, tol) and _fits(values, k, tol):
-            return float(k)
-    exponent = math.floor(math.log10(TARGET_MAGNITUDE / biggest))
-    return float(10.0**exponent)
 
 
 def _scaled(values: np.ndarray, scale: float | None) -> tuple[np.ndarray, float]:

@@ -135,6 +135,16 @@ def _quota_sides(compiled: Compiled) -> tuple[_Side, _Side] | None:
     return ms, es
 
 
+def _quota_labels(compiled: Compiled) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(quota's position among the Quota rules, group name) of each group node, per side,
+    in the order of :func:`_quota_sides`."""
+    labels: dict[str, list[tuple[int, str]]] = {"mentor": [], "mentee": []}
+    quotas = [r for r in compiled.group_rules if isinstance(r, CompiledQuota)]
+    for q, rule in enumerate(quotas):
+        labels[rule.spec.side].extend((q, str(name)) for name in rule.names)
+    return labels["mentor"], labels["mentee"]
+
+
 def network_supported(compiled: Compiled) -> bool:
     """True when every rule of ``compiled`` is a network flow (see the module doc).
 
@@ -220,8 +230,15 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
     lower = np.concatenate([p[2] for p in parts]).astype(np.int64)
     upper = np.concatenate([p[3] for p in parts]).astype(np.int64)
     sizes = np.cumsum([0, *[p[0].size for p in parts]])
+    # what each node is, for the certificate (checked against the problem, not this network)
+    te_rep = np.zeros(n_te, np.int64)
+    te_rep[per_e[per_e >= 0]] = compiled.edge_mentor[per_e >= 0]
+    tm_rep = np.zeros(n_tm, np.int64)
+    tm_rep[per_m[per_m >= 0]] = compiled.edge_mentee[per_m >= 0]
     layout = {"n_edges": n_x, "demand_arcs": (int(sizes[5]), int(sizes[6])),
-              "n_nodes": n_nodes, "big": big}
+              "n_nodes": n_nodes, "big": big, "m0": m0, "e0": e0, "te0": te0, "tm0": tm0,
+              "gm0": gm0, "ge0": ge0, "te": (te_owner, te_rep), "tm": (tm_owner, tm_rep),
+              "groups": _quota_labels(compiled)}
     net = Network(n_nodes, tail, head, lower, upper, np.zeros(n_nodes, np.int64))
     return net, layout
 
@@ -246,6 +263,51 @@ def level_costs(compiled: Compiled, n_arcs: int) -> tuple[list[np.ndarray], list
     # coverage first, then the score: the same optimum as the big slot penalty, exactly
     return ([on_edges(np.ones(n, np.int64)), on_edges(value)],
             [{"name": "coverage", "hidden": True}, {"name": "objective", "raw": True}])
+
+
+def certificate_claim(compiled: Compiled, layout: dict[str, Any], potentials: list[np.ndarray],
+                      values: list[int], info: list[dict]) -> dict[str, Any]:
+    """What a result keeps of a network solve's proof: each level's node potentials, keyed by
+    what the node stands for (a mentor, a mentee, a (mentee, type) node named by its owner and
+    one of its mentors, a quota group by its quota and name), and each level's scale.
+
+    Small (one number per node and level, nothing per candidate pair) and only a *claim*:
+    :func:`banghdai.verify_certificate` rebuilds the network from the problem and checks these
+    potentials against it. The source's potential is shifted to 0; ``pi_sink`` holds the
+    sink's for each mentee (per component when the components were solved apart).
+    """
+    n_levels = len(potentials)
+    pi = (np.stack(potentials) if n_levels else np.zeros((0, layout["n_nodes"]), np.int64))
+    pi = pi - pi[:, [S]]
+    m0, e0, te0, tm0 = layout["m0"], layout["e0"], layout["te0"], layout["tm0"]
+    gm0, ge0 = layout["gm0"], layout["ge0"]
+    mentor_ids, mentee_ids = compiled.mentors.ids, compiled.mentees.ids
+    te_owner, te_rep = layout["te"]
+    tm_owner, tm_rep = layout["tm"]
+    gm_labels, ge_labels = layout["groups"]
+    n_m, n_e = compiled.n_mentors, compiled.n_mentees
+    types = {"side": np.array(["mentee"] * te_owner.size + ["mentor"] * tm_owner.size,
+                              dtype=object),
+             "owner": np.concatenate([mentee_ids[te_owner], mentor_ids[tm_owner]]),
+             "member": np.concatenate([mentor_ids[te_rep], mentee_ids[tm_rep]]),
+             "pi": pi[:, te0: te0 + te_owner.size + tm_owner.size]}
+    labels = [("mentor", q, name) for q, name in gm_labels] + \
+             [("mentee", q, name) for q, name in ge_labels]
+    groups = {"side": np.array([x[0] for x in labels], dtype=object),
+              "quota": np.array([x[1] for x in labels], dtype=np.int64),
+              "name": np.array([x[2] for x in labels], dtype=object),
+              "pi": pi[:, gm0: gm0 + len(labels)]}
+    assert tm0 == te0 + te_owner.size and ge0 == gm0 + len(gm_labels)
+    return {
+        "format": 2,
+        "levels": [str(meta["name"]) for meta in info[:n_levels]],
+        "scales": [float(meta.get("scale", compiled.scale)) for meta in info[:n_levels]],
+        "values": [int(v) for v in values],
+        "mentor_id": mentor_ids, "mentee_id": mentee_ids,
+        "pi_mentor": pi[:, m0: m0 + n_m], "pi_mentee": pi[:, e0: e0 + n_e],
+        "pi_sink": np.repeat(pi[:, [T]], n_e, axis=1),
+        "types": types, "groups": groups,
+    }
 
 
 class NetworkBackend:
@@ -316,16 +378,8 @@ class NetworkBackend:
                              seconds=f"{r['seconds']:.3f}"))
         all_done = len(outcomes) == len(costs)
         raw_status = Status.OPTIMAL if all_done else Status.FEASIBLE
-        certificate = {
-            "tail": net.tail, "head": net.head, "lower": net.lower, "upper": net.upper,
-            "supply": net.supply, "costs": costs[: len(outcomes)], "flow": flow,
-            "potentials": [o.potentials for o in outcomes],
-            "face_lower": [o.face_lower for o in outcomes],
-            "face_upper": [o.face_upper for o in outcomes],
-            "values": [o.value for o in outcomes],
-            "edge_mentor": compiled.mentors.ids[compiled.edge_mentor],
-            "edge_mentee": compiled.mentees.ids[compiled.edge_mentee],
-        }
+        certificate = certificate_claim(compiled, layout, [o.potentials for o in outcomes],
+                                        [o.value for o in outcomes], info)
         out_info: dict[str, Any] = {"certificate": certificate, "network_rows": rows,
                                     "network_arcs": net.n_arcs, "network_nodes": net.n_nodes,
                                     "build_seconds": built, "interrupted": stopped}

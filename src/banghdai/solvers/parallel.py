@@ -141,36 +141,30 @@ def solve_split(
 
 
 def _merge_certificates(raws: list[RawSolution | None]) -> dict | None:
-    """One certificate for independent components the network engine solved: their networks
-    side by side (every pair arc first, as ``verify_certificate`` reads them), each level's
-    costs, faces and potentials joined, values added up — the levels every component proved.
-    None unless every component has a certificate."""
+    """One certificate for independent components the network engine solved: their node
+    potentials side by side (each component's source at 0, its sink's potential kept per
+    mentee), values added up — the levels every component proved. None unless every
+    component has a certificate."""
     certs = [r.info.get("certificate") if r is not None else None for r in raws]
     if not certs or any(c is None for c in certs):
         return None
     levels = min(len(c["values"]) for c in certs)
-    offsets = np.cumsum([0] + [len(c["supply"]) for c in certs])[:-1]
-    n_pairs = [len(c["edge_mentor"]) for c in certs]
 
-    def arcs(get) -> np.ndarray:
-        per = [np.asarray(get(c, int(o))) for c, o in zip(certs, offsets, strict=True)]
-        return np.concatenate([a[:n] for a, n in zip(per, n_pairs, strict=True)]
-                              + [a[n:] for a, n in zip(per, n_pairs, strict=True)])
+    def joined(get) -> np.ndarray:
+        return np.concatenate([np.asarray(get(c)) for c in certs], axis=-1)
+
+    def table(key: str) -> dict:
+        return {col: joined(lambda c, col=col: c[key][col][:levels] if col == "pi"
+                            else c[key][col]) for col in certs[0][key]}
 
     return {
-        "tail": arcs(lambda c, o: np.asarray(c["tail"]) + o),
-        "head": arcs(lambda c, o: np.asarray(c["head"]) + o),
-        "lower": arcs(lambda c, o: c["lower"]), "upper": arcs(lambda c, o: c["upper"]),
-        "supply": np.concatenate([np.asarray(c["supply"]) for c in certs]),
-        "flow": arcs(lambda c, o: c["flow"]),
-        "costs": [arcs(lambda c, o, i=i: c["costs"][i]) for i in range(levels)],
-        "potentials": [np.concatenate([np.asarray(c["potentials"][i]) for c in certs])
-                       for i in range(levels)],
-        "face_lower": [arcs(lambda c, o, i=i: c["face_lower"][i]) for i in range(levels)],
-        "face_upper": [arcs(lambda c, o, i=i: c["face_upper"][i]) for i in range(levels)],
+        "format": certs[0]["format"],
+        "levels": certs[0]["levels"][:levels], "scales": certs[0]["scales"][:levels],
         "values": [sum(int(c["values"][i]) for c in certs) for i in range(levels)],
-        "edge_mentor": np.concatenate([np.asarray(c["edge_mentor"]) for c in certs]),
-        "edge_mentee": np.concatenate([np.asarray(c["edge_mentee"]) for c in certs]),
+        "mentor_id": joined(lambda c: c["mentor_id"]), "mentee_id": joined(lambda c: c["mentee_id"]),
+        **{key: joined(lambda c, key=key: c[key][:levels])
+           for key in ("pi_mentor", "pi_mentee", "pi_sink")},
+        "types": table("types"), "groups": table("groups"),
     }
 
 
