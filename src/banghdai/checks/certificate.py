@@ -504,7 +504,8 @@ class _Net:
             with_extra = values if extra is None else np.append(values, extra)
             own = {choose_scale(values, 0, None), choose_scale(with_extra, 0, None)}
             top = float(np.abs(with_extra).max()) if with_extra.size else 0.0
-            if not (sc in own or (sc > 0 and fits(with_extra, sc, 1e-9 * max(1.0, top * sc)))):
+            finer_and_exact = sc >= min(own) and fits(with_extra, sc, 1e-9 * max(1.0, top * sc))
+            if not (sc in own or finer_and_exact):
                 raise _Refused(f"level {k}: claimed scale {sc:g} is coarser than the problem "
                                f"needs ({max(own):g})")
             x = values * sc

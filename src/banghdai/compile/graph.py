@@ -184,6 +184,39 @@ class Compiled:
                 f"{'must match' if self.must_match else 'unmatched allowed'}, "
                 f"group rules: {groups}, levels: {len(self.levels)}, scale {self.scale:g})")
 
+    def for_reasons(self, chosen: np.ndarray) -> tuple[Compiled, np.ndarray]:
+        """A slim copy holding what the unmatched reasons read, and ``chosen`` on it.
+
+        Only the chosen pairs, the candidate pairs of the mentees left short and one useful
+        candidate of each mentor are kept (with the degree bounds, the funnel and the
+        tables); no scores, group rules or levels. A result keeps this instead of the whole graph, so it does not hold the
+        candidate graph alive (issue 16) and it pickles.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}),
+        ...                pd.DataFrame({"mentee_id": ["E", "F"]}))
+        >>> slim, chosen = p.compile().for_reasons(np.array([True, False]))
+        >>> slim.n_edges, chosen.tolist()
+        (2, [True, False])
+        """
+        from dataclasses import replace
+
+        chosen = np.asarray(chosen, dtype=bool)
+        got = np.bincount(self.edge_mentee[chosen], minlength=self.n_mentees)
+        keep = chosen | (got < self.demand)[self.edge_mentee]
+        # and one useful candidate per mentor, so the idle mentors (none) are still known
+        useful = np.flatnonzero(self.demand[self.edge_mentee] > 0)
+        _, first = np.unique(self.edge_mentor[useful], return_index=True)
+        keep[useful[first]] = True
+        return replace(
+            self, edge_mentor=self.edge_mentor[keep], edge_mentee=self.edge_mentee[keep],
+            edge_value=self.edge_value[keep], edge_fixed=self.edge_fixed[keep],
+            edge_info=pd.DataFrame(index=pd.RangeIndex(int(keep.sum()))), group_rules=(),
+            edge_load=None if self.edge_load is None else self.edge_load[keep], levels=(),
+        ), chosen[keep]
+
     def objective_of(self, chosen: np.ndarray) -> float:
         """Objective (in the caller's units and sense) of a boolean edge selection."""
         total = float(self.edge_info["score"].to_numpy()[chosen].sum())

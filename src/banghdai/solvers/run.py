@@ -182,9 +182,10 @@ def solve(
                 result.unmatched = unmatched_frame(compiled, chosen, lang)
             result.problem = problem
             final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
-            result.reasons = lambda other: unmatched_frame(compiled, final, other)
-            result.idle = lambda other: hooks.use("idle_mentors")(problem, other,
-                                                                  compiled=compiled)
+            # small copies, not the whole graph: a result does not keep it alive, and pickles
+            slim, slim_chosen = compiled.for_reasons(final)
+            result.reasons = Reasons(slim, slim_chosen)
+            result.idle = Idle(problem, slim)
             result.seconds = time.perf_counter() - start
             result.info.update(
                 {
@@ -260,6 +261,45 @@ def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
         cols.setdefault(name, compiled.edge_info[name].to_numpy()[idx])
     cols["fixed"] = compiled.edge_fixed[idx]
     return pd.DataFrame(cols)
+
+
+class Reasons:
+    """``lang -> unmatched frame`` for ``result.reasons``, from a slim copy of the graph
+    (:meth:`~banghdai.compile.graph.Compiled.for_reasons`): picklable, and it does not keep
+    the candidate graph of a solve alive.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
+    >>> type(p.solve().reasons).__name__
+    'Reasons'
+    """
+
+    def __init__(self, compiled: Compiled, chosen: np.ndarray) -> None:
+        self.compiled, self.chosen = compiled, chosen
+
+    def __call__(self, lang: str) -> pd.DataFrame:
+        return unmatched_frame(self.compiled, self.chosen, lang)
+
+
+class Idle:
+    """``lang -> idle mentors frame`` for ``result.idle``, from the slim graph (it keeps one
+    candidate of each mentor that has any, so a mentor without one is still told apart).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> type(p.solve().idle).__name__
+    'Idle'
+    """
+
+    def __init__(self, problem: Problem, compiled: Compiled) -> None:
+        self.problem, self.compiled = problem, compiled
+
+    def __call__(self, lang: str) -> pd.DataFrame:
+        return hooks.use("idle_mentors")(self.problem, lang, compiled=self.compiled)
 
 
 def unmatched_frame(compiled: Compiled, chosen: np.ndarray, lang: str = "en") -> pd.DataFrame:
