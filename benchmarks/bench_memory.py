@@ -38,8 +38,9 @@ def province(k: int):
     p = bench_province.province(min(k, 30))
     if k <= 30:
         return p
-    import pandas as pd
     from types import SimpleNamespace
+
+    import pandas as pd
 
     base = bench_province.province(1)
     out = {}

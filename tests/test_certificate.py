@@ -15,9 +15,9 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from test_network import brute_force, check_against, make_case, pairs_of, worse_feasible
 
 import banghdai as bd
+from test_network import brute_force, check_against, make_case, pairs_of, worse_feasible
 
 
 def city_like_case():

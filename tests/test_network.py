@@ -19,7 +19,6 @@ level values exactly in integers (units of 1/2) and no rounding can reorder two 
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass, field
 
@@ -30,7 +29,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import banghdai as bd
-from banghdai.solvers import netflow
 
 TYPES = ("x", "y", "z")
 TIERS = ("a1", "a2", "b1")  # zone = first letter: a ⊃ {a1, a2}, b ⊃ {b1} (nested groups)

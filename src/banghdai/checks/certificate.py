@@ -470,6 +470,13 @@ class _Net:
         self.kind = np.concatenate([np.full(n, k, dtype=object) for k, n in kinds])
         self.n_pairs = cm.size
 
+    def named(self, arcs: np.ndarray, limit: int = 3) -> str:
+        """'pair M1-E2, capacity, ...': the first arcs by what they stand for."""
+        mt, et = self.problem.mentor_table, self.problem.mentee_table
+        words = [f"pair {mt.ids[self.cm[a]]}-{et.ids[self.ce[a]]}" if a < self.n_pairs
+                 else str(self.kind[a]) for a in arcs[:limit].tolist()]
+        return ", ".join(words) + (", ..." if arcs.size > limit else "")
+
     # ------------------------------------------------------------------ level costs
     def levels(self, scales: list[float]) -> list[tuple[str, np.ndarray, np.ndarray]]:
         """(name, lowest, highest integer cost) per level on the pair arcs — the compiler's
@@ -659,7 +666,7 @@ def verify_certificate(result: Any, pairs: pd.DataFrame | None = None) -> list[s
     ...                pd.DataFrame({"mentee_id": ["E"]})).require(bd.DistinctTypes("q"))
     >>> r = p.solve()
     >>> bd.verify_certificate(r), bd.verify_certificate(r, r.pairs.iloc[:0])[:1]
-    ([], ['level 0: 1 arc(s) with negative reduced cost are below the face upper bound: 0'])
+    ([], ['level 0: 1 arc(s) with negative reduced cost are below the face upper bound: demand'])
     """
     cert = getattr(result, "info", {}).get("certificate")
     if cert is None:
@@ -720,11 +727,11 @@ def _check_levels(net: _Net, levels: list, cert: dict) -> list[str]:
         high = np.flatnonzero((rc > 0) & ~at_lo)
         if high.size:
             problems.append(f"level {k}: {high.size} arc(s) with positive reduced cost are "
-                            f"above the face lower bound: {_arc_list(high)}")
+                            f"above the face lower bound: {net.named(high)}")
         low = np.flatnonzero((rc < 0) & ~at_hi)
         if low.size:
             problems.append(f"level {k}: {low.size} arc(s) with negative reduced cost are "
-                            f"below the face upper bound: {_arc_list(low)}")
+                            f"below the face upper bound: {net.named(low)}")
         cost = (rc - d)[:n]
         value = int(np.dot(cost.astype(object), x[:n].astype(object))) if n else 0
         ties = int(np.count_nonzero((cost_lo != cost_hi) & (x[:n] > 0)))

@@ -42,7 +42,7 @@ conservation, complementary slackness level by level, the chain of faces and eve
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -134,8 +134,8 @@ class LevelOutcome:
 
     value: int
     potentials: np.ndarray
-    face_lower: np.ndarray
-    face_upper: np.ndarray
+    face_lower: np.ndarray | None
+    face_upper: np.ndarray | None
     flow_seconds: float = 0.0
     potential_seconds: float = 0.0
 
@@ -154,6 +154,31 @@ class LexicographicResult(NamedTuple):
     flow: np.ndarray | None
     outcomes: list[LevelOutcome]
     status: str
+
+
+def _int64(name: str, values, shape: tuple[int, ...]) -> np.ndarray:
+    """``values`` as int64 of ``shape``; an int64 array of that shape as it is (never written
+    here, so no copy: the costs of a large network are not held twice)."""
+    if isinstance(values, np.ndarray) and values.dtype == np.int64 and values.shape == shape:
+        return values
+    return int_array(name, values, shape)
+
+
+class _Levels(Sequence):
+    """The level costs, each checked and made int64 when it is read; nothing is held, so a
+    lazy sequence of levels (the network engine's) never has every level in memory."""
+
+    def __init__(self, levels, m: int) -> None:
+        self.levels = levels if hasattr(levels, "__getitem__") else list(levels)
+        self.m = m
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        return _int64(f"level_costs[{k}]", self.levels[k], (self.m,))
 
 
 def _check_ranges(net: Network, costs: list[np.ndarray]) -> None:
@@ -208,8 +233,11 @@ def _residual(tail, head, cost, lower, upper, flow):
     """Residual arcs (tail, head, weight) of ``flow`` on the free arcs of ``[lower, upper]``."""
     up = flow < upper  # room to push: forward arc, weight +cost
     down = flow > lower  # room to pull back: backward arc, weight -cost
-    rt = np.concatenate([tail[up], head[down]])
-    rh = np.concatenate([head[up], tail[down]])
+    # node numbers fit in int32 here (n_nodes is far below 2**31): a third less memory
+    ends = np.int32 if max(int(tail.max(initial=0)), int(head.max(initial=0))) < 2**31 \
+        else np.int64
+    rt = np.concatenate([tail[up], head[down]], dtype=ends)
+    rh = np.concatenate([head[up], tail[down]], dtype=ends)
     w = np.concatenate([cost[up], -cost[down]])
     return rt, rh, w
 
@@ -247,7 +275,10 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     so, :class:`_Stopped` is raised.
     """
     order = np.argsort(rt, kind="stable")
-    rt, rh, w = rt[order], rh[order], w[order]
+    rt = rt[order]  # one at a time: the unsorted copies go as the sorted ones come
+    rh = rh[order]
+    w = w[order]
+    del order
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rt, minlength=n))])
     dist = np.zeros(n, dtype=np.int64)
     parent = np.arange(n, dtype=np.int64)
@@ -296,10 +327,10 @@ def _potentials(n: int, tail, head, cost, lower, upper, flow,
     ``pi = -dist`` with ``dist`` the shortest distances in the residual graph from a virtual
     root (see :func:`_distances`).
     """
-    rt, rh, w = _residual(tail, head, cost, lower, upper, flow)
-    if not w.size or not w.any():
+    residual = _residual(tail, head, cost, lower, upper, flow)
+    if not residual[2].size or not residual[2].any():
         return np.zeros(n, dtype=np.int64)
-    return -_distances(n, rt, rh, w, stop=stop)
+    return -_distances(n, *residual, stop=stop)  # no reference kept here: it may free them
 
 
 #: a level is started only when the time left is at least this many times the longest level
@@ -310,7 +341,8 @@ LEVEL_MARGIN = 2.0
 
 def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = None,
                         stop: Callable[[], bool] | None = None,
-                        first_estimate: float = 0.0) -> LexicographicResult:
+                        first_estimate: float = 0.0,
+                        keep_faces: bool = True) -> LexicographicResult:
     """Minimise ``level_costs[0] @ flow``, then ``level_costs[1] @ flow`` among those optima, ...
 
     Each level is a min-cost flow (OR-Tools ``SimpleMinCostFlow``) on the optimal face left by
@@ -322,7 +354,8 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
     level 0 did not run).  ``stop`` (e.g. :func:`banghdai.core.interrupt.requested`) is asked
     at the same points and ends the solve the same way, with status ``"INTERRUPTED"``.
     With no levels the result is any feasible flow.  Raises ValueError when the costs or
-    bounds are so large that OR-Tools or int64 values could overflow.
+    bounds are so large that OR-Tools or int64 values could overflow.  ``keep_faces=False``
+    leaves each outcome's face out (None): two arrays per level less to hold.
 
     A diamond 0 -> {1, 2} -> 3 carrying one unit: level 0 ties both routes, level 1 prefers
     the one through node 2.
@@ -337,7 +370,7 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
     []
     """
     m = net.n_arcs
-    costs = [int_array(f"level_costs[{k}]", c, (m,)) for k, c in enumerate(level_costs)]
+    costs = _Levels(level_costs, m)  # each level's costs read when used, none held
     _check_ranges(net, costs)
     lower, upper = net.lower.copy(), net.upper.copy()
     if (lower > upper).any() or int(net.supply.sum()) != 0:
@@ -370,9 +403,9 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
             flow = solved
         mid = time.perf_counter()
         if cost[free].any():
-            try:
-                pi = _potentials(net.n_nodes, net.tail[free], net.head[free], cost[free],
-                                 lower[free], upper[free], flow[free], stop=halt)
+            try:  # on every arc: a fixed one (lower == upper) has no residual arc anyway
+                pi = _potentials(net.n_nodes, net.tail, net.head, cost, lower, upper, flow,
+                                 stop=halt)
             except _Stopped:  # the flow is this level's optimum, but not proven: not counted
                 ended = "INTERRUPTED" if stop is not None and stop() else "TIMEOUT"
                 return LexicographicResult(flow, outcomes, ended)
@@ -380,7 +413,8 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
             pi = np.zeros(net.n_nodes, dtype=np.int64)
         end = time.perf_counter()
         longest = max(longest if k else 0.0, end - start)
-        outcomes.append(LevelOutcome(int(cost @ flow), pi, lower, upper, mid - start, end - mid))
+        outcomes.append(LevelOutcome(int(cost @ flow), pi, lower if keep_faces else None,
+                                     upper if keep_faces else None, mid - start, end - mid))
         rc = cost - pi[net.tail] + pi[net.head]
         lower, upper = np.where(rc < 0, upper, lower), np.where(rc > 0, lower, upper)
     return LexicographicResult(flow, outcomes, "OPTIMAL")

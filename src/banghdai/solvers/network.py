@@ -32,6 +32,7 @@ Example
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -243,26 +244,61 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
     return net, layout
 
 
-def level_costs(compiled: Compiled, n_arcs: int) -> tuple[list[np.ndarray], list[dict]]:
-    """Integer costs to minimise, one vector per level, and each level's reporting info."""
-    n = compiled.n_edges
+class LevelCosts(Sequence):
+    """Integer costs to minimise, one vector per level, computed when a level is read (the
+    engine reads one level at a time, so a large network never holds every level's costs).
 
-    def on_edges(values: np.ndarray) -> np.ndarray:
-        out = np.zeros(n_arcs, np.int64)
-        out[:n] = -np.asarray(values, dtype=np.int64)
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.solvers.network import build_network, level_costs
+    >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}), pd.DataFrame({"mentee_id": ["E"]})).compile()
+    >>> costs, info = level_costs(c, build_network(c)[0].n_arcs)
+    >>> len(costs), costs[0][:1].tolist(), info[0]["name"]
+    (2, [-1], 'coverage')
+    """
+
+    def __init__(self, compiled: Compiled, n_arcs: int) -> None:
+        self.compiled, self.n_arcs = compiled, n_arcs
+        c = compiled
+        if c.levels:
+            self.kinds = [("level", i) for i in range(len(c.levels))]
+        elif c.must_match or c.pairing.unmatched_penalty is not None:
+            self.kinds = [("objective+penalty", 0)]
+        else:  # coverage first, then the score: the same optimum as the big slot penalty
+            self.kinds = [("coverage", 0), ("objective", 0)]
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def __getitem__(self, k):  # type: ignore[override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        c, n = self.compiled, self.compiled.n_edges
+        kind, i = self.kinds[k]
+        out = np.zeros(self.n_arcs, np.int64)
+        if kind == "level":
+            np.negative(c.levels[i].coeff, out=out[:n], casting="unsafe")
+        elif kind == "coverage":
+            out[:n] = -1
+        else:
+            np.negative(c.edge_value, out=out[:n], casting="unsafe")
+            if kind == "objective+penalty":
+                out[:n] -= c.slot_penalty
         return out
 
+
+def level_costs(compiled: Compiled, n_arcs: int) -> tuple[LevelCosts, list[dict]]:
+    """Integer costs to minimise, one vector per level (a lazy :class:`LevelCosts`), and
+    each level's reporting info."""
     if compiled.levels:
-        costs = [on_edges(level.coeff) for level in compiled.levels]
         info = [{"name": level.name, "scale": level.scale, "sign": level.sign}
                 for level in compiled.levels]
-        return costs, info
-    value = compiled.edge_value.astype(np.int64)
-    if compiled.must_match or compiled.pairing.unmatched_penalty is not None:
-        return [on_edges(value + compiled.slot_penalty)], [{"name": "objective", "raw": True}]
-    # coverage first, then the score: the same optimum as the big slot penalty, exactly
-    return ([on_edges(np.ones(n, np.int64)), on_edges(value)],
-            [{"name": "coverage", "hidden": True}, {"name": "objective", "raw": True}])
+    elif compiled.must_match or compiled.pairing.unmatched_penalty is not None:
+        info = [{"name": "objective", "raw": True}]
+    else:
+        info = [{"name": "coverage", "hidden": True}, {"name": "objective", "raw": True}]
+    return LevelCosts(compiled, n_arcs), info
 
 
 def certificate_claim(compiled: Compiled, layout: dict[str, Any], potentials: list[np.ndarray],
@@ -347,7 +383,7 @@ class NetworkBackend:
             deadline = params.deadline_perf()
             flow, outcomes, status = solve_lexicographic(
                 net, costs, deadline=deadline, stop=interrupt.requested,
-                first_estimate=FIRST_LEVEL_PER_BUILD * built)
+                first_estimate=FIRST_LEVEL_PER_BUILD * built, keep_faces=False)
         seconds = time.perf_counter() - start
         stopped = status == "INTERRUPTED"
         if flow is None and status in ("TIMEOUT", "INTERRUPTED"):
