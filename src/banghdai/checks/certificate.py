@@ -1,11 +1,53 @@
-"""Certificates of optimality, checked without any solver (numpy only).
+"""Certificates of optimality, checked against the problem without any solver.
 
 The network engine (:mod:`banghdai.solvers.network`) proves each level it solves with node
-potentials. :func:`check_certificate` re-verifies a lexicographic flow and its potentials;
-:func:`verify_certificate` does it for a :class:`~banghdai.Result`, from the pairs the
-result hands back: the pairs must be exactly the flow's pair arcs, so a planted "optimal"
-pairing that is not the certified one is caught. Like the validator, this module imports no
-solver and nothing from the compiler.
+potentials. :func:`verify_certificate` re-checks that proof for a :class:`~banghdai.Result`
+from ``result.problem`` (its input tables and rules) and the returned pairs; the potentials
+the result carries are only the *claim* under test. :func:`check_certificate` is the same
+complementary-slackness check for a bare network given as arrays. Like the validator, this
+module imports no solver and nothing from the compiler.
+
+Why the check is sound
+----------------------
+1. **The network is rebuilt from the problem** (:class:`_Net`), never read from the result:
+   a pair arc for every admissible pair, ``source -> mentor`` arcs bounded by ``min_load``
+   and ``capacity``, ``mentee -> sink`` arcs by the demand (exact when unmatched is
+   forbidden), a ``(mentee, type)`` node of capacity 1 per type rule (三型, a role template;
+   ``(mentor, type)`` for ``per="mentor"``), a node per bounded quota group on pairs, nested
+   as the groups nest (crossing groups: refused), fixed pairs as lower bounds, and per
+   connected component a ``sink -> source`` arc bounded by what the component can carry.
+   Level costs are rebuilt too: coverage (by priority) from the mentees table, scores from
+   each rule's own validator score (``check_score``), scaled and rounded.
+2. **It is a relaxation of the problem**: every pairing that satisfies the hard rules is an
+   integral flow of this network (1 on its pair arcs, the counts elsewhere) whose level
+   costs are minus the pairing's level values. So if the returned pairs' flow is
+   lexicographically least among *all* flows of the network, no feasible pairing is
+   lexicographically better.
+3. **The admissible pairs are complete**: a superset is enumerated from one rule's own
+   definition (a join on the region column, a k-d tree ball with a little slack for a
+   distance, the k-th nearest distance for ``Nearest``, a tag join, the rows of a
+   restricting table, or the whole grid up to 30 million pairs) and then filtered by every
+   restricting rule's validator check (``violations``) and the role templates. A missing
+   arc is exactly how a forged network hides a better pairing; an extra one would only make
+   a genuine certificate fail, never a false one pass.
+4. **The pairs are checked, not trusted**: unknown ids, a pair listed twice, a pair that is
+   not admissible, or a flow outside the bounds (capacity, demand, quota, type) is refused.
+5. **Each level is proved on its face**: with the claimed potentials ``pi_k`` and
+   ``rc = cost - pi[tail] + pi[head]``, the flow must sit at the face's lower bound where
+   ``rc > 0`` and at its upper bound where ``rc < 0``. For a circulation ``cost @ y =
+   rc @ y`` for every flow ``y``, so every ``y`` in the face costs at least as much, and the
+   optimal flows of the face are exactly the next face (nonzero-``rc`` arcs fixed). By
+   induction the flow is lexicographically optimal for every level the claim covers.
+6. **The claim cannot blur the costs**: each score level's claimed scale must be the one
+   the compiler's rule (:func:`banghdai.core.integers.choose_scale`) gives for the rebuilt
+   scores, or finer and exact. A score within 1e-6 of a rounding tie may be rounded either
+   way (the validator's distance formula differs from the compiler's in the last bits): the
+   proof then holds for a valid rounding.
+
+What is proved is optimality for the integer costs the solver optimises (scores rounded at
+the scale), level by level, for the levels the claim covers (a ``TIMEOUT`` result covers
+fewer). Only network rules can be certified (one type family per side, quotas on pairs,
+unit loads, linear levels); anything else gives ``"cannot certify: ..."``.
 
 Example
 -------
@@ -647,7 +689,8 @@ class _Net:
         return pi
 
 
-def verify_certificate(result: Any, pairs: pd.DataFrame | None = None) -> list[str]:
+def verify_certificate(result: Any, pairs: pd.DataFrame | None = None, *,
+                       problem: Any = None) -> list[str]:
     """Re-check a network-engine result's optimality proof against its problem (empty list:
     verified).
 
@@ -656,8 +699,10 @@ def verify_certificate(result: Any, pairs: pd.DataFrame | None = None) -> list[s
     own validator checks; ``pairs`` (default ``result.pairs``) give the flow; the potentials
     the result carries are only the claim checked against that network (see the module doc).
     Fails when a pair is unknown, listed twice or not admissible, when the pairs break a
-    bound, or when a level's potentials do not prove it optimal. A result without a
-    certificate (from another backend) gives ``["no certificate: ..."]``.
+    bound, or when a level's potentials do not prove it optimal. ``problem`` (default
+    ``result.problem``) is the problem to prove the pairs optimal for: pass your own to rule
+    out a result that names another. A result without a certificate (from another backend)
+    gives ``["no certificate: ..."]``.
 
     Example
     -------
@@ -671,7 +716,7 @@ def verify_certificate(result: Any, pairs: pd.DataFrame | None = None) -> list[s
     cert = getattr(result, "info", {}).get("certificate")
     if cert is None:
         return [f"no certificate: the {getattr(result, 'backend', '?')} backend gives none"]
-    problem = getattr(result, "problem", None)
+    problem = getattr(result, "problem", None) if problem is None else problem
     if problem is None:
         return ["no problem: a certificate is checked against the problem it was solved for "
                 "(result.problem)"]
