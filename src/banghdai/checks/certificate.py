@@ -384,15 +384,17 @@ class _Net:
                 other = mt if per == "mentee" else et
                 fam[per] = value_keys(other.frame[rule.column])
         type_node: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
-        for per, keys in fam.items():
+        for per, values in fam.items():
             owner = ce if per == "mentee" else cm
-            kind = keys[cm] if per == "mentee" else keys[ce]
+            kind = values[cm] if per == "mentee" else values[ce]
             has = pd.notna(kind)
-            frame = pd.DataFrame({"owner": owner[has], "kind": kind[has]})
-            codes, uniq_t = pd.factorize(pd.MultiIndex.from_frame(frame))
+            kcodes, kinds = pd.factorize(pd.Series(kind[has], dtype=object))
+            width_k = max(len(kinds), 1)
+            keys, codes = np.unique(owner[has] * width_k + kcodes, return_inverse=True)
             node_of = np.full(cm.size, -1, np.int64)
             node_of[has] = codes
-            table = uniq_t.to_frame(index=False, name=["owner", "kind"])
+            table = pd.DataFrame({"owner": keys // width_k, "kind": np.asarray(kinds)[keys % width_k]})
+            table.attrs["key"] = (keys, pd.Index(kinds), width_k)
             type_node[per] = (node_of, table)
         # ---- quota groups (pairs), laminar per side
         groups: dict[str, list] = {"mentor": [], "mentee": []}
@@ -663,8 +665,11 @@ class _Net:
                         if getattr(r, "per", "mentee") == per and hasattr(r, "column")
                         and type(r).__name__ in ("DistinctTypes", "RoleTemplate"))
             kind = value_keys(mem_t.frame[rule.column])[member]
-            index = pd.MultiIndex.from_frame(table)
-            at = index.get_indexer(pd.MultiIndex.from_arrays([owner, kind]))
+            keys, kinds, width_k = table.attrs["key"]
+            code = kinds.get_indexer(pd.Index(kind, dtype=object))
+            want = owner.astype(np.int64) * width_k + code
+            at = np.minimum(np.searchsorted(keys, want), max(keys.size - 1, 0))
+            at = np.where((code >= 0) & (keys.size > 0) & (keys[at] == want), at, -1)
             if (at < 0).any() or np.unique(at).size != at.size:
                 raise _Refused("the certificate's type nodes do not match the problem's")
             if t_pi_all.ndim != 2 or k >= t_pi_all.shape[0]:
