@@ -88,20 +88,49 @@ class Network:
     supply: np.ndarray
 
     def __post_init__(self) -> None:
+        self._setup(copy=True)
+
+    @classmethod
+    def adopt(cls, n_nodes: int, tail: np.ndarray, head: np.ndarray, lower: np.ndarray,
+              upper: np.ndarray, supply: np.ndarray) -> Network:
+        """The same network, taking int64 arrays over without copying them (they become
+        read-only): for arrays built for this network alone, so a large one is not held
+        twice while it is made.
+
+        >>> import numpy as np
+        >>> t = np.array([0], dtype=np.int64)
+        >>> net = Network.adopt(2, t, t + 1, t * 0, t + 1, np.array([1, -1]))
+        >>> net.tail is t, t.flags.writeable
+        (True, False)
+        """
+        net = cls.__new__(cls)
+        for name, value in (("n_nodes", n_nodes), ("tail", tail), ("head", head),
+                            ("lower", lower), ("upper", upper), ("supply", supply)):
+            object.__setattr__(net, name, value)
+        net._setup(copy=False)
+        return net
+
+    def _setup(self, copy: bool) -> None:
         if isinstance(self.n_nodes, bool) or int(self.n_nodes) != self.n_nodes:
             raise ValueError("n_nodes must be an integer")
         n = int(self.n_nodes)
         if n < 0:
             raise ValueError("n_nodes must be non-negative")
-        tail = int_array("tail", self.tail)
+        def ints(name: str, values, shape=None) -> np.ndarray:
+            if not copy and isinstance(values, np.ndarray) and values.dtype == np.int64 \
+                    and values.ndim == 1 and (shape is None or values.shape == shape):
+                return values
+            return int_array(name, values, shape)
+
+        tail = ints("tail", self.tail)
         m = (tail.size,)
         arrays = {
             "n_nodes": n,
             "tail": tail,
-            "head": int_array("head", self.head, m),
-            "lower": int_array("lower", self.lower, m),
-            "upper": int_array("upper", self.upper, m),
-            "supply": int_array("supply", self.supply, (n,)),
+            "head": ints("head", self.head, m),
+            "lower": ints("lower", self.lower, m),
+            "upper": ints("upper", self.upper, m),
+            "supply": ints("supply", self.supply, (n,)),
         }
         for name in ("tail", "head"):
             ends = arrays[name]

@@ -226,11 +226,10 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
         # circulation
         (np.array([T]), np.array([S]), np.array([0]), np.array([big])),
     ]
-    tail = np.concatenate([p[0] for p in parts]).astype(np.int64)
-    head = np.concatenate([p[1] for p in parts]).astype(np.int64)
-    lower = np.concatenate([p[2] for p in parts]).astype(np.int64)
-    upper = np.concatenate([p[3] for p in parts]).astype(np.int64)
     sizes = np.cumsum([0, *[p[0].size for p in parts]])
+    tail, head, lower, upper = (np.concatenate([p[i] for p in parts], dtype=np.int64,
+                                               casting="unsafe") for i in range(4))
+    del parts
     # what each node is, for the certificate (checked against the problem, not this network)
     te_rep = np.zeros(n_te, np.int64)
     te_rep[per_e[per_e >= 0]] = compiled.edge_mentor[per_e >= 0]
@@ -240,7 +239,7 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
               "n_nodes": n_nodes, "big": big, "m0": m0, "e0": e0, "te0": te0, "tm0": tm0,
               "gm0": gm0, "ge0": ge0, "te": (te_owner, te_rep), "tm": (tm_owner, tm_rep),
               "groups": _quota_labels(compiled)}
-    net = Network(n_nodes, tail, head, lower, upper, np.zeros(n_nodes, np.int64))
+    net = Network.adopt(n_nodes, tail, head, lower, upper, np.zeros(n_nodes, np.int64))
     return net, layout
 
 
