@@ -115,6 +115,13 @@ def assert_matches_lp(net, levels):
     assert flow.dtype == np.int64
     assert all(o.potentials.dtype == np.int64 for o in outcomes)
     assert check_certificate(net, levels, flow, outcomes) == []
+    # without the faces kept (what the network engine asks for): the same flow and proof
+    flow2, outcomes2, _ = solve_lexicographic(net, levels, keep_faces=False)
+    assert np.array_equal(flow, flow2)
+    assert [o.value for o in outcomes2] == reference
+    assert all(o.face_lower is None and o.face_upper is None for o in outcomes2)
+    assert all(np.array_equal(a.potentials, b.potentials)
+               for a, b in zip(outcomes, outcomes2, strict=True))
 
 
 @SETTINGS
