@@ -63,6 +63,8 @@ __all__ = [
 _ORTOOLS_COST_LIMIT = 2**61
 #: ``sum |cost| * max(|lower|, |upper|)`` must stay below this so every value fits int64.
 _VALUE_LIMIT = 2**62
+#: arcs handed to OR-Tools per call (keeps the copies of a large network's arrays small)
+_ARC_CHUNK = 1 << 18
 #: the checker refuses larger costs / potentials (keeps its int64 reduced costs exact).
 _CHECK_LIMIT = 2**60
 
@@ -238,9 +240,10 @@ def _solve_face(net: Network, lower: np.ndarray, upper: np.ndarray,
     if n == 0:
         return lower.copy()
     smcf = min_cost_flow.SimpleMinCostFlow()
-    if free.size:
+    for part in range(0, free.size, _ARC_CHUNK):  # in slices: no full-size copies at once
+        arcs = free[part: part + _ARC_CHUNK]
         smcf.add_arcs_with_capacity_and_unit_cost(
-            net.tail[free], net.head[free], upper[free] - lower[free], cost[free]
+            net.tail[arcs], net.head[arcs], upper[arcs] - lower[arcs], cost[arcs]
         )
     smcf.set_nodes_supplies(np.arange(n, dtype=np.int64), supply)
     status = smcf.solve()
@@ -312,22 +315,30 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     dist = np.zeros(n, dtype=np.int64)
     parent = np.arange(n, dtype=np.int64)
     weight = np.zeros(n, dtype=np.int64)
-    active = np.unique(rt)
+    active = None  # the first round relaxes every arc: no index of them is built
     for _ in range(n + 1):
-        if not active.size:
-            return dist
         if stop is not None and stop():
             raise _Stopped
-        starts = indptr[active]
-        counts = indptr[active + 1] - starts
-        offsets = np.cumsum(counts) - counts
-        arcs = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-        cand = dist[rt[arcs]] + w[arcs]
-        heads = rh[arcs]
-        better = cand < dist[heads]
-        if not better.any():
-            return dist
-        arcs, heads, cand = arcs[better], heads[better], cand[better]
+        if active is None:
+            better = w < 0  # every distance starts at 0
+            if not better.any():
+                return dist
+            arcs = np.flatnonzero(better)
+            heads, cand = rh[arcs], w[arcs]
+        else:
+            if not active.size:
+                return dist
+            starts = indptr[active]
+            counts = indptr[active + 1] - starts
+            offsets = np.cumsum(counts) - counts
+            arcs = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+            cand = dist[rt[arcs]] + w[arcs]
+            heads = rh[arcs]
+            better = cand < dist[heads]
+            if not better.any():
+                return dist
+            arcs, heads, cand = arcs[better], heads[better], cand[better]
+        del better
         best = np.lexsort((cand, heads))  # per head, the cheapest candidate first
         keep = np.ones(best.size, dtype=bool)
         keep[1:] = heads[best[1:]] != heads[best[:-1]]
