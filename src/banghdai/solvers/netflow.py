@@ -317,6 +317,8 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
     weight = np.zeros(n, dtype=np.int64)
     active = None  # the first round relaxes every arc: no index of them is built
     for _ in range(n + 1):
+        if active is not None and not active.size:
+            return dist
         if stop is not None and stop():
             raise _Stopped
         if active is None:
@@ -326,8 +328,6 @@ def _distances(n: int, rt: np.ndarray, rh: np.ndarray, w: np.ndarray,
             arcs = np.flatnonzero(better)
             heads, cand = rh[arcs], w[arcs]
         else:
-            if not active.size:
-                return dist
             starts = indptr[active]
             counts = indptr[active + 1] - starts
             offsets = np.cumsum(counts) - counts
