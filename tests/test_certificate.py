@@ -80,6 +80,7 @@ def test_a_genuine_certificate_passes_on_the_city_model(city):
 def test_genuine_certificates_pass_on_the_test_models():
     case, result, _ = city_like_case()
     assert bd.verify_certificate(result) == []
+    checked = 0
     for seed in range(6):  # more mixes: nested quotas on both sides, fixed pairs, penalty
         mix = {"seed": seed, "n_m": 5, "n_e": 5, "shape": "many_to_many", "min_load": True,
                "unmatched": "penalty" if seed % 2 else "allow", "penalty": 2,
@@ -95,6 +96,8 @@ def test_genuine_certificates_pass_on_the_test_models():
             continue
         check_against(case, brute_force(case), r)
         assert bd.verify_certificate(r) == [], mix
+        checked += 1
+    assert checked >= 3
 
 
 def test_a_split_network_result_carries_one_certificate():
