@@ -256,8 +256,10 @@ def _solve_face(net: Network, lower: np.ndarray, upper: np.ndarray,
     if status != smcf.OPTIMAL:  # pragma: no cover - BAD_RESULT / NOT_SOLVED are solver bugs
         raise RuntimeError(f"min-cost flow ended with status {status}")
     flow = lower.copy()
-    if free.size:
-        flow[free] += np.asarray(smcf.flows(np.arange(free.size, dtype=np.int64)), np.int64)
+    for part in range(0, free.size, _ARC_CHUNK):  # read back in slices too
+        arcs = free[part: part + _ARC_CHUNK]
+        flow[arcs] += np.asarray(smcf.flows(np.arange(part, part + arcs.size, dtype=np.int64)),
+                                 np.int64)
     return flow
 
 
@@ -412,7 +414,7 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
     m = net.n_arcs
     costs = _Levels(level_costs, m)  # each level's costs read when used, none held
     _check_ranges(net, costs)
-    lower, upper = net.lower.copy(), net.upper.copy()
+    lower, upper = net.lower, net.upper  # never written: each level's face is a new array
     if (lower > upper).any() or int(net.supply.sum()) != 0:
         return LexicographicResult(None, [], "INFEASIBLE")
     if not costs:
@@ -434,7 +436,9 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
             return LexicographicResult(flow, outcomes, "TIMEOUT")
         start = time.perf_counter()
         free = lower < upper
-        if flow is None or cost[free].any():
+        varies = bool(((cost != 0) & free).any())  # without a copy of cost[free]
+        del free
+        if flow is None or varies:
             solved = _solve_face(net, lower, upper, cost)
             if solved is None:
                 if flow is not None:  # pragma: no cover - the previous flow lies in the face
@@ -442,7 +446,7 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
                 return LexicographicResult(None, [], "INFEASIBLE")
             flow = solved
         mid = time.perf_counter()
-        if cost[free].any():
+        if varies:
             try:  # on every arc: a fixed one (lower == upper) has no residual arc anyway
                 pi = _potentials(net.n_nodes, net.tail, net.head, cost, lower, upper, flow,
                                  stop=halt)
