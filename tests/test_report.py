@@ -616,7 +616,7 @@ def test_audit_carries_the_read_report_what_is_not_proven_and_idle_mentors():
     sheet = audit(Context(result, problem, "zh"), rules_text="[pairing]")
     heads = [b.heading for b in sheet.blocks]
     assert heads == ["一、结果", "二、结对规则", "三、目标（按优先顺序）", "四、数据", "五、读表报告",
-                     "六、从未获得候选对象的导师（1 名）", "七、规则说明"]
+                     "六、不可能分到帮带对象的导师（1名）", "七、规则说明"]
     first = dict(map(tuple, sheet.blocks[0].rows))
     assert first["未证明之处"].startswith("未能在时限内证明最优")
     assert sheet.blocks[4].rows == [["帮带对象：读 150 行"], ["跳过 2 行（表尾：第 160–161 行）"]]

@@ -641,7 +641,7 @@ register("report.needs_cjk_font",
 register("report.no_font_file", en="no font file in {folder}; reinstall noto-cjk-sans-otc",
          zh="{folder} 中没有字体文件；请重新安装 noto-cjk-sans-otc")
 register("report.pdf_nothing", en="nothing to write: ask for pairs=True or papers=True",
-         zh="没有要写的内容：请设 pairs=True 或 papers=True")
+         zh="没有要写的内容：请设“pairs=True”或“papers=True”")
 register("cli.out_in_roster",
          en="{path} would be read as the {stem} table of the roster next time; write the "
             "results somewhere else",

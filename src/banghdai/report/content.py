@@ -980,8 +980,11 @@ def audit(ctx: Context, rules_text: str | None = None, roster: Any = None) -> Sh
         heads = [_idle_header(c, ctx) for c in idle.columns]
         rows = [[value_text(v) if not isinstance(v, int | float) else v for v in r]
                 for r in idle.itertuples(index=False)]
-        blocks.append(block(w["a_idle"].format(n=len(idle)), heads, rows,
-                            [16.0] * len(heads)))
+        try:  # the checks' own words for them, where the catalogue has them
+            title = text("book.idle_title", ctx.lang, n=len(idle))
+        except KeyError:
+            title = w["a_idle"].format(n=len(idle))
+        blocks.append(block(title, heads, rows, [16.0] * len(heads)))
     if rules_text:
         lines = [[line] for line in str(rules_text).splitlines()]
         blocks.append(Block([w["a_value"]], lines, [90.0], heading=w["a_text"], wrap=False))

@@ -74,6 +74,7 @@ FILL_HEIGHT = 24
 TALL_HEIGHT = 50
 
 STAGES = ("month", "quarter", "half", "year")
+DATE_FMT = "yyyy-mm-dd"  # Excel's number format for the calendar's dates
 CAL = catalogue("papers.cal", {
     "zh": {
         "stage": {"month": "月了解", "quarter": "季座谈", "half": "半年评议", "year": "全年考核"},
@@ -165,7 +166,6 @@ WORDS = catalogue("papers", {
         "d_summary": "帮带小结",
         "d_date": "日期",
         "yes_no": ("是", "否"),
-        "date_fmt": "yyyy-mm-dd",
     },
     "en": {
         "index": "Index",
@@ -232,7 +232,6 @@ WORDS = catalogue("papers", {
         "d_summary": "Summary",
         "d_date": "Date",
         "yes_no": ("yes", "no"),
-        "date_fmt": "yyyy-mm-dd",
     },
 })
 
@@ -629,7 +628,7 @@ class _Context:
         self.has_score = self.score_col is not None
         self.score_head = (w["score"] if self.score_col == "score" else
                            w["fit"] if self.score_col else "")
-        self.date_fmt = w["date_fmt"]
+        self.date_fmt = DATE_FMT
 
     def full(self, eid: str) -> bool:
         return self.got[eid] >= self.needed[eid]

@@ -68,8 +68,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: The workbook's own words (the sheets' words live in :mod:`banghdai.report.content`),
 #: registered in the message catalogue as ``report.<key>``.
 TEXT = catalogue("report", {
-    "zh": {"footer": "第 &P 页 共 &N 页", "total": "合计"},
-    "en": {"footer": "Page &P of &N", "total": "Total"},
+    "zh": {"footer": "第 {page} 页 共 {pages} 页", "total": "合计"},
+    "en": {"footer": "Page {page} of {pages}", "total": "Total"},
 })
 
 
@@ -496,7 +496,7 @@ def page_setup(ws: Any, lang: str, *, landscape: bool = True, title_rows: str | 
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = TEXT[lang]["footer"]
+    ws.oddFooter.center.text = TEXT[lang]["footer"].format(page="&P", pages="&N")  # Excel's codes
     ws.oddFooter.left.text = "&A"
     if title_rows:
         ws.print_title_rows = title_rows
