@@ -416,8 +416,9 @@ def csv_writer(frame: pd.DataFrame, *, encoding: str = "utf-8-sig") -> Callable[
     >>> from banghdai.core.safeio import csv_writer
     >>> tmp = Path(tempfile.mkdtemp()) / "t.csv"
     >>> csv_writer(pd.DataFrame({"a": ["=1"]}))(tmp)
-    >>> tmp.read_text(encoding="utf-8-sig")
-    '"a"\\n"\'=1"\\n'
+    >>> import csv
+    >>> list(csv.reader(open(tmp, encoding="utf-8-sig", newline="")))
+    [['a'], ["'=1"]]
     """
     safe = neutralise_formulas(frame)
     safe = safe.set_axis([_safe_header(c) for c in safe.columns], axis=1)
