@@ -623,3 +623,14 @@ def test_audit_carries_the_read_report_what_is_not_proven_and_idle_mentors():
     assert first["未证明之处"].startswith("未能在时限内证明最优")
     assert sheet.blocks[4].rows == [["帮带对象：读 150 行"], ["跳过 2 行（表尾：第 160–161 行）"]]
     assert sheet.blocks[5].headers == ["导师编号", "姓名"] and sheet.blocks[5].rows == [["M077", "张三"]]
+
+
+def test_audit_coverage_is_a_percentage_even_when_whole():
+    from banghdai.report.content import Context, audit
+
+    problem = bd.load_sample("fanxian").problem()
+    result = problem.solve(seed=0)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+    assert result.coverage == 1.0
+    rows = dict(map(tuple, audit(Context(result, problem, "zh")).blocks[0].rows))
+    assert rows["导师人次覆盖率"] == "100.0%"

@@ -83,7 +83,7 @@ WORDS = catalogue("list", {
         "audit_sheet": "规则与参数", "audit_title": "规则与参数",
         "a_result": "结果", "a_rules": "结对规则", "a_goals": "目标（按优先顺序）",
         "a_data": "数据", "a_read": "读表报告", "a_text": "规则说明",
-        "a_item": "项目", "a_value": "值", "a_principle": "原则", "a_rule": "规则",
+        "a_item": "项目", "a_value": "值", "a_note": "说明", "a_principle": "原则", "a_rule": "规则",
         "a_goal": "目标", "a_bound": "最优界", "a_status": "状态", "a_proof": "是否证明",
         "a_made": "生成时间", "a_solve_status": "求解状态", "a_method": "求解方法",
         "a_seconds": "用时(秒)", "a_pairs": "对子数", "a_mentees": "帮带对象数",
@@ -134,7 +134,7 @@ WORDS = catalogue("list", {
         "audit_sheet": "Rules and parameters", "audit_title": "Rules and parameters",
         "a_result": "Result", "a_rules": "Pairing rules", "a_goals": "Goals, in order",
         "a_data": "Data", "a_read": "Reading the roster", "a_text": "Rules text",
-        "a_item": "Item", "a_value": "Value", "a_principle": "Principle", "a_rule": "Rule",
+        "a_item": "Item", "a_value": "Value", "a_note": "Notes", "a_principle": "Principle", "a_rule": "Rule",
         "a_goal": "Goal", "a_bound": "Bound", "a_status": "Status", "a_proof": "Proven",
         "a_made": "Written at", "a_solve_status": "Status", "a_method": "Method",
         "a_seconds": "Seconds", "a_pairs": "Pairs", "a_mentees": "Mentees",
@@ -742,6 +742,12 @@ def _number(value: Any, digits: int = 3) -> Any:
     return int(round(v)) if abs(v - round(v)) < 1e-9 else round(v, digits)
 
 
+def _percent(value: Any) -> str | None:
+    """A share as printed text (98.9%), or None."""
+    v = _number(value, 6)
+    return None if v is None else value_text(float(v), "0.0%")
+
+
 def _status_word(status: Any, w: Mapping[str, str]) -> str:
     name = str(getattr(status, "name", status) or "")
     return w.get(f"st_{name}", w["st_other"])
@@ -882,7 +888,7 @@ def audit(ctx: Context, rules_text: str | None = None, roster: Any = None) -> Sh
         (w["a_mentees"], n_e),
         (w["a_matched"], matched),
         (w["a_unmatched"], n_e - matched),
-        (w["a_coverage"], value_text(_number(getattr(result, "coverage", None), 4), "0.0%")),
+        (w["a_coverage"], _percent(getattr(result, "coverage", None))),
     ]
     if summ.get("mean_distance_km") is not None:
         items.append((w["a_mean_km"], _number(summ["mean_distance_km"], 1)))
@@ -971,7 +977,7 @@ def audit(ctx: Context, rules_text: str | None = None, roster: Any = None) -> Sh
     read_rows = _read_report_rows(read_report(problem, roster), ctx.lang)
     if read_rows:
         if all(v in ("", None) for _, v in read_rows):  # lines of text
-            blocks.append(Block([w["a_value"]], [[a] for a, _ in read_rows], [90.0],
+            blocks.append(Block([w["a_note"]], [[a] for a, _ in read_rows], [90.0],
                                 heading=w["a_read"]))
         else:
             blocks.append(block(w["a_read"], two, [list(x) for x in read_rows], [14, 40]))
