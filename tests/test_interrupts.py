@@ -368,7 +368,7 @@ POINTS = {
     "reading": ("banghdai.data.readers", "read_roster", 1, False),
     "compiling": ("banghdai.compile.graph", "_rule_mask", 2, False),
     "a network level": ("banghdai.solvers.netflow", "_solve_face", 2, False),
-    "writing the workbook": ("banghdai.report.workbook", "_audit_sheet", 1, True),
+    "writing the workbook": ("banghdai.report.workbook", "write_sheet", 4, True),  # mid-book
     "writing the second file": ("pandas.core.generic", "NDFrame.to_csv", 2, False),
     "renaming into place": ("os", "replace", 2, True),
     "explaining": ("banghdai.explain.conflicts", "_ConflictSearch.run", 1, False),

@@ -43,7 +43,7 @@ ALLOWED = {
     "value", "choices", "argument", "type", "option", "matches", "s", "r", "time", "limit",
     "backend", "shape", "unmatched", "penalty", "weight", "level", "stable", "cpsat", "flow",
     "network", "objective", "region", "shared", "covered", "domains", "nan", "spa",
-    "group", "dtype",
+    "group", "dtype", "pdf",
 }
 
 
@@ -360,7 +360,8 @@ def test_idle_mentors_in_check_cli_and_workbook(tmp_path, capsys):
     assert "有3名导师在硬性规则下不可能分到帮带对象：X1、X2、X3" in err
     book = openpyxl.load_workbook(out)
     cells = [c for row in book["规则与参数"].iter_rows(values_only=True) for c in row if c]
-    assert "不可能分到帮带对象的导师（3名）" in cells and "X2" in cells and 80 in cells
+    assert any(str(c).endswith("、不可能分到帮带对象的导师（3名）") for c in cells)  # a numbered section
+    assert "X2" in cells and 80 in cells
     assert main(["match", str(folder), "--quiet"]) == 0
     assert "3 mentors can never be offered a mentee" in capsys.readouterr().err
 

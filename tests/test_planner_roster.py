@@ -165,37 +165,44 @@ def _rows(ws):
 def test_cli_writes_the_printable_zh_workbook(workbook_out):
     _, out = workbook_out
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数", "读表报告"]
+    assert wb.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "配对明细", "规则与参数",
+                             "读表报告"]
     ws = wb["帮带对子名单"]
     rows = _rows(ws)
-    header = rows[1]
-    for word in ("姓名", "单位职务", "所在县区", "所在乡镇", "所在村", "需求领域", "对象类别",
-                 "导师1", "导师1单位职务", "导师1导师类型", "导师2"):
-        assert word in header, word  # the roster's own words, mentors side by side
-    assert not any(str(h).startswith(("Unnamed", "mentee_id", "mentor_id")) for h in header if h)
-    body = rows[2:]
+    groups, header = rows[1], rows[2]
+    assert header == ["序号", "所在县区", "所在乡镇", "所在村", "姓名", "单位职务", "对象类别",
+                      "姓名", "单位职务", "姓名", "单位职务"]  # the roster's own words
+    assert [g for g in groups if g] == ["帮带对象", "导师1", "导师2"]  # mentors side by side
+    body = rows[3:]
     name = header.index("姓名")
     assert sorted(r[name] for r in body) == sorted(m[0] for m in MENTEES)  # one row per mentee
     key = body[[r[name] for r in body].index("陈二")]  # a key mentee: two mentors, one row
-    assert key[header.index("导师1")] and key[header.index("导师2")]
+    assert key[7] and key[9]
     county, town = header.index("所在县区"), header.index("所在乡镇")
     for keys in ([r[county] for r in body], [(r[county], r[town]) for r in body]):
         blocks = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
         assert len(blocks) == len(set(blocks)), keys  # each county, each township one block
-    assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3")
-    assert ws.page_setup.orientation == "landscape"
+    assert ws.freeze_panes is not None and ws.freeze_panes.endswith("4")
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_title_rows and "2" in ws.print_title_rows
+    assert ws.print_title_rows == "$2:$3"
+    details = wb["配对明细"]
+    drows = _rows(details)
+    dheader = drows[1]
+    for word in ("需求领域", "导师导师类型", "距离(公里)"):
+        assert word in dheader, word
+    assert not any(str(h).startswith(("Unnamed", "mentee_id", "mentor_id")) for h in dheader if h)
     # numbers are stored as numbers, rounded
-    distance = header.index("导师1距离(公里)")
-    cells = [ws.cell(row=i + 3, column=distance + 1) for i in range(len(body))]
-    assert all(c.data_type == "n" and c.value == round(c.value, 2) for c in cells)
-    assert all(ws.cell(row=i + 3, column=header.index("导师人数") + 1).data_type == "n"
-               for i in range(len(body)))
+    distance = dheader.index("距离(公里)")
+    cells = [details.cell(row=i + 3, column=distance + 1) for i in range(len(drows) - 2)]
+    assert all(c.data_type == "n" and c.value == round(c.value, 3) for c in cells)
     summary = wb["县区汇总"]
     srows = _rows(summary)
-    assert srows[1][0] == "所在县区" and [r[0] for r in srows[2:]] == ["乙县", "甲县", "合计"]
-    assert all(c.data_type == "n" for row in summary.iter_rows(min_row=3, min_col=2)
+    assert srows[1][0] == "所在县区 / 所在乡镇"
+    block = srows[2:[r[0] for r in srows].index(None)]  # the counts; categories below
+    assert [r[0] for r in block if not r[0].startswith("　")] == ["乙县", "甲县", "合计"]
+    assert all(c.data_type == "n" for row in summary.iter_rows(min_row=3, max_row=2 + len(block),
+                                                                min_col=2)
                for c in row if c.value is not None)
     assert summary.freeze_panes is not None
 

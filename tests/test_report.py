@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 
@@ -83,124 +84,210 @@ def _tiny(name="=1+1"):
 
 
 # ---------------------------------------------------------------------------- workbook
+SHEETS_ZH = ["帮带对子名单", "县区汇总", "未匹配名单", "配对明细", "规则与参数"]
+
+
+def _table(ws, header_row=3):
+    """(header, rows) of a sheet whose header is on ``header_row``."""
+    return _header(ws, header_row), _rows(ws, header_row + 1)
+
+
 def test_workbook_sheets_headers_and_print_setup(roster_book):
-    """Chinese sheet names; the caller's own headers; frozen, repeated header; landscape, one page wide."""
-    assert roster_book.sheetnames == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]
+    """The list has the columns a 组织部 files, two header rows repeated on every page, A4."""
+    assert roster_book.sheetnames == SHEETS_ZH
     ws = roster_book["帮带对子名单"]
-    header = _header(ws)
+    groups, header = _header(ws, 2), _header(ws, 3)
     # the sample's headers are the library's English names: shown in Chinese in a zh workbook
-    assert header[:3] == ["序号", "对象编号", "姓名"]
-    for word in ("类别", "县区", "乡镇", "村", "单位"):
-        assert word in header
-    assert "lat" not in header and "rating" not in header  # solver knobs stay out
-    for k in (1, 2):  # two mentors at most in the sample: two groups side by side
-        for label in (f"导师{k}", f"导师{k}编号", f"导师{k}单位", f"导师{k}距离(公里)",
-                      f"导师{k}匹配分", f"导师{k}共同领域"):
-            assert label in header
-    assert "导师3" not in header
-    assert all(c.font.bold for c in ws[2] if c.value)
-    assert ws.freeze_panes == "D3"
-    assert ws.print_title_rows == "$2:$2"
+    assert header == ["序号", "县区", "乡镇", "村（社区）", "姓名", "单位", "类别",
+                      "姓名", "单位", "姓名", "单位"]
+    assert [g for g in groups if g] == ["帮带对象", "导师1", "导师2"]  # two mentors at most
+    assert all(c.font.bold for c in ws[3] if c.value)
+    assert ws.freeze_panes == "F4"  # 序号 … the mentee's name stay in view
+    assert ws.print_title_rows == "$2:$3"
     assert ws.page_setup.orientation == "landscape"
+    assert int(ws.page_setup.paperSize) == 9  # A4, not A3
     assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert ws["A1"].value.endswith("帮带对子名单")
+    assert ws["A1"].value == "银川市 帮带对子名单"
     for sheet in roster_book.worksheets:
-        assert sheet.print_title_rows == "$2:$2"
-        assert sheet.page_setup.fitToWidth == 1
+        assert sheet.print_title_rows and sheet.page_setup.fitToWidth == 1
+        last = 3 if sheet.title == "帮带对子名单" else 2
+        for row in sheet.iter_rows(max_row=last, values_only=True):  # no library names as headers
+            assert not {"unit_post", "mentee_id", "county", "township", "name"} & set(row)
 
 
-def test_workbook_one_row_per_mentee_grouped_by_county_and_township(yinchuan, roster_book):
+def test_list_one_row_per_mentee_grouped_by_county_and_township(yinchuan, roster_book):
     roster, problem, result = yinchuan
-    ws = roster_book["帮带对子名单"]
-    header = _header(ws)
-    rows = _rows(ws)
-    ids = [r[header.index("对象编号")] for r in rows]
-    assert len(ids) == len(set(ids)) == result.pairs["mentee_id"].nunique()
+    header, rows = _table(roster_book["帮带对子名单"])
+    assert len(rows) == result.pairs["mentee_id"].nunique()
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
-    counties = [r[header.index("县区")] for r in rows]
+    counties = [r[1] for r in rows]
     first_seen = list(dict.fromkeys(problem.mentees["county"]))
     assert list(dict.fromkeys(counties)) == [c for c in first_seen if c in set(counties)]
-    blocks = [(r[header.index("县区")], r[header.index("乡镇")]) for r in rows]
+    blocks = [(r[1], r[2]) for r in rows]
     changes = sum(a != b for a, b in zip(blocks, blocks[1:], strict=False)) + 1
     assert changes == len(set(blocks))  # each county/township is one contiguous block
-    # mentors side by side: the mentee's pairs, fixed first then best score
-    n_col = header.index("导师人数")
-    per = result.pairs.groupby("mentee_id").size()
-    for r in rows:
-        assert r[n_col] == per[r[header.index("对象编号")]]
-    two = next(r for r in rows if r[n_col] == 2)
-    mine = result.pairs[result.pairs["mentee_id"] == two[header.index("对象编号")]]
-    assert {two[header.index("导师1编号")], two[header.index("导师2编号")]} == set(mine["mentor_id"])
-    fixed = result.pairs[result.pairs["fixed"]]
-    row = next(r for r in rows if r[header.index("对象编号")] == fixed["mentee_id"].iloc[0])
-    assert row[header.index("导师1编号")] == fixed["mentor_id"].iloc[0]
-    assert row[header.index("导师1组织指定")] == "是"
+    # mentors side by side, names and units: the mentee's pairs, fixed first then best score
+    names = dict(zip(roster.mentors["mentor_id"], roster.mentors["name"], strict=True))
+    units = dict(zip(roster.mentors["mentor_id"], roster.mentors["unit"], strict=True))
+    e_name = dict(zip(roster.mentees["name"], roster.mentees["mentee_id"], strict=False))
+    two = next(r for r in rows if r[9] is not None)
+    mine = result.pairs[result.pairs["mentee_id"] == e_name[two[4]]]
+    assert {two[7], two[9]} == {names[m] for m in mine["mentor_id"]}
+    assert {two[8], two[10]} == {units[m] for m in mine["mentor_id"]}
+    fixed = result.pairs[result.pairs["fixed"]].iloc[0]
+    row = next(r for r in rows if e_name.get(r[4]) == fixed["mentee_id"])
+    assert row[7] == names[fixed["mentor_id"]]
 
 
-def test_workbook_numbers_are_rounded_numbers(yinchuan, roster_book):
+def test_details_sheet_has_ids_goals_and_rounded_numbers(yinchuan, roster_book):
     _, _, result = yinchuan
-    ws = roster_book["帮带对子名单"]
-    header = _header(ws)
-    cols = {h: header.index(h) + 1 for h in ("导师1距离(公里)", "导师1匹配分", "序号", "导师人数")}
+    ws = roster_book["配对明细"]
+    header = _header(ws, 2)
+    assert header[:5] == ["序号", "对象编号", "帮带对象", "导师编号", "导师"]
+    for word in ("距离(公里)", "共同领域", "领域匹配", "以强带弱", "匹配分", "组织指定"):
+        assert word in header  # what the goals measure; a score because the goals weigh scores
+    rows = _rows(ws, 3)
+    assert len(rows) == len(result.pairs)
+    assert {(r[1], r[3]) for r in rows} == set(zip(result.pairs["mentee_id"],
+                                                   result.pairs["mentor_id"], strict=True))
+    cols = {h: header.index(h) + 1 for h in ("距离(公里)", "匹配分", "序号")}
     for r in range(3, ws.max_row + 1):
         for name, j in cols.items():
-            cell = ws.cell(r, j)
-            assert cell.data_type == "n", (name, r, cell.value)
-        d, s = ws.cell(r, cols["导师1距离(公里)"]), ws.cell(r, cols["导师1匹配分"])
-        assert d.value == round(d.value, 1) and d.number_format == "0.0"
-        assert s.value == round(s.value, 3) and s.number_format == "0.000"
+            assert ws.cell(r, j).data_type == "n", (name, r)
+        d, s = ws.cell(r, cols["距离(公里)"]), ws.cell(r, cols["匹配分"])
+        assert d.number_format == "0.0" and s.number_format == "0.000"
     pair = result.pairs.sort_values("mentee_id").iloc[0]
-    row = next(r for r in _rows(ws) if r[header.index("对象编号")] == pair["mentee_id"])
-    k = 1 if row[header.index("导师1编号")] == pair["mentor_id"] else 2
-    assert row[header.index(f"导师{k}距离(公里)")] == round(pair["distance_km"], 1)
-    assert row[header.index(f"导师{k}匹配分")] == round(pair["score"], 3)
-    assert row[header.index(f"导师{k}共同领域")]  # the shared domains by name
+    row = next(r for r in rows if (r[1], r[3]) == (pair["mentee_id"], pair["mentor_id"]))
+    assert row[header.index("距离(公里)")] == round(pair["distance_km"], 3)
+    assert row[header.index("匹配分")] == round(pair["score"], 3)
+    assert row[header.index("共同领域")]  # the shared domains by name
+    fixed = result.pairs[result.pairs["fixed"]].iloc[0]
+    row = next(r for r in rows if (r[1], r[3]) == (fixed["mentee_id"], fixed["mentor_id"]))
+    assert row[header.index("组织指定")] == "是"
 
 
-def test_workbook_summary_unmatched_and_audit(yinchuan, roster_book):
+def test_levels_only_show_what_the_levels_measure(yinchuan, tmp_path):
+    """导师N匹配分 was 0 for every pair when the goals are levels: no score column then."""
+    roster, full, _ = yinchuan
+    problem = bd.Problem(roster.mentors, roster.mentees, pairing=full.pairing)
+    problem.require(*full.edge_rules)
+    problem.prefer(levels=[bd.Coverage(priority="priority"), bd.DomainFit(), bd.Closeness()])
+    result = problem.solve(seed=0)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+    wb = openpyxl.load_workbook(write_workbook(result, problem, tmp_path / "levels.xlsx"))
+    header = _header(wb["配对明细"], 2)
+    assert "匹配分" not in header
+    assert {"优先级", "领域匹配", "距离(公里)"} <= set(header)
+    goals = _audit_block(wb["规则与参数"], "三、目标（按优先顺序）")
+    assert [g[1] for g in goals] == ["覆盖（优先级 1）", "覆盖（优先级 2）", "覆盖（优先级 3）",
+                                     "领域匹配", "距离近"]
+    assert all(g[4] == "最优" and g[5].startswith("✓") for g in goals)
+    assert goals[0][2] == int(result.levels["value"].iloc[0])
+
+
+def _audit_block(ws, heading):
+    """The rows of one block of the audit sheet (under its heading and header)."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    i = next(k for k, r in enumerate(rows) if r[0] == heading)
+    out = []
+    for r in rows[i + 2:]:
+        if r[0] is None:
+            break
+        out.append(r)
+    return out
+
+
+def test_workbook_summary_breaks_counties_into_townships(yinchuan, roster_book):
     _, problem, result = yinchuan
     ws = roster_book["县区汇总"]
-    header = _header(ws)
-    assert header[0] == "县区" and "覆盖率" in header and "使用导师" in header
-    assert "覆盖率·薄弱党组织" in header  # per category
-    rows = _rows(ws)
-    assert [r[0] for r in rows[:-1]] == list(dict.fromkeys(problem.mentees["county"]))
+    header, rows = _table(ws, 2)
+    rows = rows[:[r[0] for r in rows].index(None)]  # the first block, before the categories
+    assert header[0] == "县区 / 乡镇" and "覆盖率" in header and "使用导师" in header
+    cats = _audit_block(ws, "各类别覆盖率")  # per category: a narrow table of its own
+    assert {r[1] for r in cats} == set(problem.mentees["category"])
+    weak = next(r for r in cats if r[0] == "合计" and r[1] == "薄弱党组织")
+    mine = problem.mentees["category"] == "薄弱党组织"
+    assert weak[2] == int(mine.sum()) and 0 < weak[6] <= 1
+    counties = list(dict.fromkeys(problem.mentees["county"]))
+    tops = [r[0] for r in rows[:-1] if not r[0].startswith("　")]
+    assert tops == counties
+    towns = problem.mentees.groupby("county", sort=False)["township"].unique()
+    for county in counties:  # under every county, a line per township with its counts
+        i = [r[0] for r in rows].index(county)
+        under = []
+        for r in rows[i + 1:]:
+            if not r[0].startswith("　"):
+                break
+            under.append(r)
+        assert [r[0].strip("　") for r in under] == list(towns[county])
+        assert sum(r[1] for r in under) == rows[i][1]
+        assert ws.cell(i + 3, 1).font.bold and not ws.cell(i + 4, 1).font.bold
     total = rows[-1]
     assert total[0] == "合计"
     assert total[header.index("帮带对象")] == len(problem.mentees)
     assert total[header.index("对子数")] == len(result.pairs)
     assert total[header.index("覆盖率")] == pytest.approx(result.coverage)
     assert ws.cell(ws.max_row, header.index("覆盖率") + 1).number_format == "0.0%"
-    assert sum(r[header.index("使用导师")] for r in rows[:-1]) >= result.pairs["mentor_id"].nunique()
 
-    ws = roster_book["未匹配名单"]
-    header = _header(ws)
+
+def test_county_roster_summary_has_its_townships(tmp_path):
+    problem = bd.load_sample("fanxian").problem()
+    result = problem.solve(seed=0)
+    wb = openpyxl.load_workbook(write_workbook(result, problem, tmp_path / "范县.xlsx"))
+    rows = _rows(wb["县区汇总"], 3)
+    rows = rows[:[r[0] for r in rows].index(None)]
+    assert rows[0][0] == "范县" and rows[-1][0] == "合计"
+    assert {r[0].strip("　") for r in rows[1:-1]} == set(problem.mentees["township"])
+
+
+def test_unmatched_and_audit_in_words(yinchuan, roster_book):
+    _, problem, result = yinchuan
+    header, rows = _table(roster_book["未匹配名单"], 2)
     assert {"原因", "需配导师数", "已配导师数", "候选导师数"} <= set(header)
-    rows = _rows(ws)
     assert sorted(r[header.index("对象编号")] for r in rows) == sorted(result.unmatched["mentee_id"])
     assert all("满额" in r[header.index("原因")] for r in rows)  # reasons in Chinese
 
     ws = roster_book["规则与参数"]
     values = {r[0]: r[1] for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}
-    assert values["求解状态"] == "OPTIMAL"
-    assert values["目标值"] == pytest.approx(result.objective)
-    assert values["相对间隙"] == 0
-    assert values["版本·pandas"] == pd.__version__
-    assert values["参数·seed"] == 0
-    texts = [c.value for c in ws["B"] if isinstance(c.value, str)]
-    assert "帮带便捷：同县区" in texts and "帮带便捷：60公里内" in texts
+    assert values["求解状态"] == "最优"
+    assert values["帮带对象数"] == len(problem.mentees)
+    assert values["对子数"] == len(result.pairs)
+    assert values["随机种子"] == 0
+    assert pd.__version__ in values["软件版本"] and "banghdai" in values["软件版本"]
+    assert isinstance(values["用时(秒)"], int | float) and values["用时(秒)"] == round(
+        values["用时(秒)"], 2)
+    rules = _audit_block(ws, "二、结对规则")
+    assert ["帮带便捷", "同县区"] in [r[:2] for r in rules]
+    assert ["帮带便捷", "60公里内"] in [r[:2] for r in rules]
+    goals = _audit_block(ws, "三、目标（按优先顺序）")
+    assert goals[0][2] == pytest.approx(result.objective, abs=1e-3)
+    assert goals[0][5].startswith("✓")
     assert any(c.value == 'shape = "many_to_many"' for c in ws["A"])  # rules_text, line by line
+    for row in ws.iter_rows():  # no internals on paper: no English keys, reprs or arrays
+        if str(row[0].value).endswith("、规则说明"):
+            break  # the caller's own rules text follows
+        for cell in row:
+            v = cell.value
+            if isinstance(v, str):
+                assert len(v) < 200 and "array(" not in v and "Pairing(" not in v, v
+                if cell.column == 1:  # file names (mentors.csv) are the roster's own words
+                    words = re.sub(r"[\w\-]+\.(csv|xlsx|xls)", "", v)
+                    assert not any("a" <= ch.lower() <= "z" for ch in words), v
+            elif isinstance(v, float):
+                assert v == round(v, 3), v
 
 
 def test_workbook_english(township_problem, tmp_path):
     problem, result = township_problem
     path = write_workbook(result, problem, tmp_path / "pairs.xlsx", lang="en", paper="A4")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Pairs", "By county", "Unmatched", "Rules and parameters"]
-    header = _header(wb["Pairs"])
-    assert header[:3] == ["No.", "mentee_id", "name"] and "Mentor 2 distance (km)" in header
+    assert wb.sheetnames == ["Pairs", "By county", "Unmatched", "Pair details",
+                             "Rules and parameters"]
+    header = _header(wb["Pairs"], 3)
+    assert header[:2] == ["No.", "township"] and header.count("Name") == 3
+    assert "Distance (km)" in _header(wb["Pair details"], 2)
     assert int(wb["Pairs"].page_setup.paperSize) == 9  # A4
 
 
@@ -212,13 +299,27 @@ def test_workbook_chinese_headers_columns_and_headers_override(tmp_path):
                           mentee_columns=["姓名", "township"], headers={"乡镇": "所在乡镇"})
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames[1] == "乡镇汇总"  # no county column: summary by township
-    header = _header(wb["帮带对子名单"])
-    assert header[:5] == ["序号", "对象编号", "姓名", "所在乡镇", "导师人数"]
-    assert "导师1类型" in header  # the mentor's own column, its own header
+    assert _header(wb["帮带对子名单"], 3) == ["序号", "所在乡镇", "派驻村", "姓名", "姓名"]
+    details = _header(wb["配对明细"], 2)
+    assert "所在乡镇" in details and "导师类型" in details  # the mentor's own column
     with pytest.raises(bd.InputError, match="no column"):
         write_workbook(result, problem, tmp_path / "x.xlsx", mentee_columns=["不存在"])
     with pytest.raises(bd.InputError, match="lang"):
         write_workbook(result, problem, tmp_path / "x.xlsx", lang="fr")
+
+
+def test_canonical_headers_in_chinese_and_the_rosters_own_words_win(tmp_path):
+    mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "name": ["张三", "李四"],
+                            "unit_post": ["良田镇党委书记", "东村支书"], "phone": ["1", "2"]})
+    mentees = pd.DataFrame({"对象编号": ["E1", "E2"], "姓名": ["王五", "赵六"],
+                            "单位及职务": ["东村村委委员", "西村文书"], "phone": ["3", "4"],
+                            "category": ["后备干部", "村书记"]})
+    problem = bd.Problem(mentors, mentees, pairing=bd.OneToOne())
+    result = problem.solve(seed=0)
+    wb = openpyxl.load_workbook(write_workbook(result, problem, tmp_path / "h.xlsx"))
+    assert _header(wb["帮带对子名单"], 3) == ["序号", "姓名", "单位及职务", "类别", "姓名", "单位职务"]
+    details = _header(wb["配对明细"], 2)
+    assert "联系电话" in details and "导师联系电话" in details and "phone" not in details
 
 
 def test_formula_injection_is_stored_as_text(tmp_path):
@@ -237,7 +338,7 @@ def test_formula_injection_is_stored_as_text(tmp_path):
                 if name.startswith("xl/worksheets/"):
                     assert "<f>" not in z.read(name).decode("utf-8")  # no formula anywhere
     ws = openpyxl.load_workbook(path)["帮带对子名单"]
-    assert "=1+1" in [c.value for c in ws["C"]]
+    assert "=1+1" in [c.value for row in ws.iter_rows() for c in row]
 
 
 def test_written_atomically(tmp_path, monkeypatch):
@@ -266,7 +367,7 @@ def test_result_without_pairs_still_writes(tmp_path):
     problem = bd.Problem(mentors, mentees, pairing=bd.OneToOne()).require(bd.SameRegion("county"))
     result = problem.solve()
     wb = openpyxl.load_workbook(write_workbook(result, problem, tmp_path / "none.xlsx"))
-    assert wb["帮带对子名单"].max_row == 2  # title and header only
+    assert wb["帮带对子名单"].max_row == 3  # title and the two header rows only
     assert [r[1] for r in _rows(wb["未匹配名单"])] == ["E1"]
     wb = openpyxl.load_workbook(write_papers(result, problem, tmp_path / "none_p.xlsx"))
     texts = [c.value for row in wb["乙县"].iter_rows() for c in row if isinstance(c.value, str)]
@@ -468,12 +569,11 @@ def test_error_like_text_stays_text_in_the_printable_workbook(tmp_path):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type not in ("e", "f"), (ws.title, cell.coordinate, cell.value)
-    texts = {c.value for c in wb["帮带对子名单"].iter_rows().__next__()} | {
-        c.value for r in wb["帮带对子名单"].iter_rows() for c in r}
+    texts = {c.value for ws in wb.worksheets for r in ws.iter_rows() for c in r}
     assert {"#N/A", "#DIV/0!", "=1+1", "@x", "#REF!"} <= texts
 
 
-def _header_row(path, sheet="帮带对子名单"):
+def _header_row(path, sheet="配对明细"):
     ws = openpyxl.load_workbook(path)[sheet]
     return [c.value for c in ws[2] if c.value is not None]
 
@@ -487,11 +587,50 @@ def test_a_rosters_own_row_numbers_do_not_make_a_second_row_number_column(tmp_pa
     r = p.solve()
     bd.validate(p, r.pairs).raise_if_invalid()
     headers = _header_row(r.to_excel(tmp_path / "a.xlsx"))
-    assert headers.count("序号") == 1 and headers[:3] == ["序号", "对象编号", "姓名"]
+    assert headers.count("序号") == 1 and headers[:3] == ["序号", "对象编号", "帮带对象"]
 
     with pytest.warns(bd.DataWarning):  # 序号 becomes the id
         q = bd.Problem(mentors.drop(columns="导师编号"), mentees.drop(columns="对象编号"))
     r = q.solve()
     bd.validate(q, r.pairs).raise_if_invalid()
     headers = _header_row(r.to_excel(tmp_path / "b.xlsx"))
-    assert headers.count("序号") == 1 and headers[:3] == ["序号", "原名单序号", "姓名"]
+    assert headers.count("序号") == 1 and headers[:3] == ["序号", "原名单序号", "帮带对象"]
+
+
+def test_audit_carries_the_read_report_what_is_not_proven_and_idle_mentors():
+    """What the readers, the solve and the checks report lands on the audit sheet, in words
+    (whichever of them a build has: each is looked up, none is required)."""
+    from banghdai.report.content import Context, audit
+
+    problem = bd.load_sample("fanxian").problem()
+    result = problem.solve(seed=0)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+
+    class Report:
+        events = [{"event": "skipped"}]
+
+        def text(self, lang="zh"):
+            return "帮带对象：读 150 行\n跳过 2 行（表尾：第 160–161 行）"
+
+    problem.read_report = Report()
+    result.outcome = lambda lang=None: ["未能在时限内证明最优：目标值 9，上界 10（差距 11.1%）"]
+    result.idle_mentors = lambda lang: pd.DataFrame({"mentor_id": ["M077"], "name": ["张三"]})
+    sheet = audit(Context(result, problem, "zh"), rules_text="[pairing]")
+    heads = [b.heading for b in sheet.blocks]
+    assert heads == ["一、结果", "二、结对规则", "三、目标（按优先顺序）", "四、数据", "五、读表报告",
+                     "六、不可能分到帮带对象的导师（1名）", "七、规则说明"]
+    first = dict(map(tuple, sheet.blocks[0].rows))
+    assert first["未证明之处"].startswith("未能在时限内证明最优")
+    assert sheet.blocks[4].rows == [["帮带对象：读 150 行"], ["跳过 2 行（表尾：第 160–161 行）"]]
+    assert sheet.blocks[5].headers == ["导师编号", "姓名"] and sheet.blocks[5].rows == [["M077", "张三"]]
+
+
+def test_audit_coverage_is_a_percentage_even_when_whole():
+    from banghdai.report.content import Context, audit
+
+    problem = bd.load_sample("fanxian").problem()
+    result = problem.solve(seed=0)
+    bd.validate(problem, result.pairs).raise_if_invalid()
+    assert result.coverage == 1.0
+    rows = dict(map(tuple, audit(Context(result, problem, "zh")).blocks[0].rows))
+    assert rows["导师人次覆盖率"] == "100.0%"

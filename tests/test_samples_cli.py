@@ -86,10 +86,25 @@ def test_cli_match_sample_to_excel(tmp_path, capsys):
                  "seconds", "OPTIMAL"):
         assert word in printed
     sheets = pd.read_excel(out, sheet_name=None)
-    assert list(sheets) == ["帮带对子名单", "县区汇总", "未匹配名单", "规则与参数"]  # zh by default
+    assert list(sheets) == ["帮带对子名单", "县区汇总", "未匹配名单", "配对明细",
+                            "规则与参数"]  # zh by default
     assert main(["match", "sample:yinchuan", "--out", str(out), "--lang", "en", "--quiet"]) == 0
     assert list(pd.read_excel(out, sheet_name=None)) == [
-        "Pairs", "By county", "Unmatched", "Rules and parameters"]
+        "Pairs", "By county", "Unmatched", "Pair details", "Rules and parameters"]
+
+
+def test_cli_writes_the_list_as_pdf_and_the_papers(tmp_path):
+    """``--out 名单.pdf --papers 一人一册.pdf --papers 一人一册.xlsx``: all three written."""
+    pytest.importorskip("fpdf")
+    out, pdf, book = tmp_path / "名单.pdf", tmp_path / "一人一册.pdf", tmp_path / "一人一册.xlsx"
+    assert main(["match", "sample:fushan", "--out", str(out), "--papers", str(pdf),
+                 "--papers", str(book), "--quiet"]) == 0
+    for path in (out, pdf):
+        assert path.read_bytes()[:5] == b"%PDF-" and b"/FontFile3" in path.read_bytes()
+    assert list(pd.read_excel(book, sheet_name=None))[0] == "目录"
+    assert main(["match", "sample:fushan", "--papers", str(tmp_path / "x.docx")]) == 2
+    assert main(["match", "sample:fushan", "--out", str(tmp_path / "x.txt")]) == 2
+    assert main(["match", "sample:fushan", "--out", str(out), "--papers", str(out)]) == 2
 
 
 def test_cli_csv_out_writes_unmatched_and_summary_beside_the_pairs(tmp_path, capsys):

@@ -34,7 +34,10 @@ rules file is read); the texts come from the message catalogue
 帮带对子名单, 县区汇总, 未匹配名单, 规则与参数 in Chinese, or English with
 ``--lang en``); ``--out pairs.csv`` writes the pairs there and the unmatched
 mentees and the summary beside it, as ``pairs_unmatched.csv`` and
-``pairs_summary.csv``.
+``pairs_summary.csv`` (every field quoted, formula-leading text after a ``'``);
+``--out pairs.pdf`` writes the list as an A4 PDF (:meth:`Result.to_pdf`).
+``--papers 一人一册.xlsx`` (or ``.pdf``, repeatable) writes the papers that follow
+the match (:meth:`Result.to_papers`).
 
 Outputs are written only when a pairing was found, all to temporary files that
 are then renamed into place together: on INFEASIBLE, UNKNOWN, an unproven
@@ -100,6 +103,8 @@ def _parser(lang: str = "en") -> argparse.ArgumentParser:
     for option, metavar, code, kind in kinds:
         match.add_argument(option, metavar=say(f"cli.help.metavar_{metavar}"), type=kind,
                            default=None, help=say(f"cli.help.{code}"))
+    match.add_argument("--papers", action="append", default=None,
+                       metavar=say("cli.help.metavar_file"), help=say("cli.help.papers"))
     match.add_argument("--log", action="store_true", help=say("cli.help.log"))
     match.add_argument("--quiet", action="store_true", help=say("cli.help.quiet"))
     match.add_argument("--require-optimal", action="store_true",
@@ -181,15 +186,25 @@ def _outputs(args: argparse.Namespace) -> dict[str, Path]:
     outputs: dict[str, Path] = {}
     if args.out:
         out = Path(args.out)
-        if out.suffix.lower() not in (".csv", ".xlsx"):
+        if out.suffix.lower() not in (".csv", ".xlsx", ".pdf"):
             raise InputError(Msg("cli.out_suffix", out=args.out), column="--out",
-                             choices=[".csv", ".xlsx"])
+                             choices=[".csv", ".xlsx", ".pdf"])
         outputs["--out"] = check_writable(out, "--out")
         if out.suffix.lower() == ".csv":
             for option, sibling in csv_siblings(out).items():
                 outputs[option] = check_writable(sibling, option)
     if args.unmatched_out:
         outputs["--unmatched-out"] = check_writable(Path(args.unmatched_out), "--unmatched-out")
+    for i, value in enumerate(args.papers or []):
+        option = "--papers" if i == 0 else f"--papers ({i + 1})"
+        if Path(value).suffix.lower() not in (".xlsx", ".pdf"):
+            raise InputError(Msg("cli.papers_suffix", papers=value), column=option,
+                             choices=[".xlsx", ".pdf"])
+        outputs[option] = check_writable(Path(value), option)
+    if any(p.suffix.lower() == ".pdf" for p in outputs.values()):
+        from .report.pdf import check_pdf
+
+        check_pdf()  # refuse before solving when the pdf extra is missing
     return outputs
 
 
@@ -230,12 +245,8 @@ def _write(result, problem, outputs: dict[str, Path], lang: str, book_lang: str)
     """Write every output all or nothing (:func:`~banghdai.core.safeio.write_together`)."""
     import pandas as pd
 
-    from .core.safeio import neutralise_formulas, write_together
+    from .core.safeio import csv_writer, write_together
     from .report.excel import write_sheets
-
-    def csv_writer(frame):
-        safe = neutralise_formulas(frame)
-        return lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig")
 
     unmatched = result.unmatched_in(lang)
     summary = pd.DataFrame(list(result.summary().items()), columns=["item", "value"]).astype(
@@ -246,6 +257,9 @@ def _write(result, problem, outputs: dict[str, Path], lang: str, book_lang: str)
         if out.suffix.lower() == ".xlsx":
             writes.append((out, lambda tmp: result.to_excel(tmp, lang=book_lang,
                                                             problem=problem)))
+        elif out.suffix.lower() == ".pdf":
+            writes.append((out, lambda tmp: result.to_pdf(tmp, lang=book_lang,
+                                                          problem=problem)))
         else:
             siblings = csv_siblings(out)
             writes += [(out, csv_writer(result.pairs)),
@@ -255,6 +269,14 @@ def _write(result, problem, outputs: dict[str, Path], lang: str, book_lang: str)
     if why is not None:
         writes.append((why, (lambda tmp: write_sheets({"unmatched": unmatched}, tmp))
                        if why.suffix.lower() == ".xlsx" else csv_writer(unmatched)))
+    for option, path in outputs.items():
+        if option.startswith("--papers"):
+            if path.suffix.lower() == ".pdf":
+                writes.append((path, lambda tmp: result.to_pdf(
+                    tmp, lang=book_lang, problem=problem, papers=True, pairs=False)))
+            else:
+                writes.append((path, lambda tmp: result.to_papers(tmp, lang=book_lang,
+                                                                  problem=problem)))
     return write_together(writes)
 
 

@@ -370,6 +370,9 @@ class Result:
     def to_csv(self, path: str | Path) -> Path:
         """Write the pairs to a UTF-8 CSV (with BOM, so Excel shows Chinese) and return the path.
 
+        Every field is quoted and text a spreadsheet would run as a formula starts with
+        ``'`` (:func:`banghdai.core.safeio.write_csv`).
+
         Example
         -------
         >>> import pandas as pd, banghdai as bd, tempfile, os
@@ -377,11 +380,9 @@ class Result:
         >>> r.to_csv(os.path.join(tempfile.mkdtemp(), "pairs.csv")).name
         'pairs.csv'
         """
-        from .core.safeio import atomic_write, neutralise_formulas
+        from .core.safeio import write_csv
 
-        frame = neutralise_formulas(self.pairs)  # a name typed "=1+1" shows as typed
-        return atomic_write(Path(path), lambda tmp: frame.to_csv(tmp, index=False,
-                                                                   encoding="utf-8-sig"))
+        return write_csv(self.pairs, Path(path))  # every field quoted, "=1+1" shown as typed
 
     def to_excel(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
                  **options: Any) -> Path:
@@ -410,7 +411,8 @@ class Result:
     def to_papers(self, path: str | Path, *, start: Any = "2027-01-01", lang: str = "zh",
                   problem: Any = None) -> Path:
         """Write the papers that follow the match (一人一册 growth files, duty and task lists,
-        the programme calendar from ``start``), one printable workbook, 一乡一库 · 一村一册.
+        the programme calendar from ``start``), one printable workbook, 一乡一库 · 一村一册;
+        a path ending in ``.pdf`` writes them as an A4 PDF (:meth:`to_pdf`).
 
         Example
         -------
@@ -419,9 +421,31 @@ class Result:
         >>> r.to_papers(os.path.join(tempfile.mkdtemp(), "papers.xlsx")).suffix
         '.xlsx'
         """
+        if str(path).lower().endswith(".pdf"):
+            return self.to_pdf(path, lang=lang, problem=problem, pairs=False, papers=True,
+                               start=start)
         problem = problem if problem is not None else self.problem
         shown = replace(self, unmatched=self.unmatched_in(lang))
         return hooks.use("write_papers")(shown, problem, path, start=start, lang=lang)
+
+    def to_pdf(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
+               pairs: bool = True, papers: bool = False, start: Any = "2027-01-01",
+               **options: Any) -> Path:
+        """Write the pairing list as an A4 PDF, Chinese font embedded (the ``pdf`` extra);
+        with ``papers=True`` the papers that follow (一人一册 …) too, ``pairs=False`` the
+        papers alone. ``options`` go to :func:`banghdai.report.write_pdf`.
+
+        Example
+        -------
+        >>> import banghdai as bd, tempfile, os
+        >>> problem = bd.load_sample("fushan").problem()
+        >>> problem.solve(time_limit=10).to_pdf(os.path.join(tempfile.mkdtemp(), "名单.pdf")).suffix
+        '.pdf'
+        """
+        problem = problem if problem is not None else self.problem
+        shown = replace(self, unmatched=self.unmatched_in(lang))
+        return hooks.use("write_pdf")(shown, problem, path, lang=lang, pairs=pairs,
+                                      papers=papers, start=start, **options)
 
     def __repr__(self) -> str:
         s = self.summary()

@@ -81,6 +81,7 @@ Example
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import math
 import types
@@ -569,7 +570,8 @@ class _Writer:
         if id(table) in self.written:
             return self.written[id(table)]
         name = f"{self.path.stem}_{stem}_{len(self.written) + 1}.csv"
-        table.to_csv(self.path.parent / name, index=False, encoding="utf-8")
+        table.to_csv(self.path.parent / name, index=False, encoding="utf-8",
+                     quoting=csv.QUOTE_ALL)  # a value with a line break stays one record
         self.written[id(table)] = name
         return name
 

@@ -576,10 +576,16 @@ register("cli.help.rules",
          zh="规则文件（默认：名单文件夹中的 rules.toml；工作簿则为旁边的 名称.rules.toml 或 rules.toml）")
 register("cli.help.out",
          en="write the result: .xlsx the printable workbook (pairs, summary by county, "
-            "unmatched, rules); .csv the pairs, plus NAME_unmatched.csv and NAME_summary.csv "
-            "beside it",
-         zh="写出结果：.xlsx 为可打印的工作簿（结对名单、分县汇总、未匹配名单、规则）；"
+            "unmatched, details, rules); .pdf the same as an A4 PDF (the pdf extra); .csv the "
+            "pairs, plus NAME_unmatched.csv and NAME_summary.csv beside it",
+         zh="写出结果：.xlsx 为可打印的工作簿（结对名单、分县汇总、未匹配名单、配对明细、规则）；"
+            ".pdf 为同样内容的 A4 PDF（需安装 pdf 附加组件）；"
             ".csv 为结对名单，旁边另写 名称_unmatched.csv 和 名称_summary.csv")
+register("cli.help.papers",
+         en="write the papers that follow the match (一人一册 growth files, mentor duty lists, "
+            "the calendar) to a .xlsx and/or a .pdf; may be repeated",
+         zh="写出结对之后的档案（一人一册成长档案、导师职责清单、工作日历）：.xlsx 和/或 .pdf；"
+            "可重复给出")
 register("cli.help.unmatched_out", en="write unmatched mentees and reasons to a .csv (or .xlsx)",
          zh="把未匹配的帮带对象及原因写到 .csv（或 .xlsx）")
 register("cli.help.time_limit", en="seconds for the whole run's solve (default 60)",
@@ -623,8 +629,19 @@ for _en, _zh in (
 
 register("cli.inputs", en="give one roster folder/workbook, or a mentors file and a mentees file",
          zh="请给出一个名单文件夹或工作簿，或者导师表和帮带对象表两个文件")
-register("cli.out_suffix", en="--out must end in .csv or .xlsx, got {out!r}",
-         zh="--out 的文件名必须以 .csv 或 .xlsx 结尾，现为“{out}”")
+register("cli.out_suffix", en="--out must end in .csv, .xlsx or .pdf, got {out!r}",
+         zh="--out 的文件名必须以 .csv、.xlsx 或 .pdf 结尾，现为“{out}”")
+register("cli.papers_suffix", en="--papers must end in .xlsx or .pdf, got {papers!r}",
+         zh="--papers 的文件名必须以 .xlsx 或 .pdf 结尾，现为“{papers}”")
+register("report.needs_fpdf", en="writing PDF needs fpdf2: pip install 'banghdai[pdf]'",
+         zh="写出 PDF 需要 fpdf2：请运行 pip install 'banghdai[pdf]'")
+register("report.needs_cjk_font",
+         en="writing PDF needs the Chinese font: pip install 'banghdai[pdf]'",
+         zh="写出 PDF 需要中文字体：请运行 pip install 'banghdai[pdf]'")
+register("report.no_font_file", en="no font file in {folder}; reinstall noto-cjk-sans-otc",
+         zh="{folder} 中没有字体文件；请重新安装 noto-cjk-sans-otc")
+register("report.pdf_nothing", en="nothing to write: ask for pairs=True or papers=True",
+         zh="没有要写的内容：请设“pairs=True”或“papers=True”")
 register("cli.out_in_roster",
          en="{path} would be read as the {stem} table of the roster next time; write the "
             "results somewhere else",

@@ -11,7 +11,10 @@
 * :func:`check_outputs` refuses an output that is one of the inputs, or two
   outputs that are the same file;
 * :func:`neutralise_formulas` makes text that a spreadsheet would run as a formula
-  (``=``, ``+``, ``-``, ``@`` …) show as typed.
+  (``=``, ``+``, ``-``, ``@`` …) show as typed;
+* :func:`write_csv` writes a table as CSV the safe way (OWASP's CSV-injection advice):
+  every field quoted, formula-leading text prefixed with ``'`` (:data:`NEUTRAL_PREFIX`),
+  atomically.
 
 Example
 -------
@@ -27,6 +30,7 @@ Example
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import re
 import shutil
@@ -42,6 +46,10 @@ from .errors import InputError, Msg
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: What :func:`neutralise_formulas` puts before such text: a reader strips one leading
+#: ``'`` from a value whose next character is in :data:`FORMULA_START` to get it back.
+NEUTRAL_PREFIX = "'"
+
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?")
 
 
@@ -286,31 +294,44 @@ def formula_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
     return cells
 
 
+def _needs_prefix(value: object) -> bool:
+    """Formula text, or formula text already behind prefixes (so the prefix can come off
+    again exactly: ``'=1`` typed by a person is written ``''=1``)."""
+    return isinstance(value, str) and _needs_quote(value.lstrip(NEUTRAL_PREFIX))
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy in which text a spreadsheet would run as a formula starts with ``'``.
 
     Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or a line break are
-    prefixed with an apostrophe, which spreadsheets show as the text typed
-    (OWASP's advice for CSV files); plain numbers such as ``-3.5`` stay as they
-    are, and so does every non-text column. The caller's frame is not changed.
+    prefixed with an apostrophe (:data:`NEUTRAL_PREFIX`), which spreadsheets show as
+    the text typed (OWASP's advice for CSV files); so is such text that already starts
+    with apostrophes, so that :func:`restore_formulas` gives every value back exactly.
+    Plain numbers such as ``-3.5`` stay as they are, and so does every non-text
+    column. The caller's frame is not changed.
 
     Example
     -------
     >>> import pandas as pd
     >>> from banghdai.core.safeio import neutralise_formulas
-    >>> neutralise_formulas(pd.DataFrame({"name": ["=1+2", "-3", "王"]}))["name"].tolist()
-    ["'=1+2", '-3', '王']
+    >>> neutralise_formulas(pd.DataFrame({"name": ["=1+2", "-3", "王", "'=1"]}))["name"].tolist()
+    ["'=1+2", '-3', '王', "''=1"]
     """
-    cells = formula_cells(frame)
-    if not cells:
-        return frame.copy()
     out = frame.copy()
-    for j in sorted({j for _, j in cells}):
-        column = out.columns[j]
-        values = out.iloc[:, j].to_numpy(dtype=object).copy()
-        rows = [i for i, jj in cells if jj == j]
-        values[rows] = ["'" + values[i] for i in rows]
-        out[column] = pd.Series(values, index=out.index, dtype=object)
+    lead = (*FORMULA_START, NEUTRAL_PREFIX)
+    for j, _column in enumerate(frame.columns):
+        series = frame.iloc[:, j]
+        if series.dtype.kind not in "OUS" and not pd.api.types.is_string_dtype(series.dtype):
+            continue
+        values = series.to_numpy(dtype=object)
+        starts = np.fromiter((isinstance(v, str) and v.startswith(lead) for v in values),
+                             dtype=bool, count=len(values))
+        rows = [i for i in np.flatnonzero(starts) if _needs_prefix(values[i])]
+        if not rows:
+            continue
+        values = values.copy()
+        values[rows] = [NEUTRAL_PREFIX + values[i] for i in rows]
+        out.isetitem(j, pd.Series(values, index=out.index, dtype=object))
     return out
 
 
@@ -325,3 +346,89 @@ def formula_text(value: object) -> bool:
     (True, False, False)
     """
     return _needs_quote(value)
+
+
+def restore_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with the :data:`NEUTRAL_PREFIX` that :func:`neutralise_formulas` added taken off.
+
+    Undoes :func:`neutralise_formulas` exactly: a text cell that is ``'`` followed by
+    text a spreadsheet would run as a formula (possibly behind more ``'``) loses one
+    ``'``; anything else stays.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> from banghdai.core.safeio import neutralise_formulas, restore_formulas
+    >>> frame = pd.DataFrame({"name": ["=1+2", "'x", "王", "-3", "'=1"]})
+    >>> restore_formulas(neutralise_formulas(frame))["name"].tolist()
+    ['=1+2', "'x", '王', '-3', "'=1"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype.kind not in "OUS" and not pd.api.types.is_string_dtype(series.dtype):
+            continue
+        text = series.astype(object)
+        marked = text.str.startswith(NEUTRAL_PREFIX, na=False).to_numpy(dtype=bool)
+        if not marked.any():
+            continue
+        values = text.to_numpy(dtype=object).copy()
+        rows = np.flatnonzero(marked)
+        rest = [values[i][1:] for i in rows]
+        keep = np.array([_needs_prefix(v) for v in rest], dtype=bool)
+        values[rows[keep]] = [v for v, k in zip(rest, keep, strict=True) if k]
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8-sig") -> Path:
+    """Write ``frame`` to a CSV file that no spreadsheet runs and no reader splits.
+
+    Following OWASP's advice on CSV injection: every field is quoted (a value with a
+    carriage return or a line break stays one field of one record in every reader),
+    text starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF gets a leading
+    :data:`NEUTRAL_PREFIX` (``'``; plain numbers such as ``-3.5`` are left as they are)
+    and quotes inside a value are doubled. UTF-8 with a BOM by default, so Excel shows
+    Chinese; written beside ``path`` and renamed into place. :func:`restore_formulas`
+    takes the prefix off again.
+
+    Example
+    -------
+    >>> import os, tempfile, pandas as pd
+    >>> from banghdai.core.safeio import write_csv
+    >>> path = write_csv(pd.DataFrame({"name": ["\\r=1+2", "王"], "n": [1, 2]}),
+    ...                  os.path.join(tempfile.mkdtemp(), "t.csv"))
+    >>> import csv
+    >>> list(csv.reader(open(path, encoding="utf-8-sig", newline="")))
+    [['name', 'n'], ["'\\r=1+2", '1'], ['王', '2']]
+    """
+    return atomic_write(path, csv_writer(frame, encoding=encoding))
+
+
+def csv_writer(frame: pd.DataFrame, *, encoding: str = "utf-8-sig") -> Callable[[Path], None]:
+    """The writer :func:`write_csv` uses, for :func:`write_together`: ``writer(tmp)`` writes
+    ``frame`` to ``tmp`` quoted and neutralised.
+
+    Example
+    -------
+    >>> import os, tempfile, pandas as pd
+    >>> from pathlib import Path
+    >>> from banghdai.core.safeio import csv_writer
+    >>> tmp = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> csv_writer(pd.DataFrame({"a": ["=1"]}))(tmp)
+    >>> import csv
+    >>> list(csv.reader(open(tmp, encoding="utf-8-sig", newline="")))
+    [['a'], ["'=1"]]
+    """
+    safe = neutralise_formulas(frame)
+    safe = safe.set_axis([_safe_header(c) for c in safe.columns], axis=1)
+
+    def write(tmp: Path) -> None:
+        safe.to_csv(tmp, index=False, encoding=encoding, quoting=csv.QUOTE_ALL,
+                    lineterminator="\r\n")
+
+    return write
+
+
+def _safe_header(column: object) -> object:
+    return NEUTRAL_PREFIX + column if _needs_prefix(column) else column

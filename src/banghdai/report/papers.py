@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.safeio import check_writable
+from .words import catalogue, column_label
 from .workbook import (
     TECHNICAL,
     Side,
@@ -68,12 +69,13 @@ __all__ = ["programme_calendar", "write_papers"]
 # Excel keeps at most 1026 manual page breaks per sheet; longer books go on in a new sheet.
 MAX_BREAKS = 1000
 NCOL = 8
-WIDTHS = (5, 11, 9, 27, 19, 9, 9, 8)  # about one portrait A4 page wide
+WIDTHS = (5, 11, 9, 26, 19, 9, 9, 9)  # about one portrait A4 page wide
 FILL_HEIGHT = 24
 TALL_HEIGHT = 50
 
 STAGES = ("month", "quarter", "half", "year")
-CAL = {
+DATE_FMT = "yyyy-mm-dd"  # Excel's number format for the calendar's dates
+CAL = catalogue("papers.cal", {
     "zh": {
         "stage": {"month": "月了解", "quarter": "季座谈", "half": "半年评议", "year": "全年考核"},
         "round": {"month": "第{n}个月", "quarter": "第{n}季度", "half": "上半年", "year": "全年"},
@@ -96,9 +98,9 @@ CAL = {
                    "half": "Hand in a half-year summary",
                    "year": "Hand in the year's growth summary, be assessed"},
     },
-}
+})
 
-WORDS = {
+WORDS = catalogue("papers", {
     "zh": {
         "index": "目录",
         "duties": "导师职责清单",
@@ -111,6 +113,7 @@ WORDS = {
         "county": "县区",
         "township": "乡镇",
         "sheet": "工作表",
+        "page_col": "页码",
         "villages": "村数",
         "mentees": "帮带对象",
         "full": "已配齐",
@@ -144,8 +147,9 @@ WORDS = {
         "mentee": "帮带对象",
         "mentee_info": "对象信息",
         "shared": "共同领域",
-        "distance": "距离(公里)",
+        "distance": "距离\n(公里)",
         "score": "匹配分",
+        "fit": "领域\n匹配度",
         "fixed": "组织指定",
         "yes": "是",
         "none": "暂未配对",
@@ -162,7 +166,6 @@ WORDS = {
         "d_summary": "帮带小结",
         "d_date": "日期",
         "yes_no": ("是", "否"),
-        "date_fmt": "yyyy-mm-dd",
     },
     "en": {
         "index": "Index",
@@ -176,6 +179,7 @@ WORDS = {
         "county": "County",
         "township": "Township",
         "sheet": "Sheet",
+        "page_col": "Page",
         "villages": "Villages",
         "mentees": "Mentees",
         "full": "Fully matched",
@@ -209,8 +213,9 @@ WORDS = {
         "mentee": "Mentee",
         "mentee_info": "About the mentee",
         "shared": "Shared domains",
-        "distance": "Distance (km)",
+        "distance": "Distance\n(km)",
         "score": "Score",
+        "fit": "Domain\nfit",
         "fixed": "Fixed",
         "yes": "yes",
         "none": "not matched yet",
@@ -227,9 +232,8 @@ WORDS = {
         "d_summary": "Summary",
         "d_date": "Date",
         "yes_no": ("yes", "no"),
-        "date_fmt": "yyyy-mm-dd",
     },
-}
+})
 
 
 # ---------------------------------------------------------------------------- calendar
@@ -464,6 +468,26 @@ def write_papers(
     """
     check_lang(lang)
     check_writable(path)
+    ctx, groups = _prepare(result, problem, start, lang)
+    w = ctx.w
+    wb = openpyxl_workbook()
+    sheet_names = _Names()
+    index = wb.create_sheet(sheet_names(w["index"]))
+    sheet_names(w["duties"])  # reserved for the duty lists, written last
+    books: list[dict[str, Any]] = []
+    for group in groups:
+        book = _Book(wb, sheet_names, group["label"], group["heading"], lang, ctx.styles)
+        stats = _write_township(book, ctx, group["rows"], group["place"])
+        books.append({"county": group["county"], "township": group["township"],
+                      "sheet": book.sheets[0].title, **stats})
+    duty = _Book(wb, sheet_names, w["duties"], w["duties"], lang, ctx.styles, reserved=True)
+    _write_duties(duty, ctx)
+    _write_index(index, ctx, books)
+    return save_atomic(wb, path)
+
+
+def _prepare(result: Any, problem: Any, start: Any, lang: str) -> tuple[_Context, list[dict]]:
+    """The papers' shared context and the books (one per township) with their mentees."""
     w = WORDS[lang]
     first = _start_date(start)
     cal = programme_calendar(first, lang)
@@ -477,39 +501,74 @@ def write_papers(
     pairs["shared"] = names if names is not None else (
         pairs["shared_domains"] if "shared_domains" in pairs else None)
     reasons = _reasons(result)
-    ctx = _Context(lang, w, Styles(), cal, period, mentors, mentees, pairs, need, reasons)
-
-    wb = openpyxl_workbook()
-    sheet_names = _Names()
-    index = wb.create_sheet(sheet_names(w["index"]))
-    sheet_names(w["duties"])  # reserved for the duty lists, written last
+    ctx = _Context(lang, w, Styles(), cal, period, mentors, mentees, pairs, need, reasons,
+                   problem)
 
     e = mentees.frame
     book_levels = [c for c in ("county", "township") if mentees.has(c)]
     order = group_order(e, region_levels(mentees))
-    books: list[dict[str, Any]] = []
     if book_levels:
         keys = e[book_levels].astype(object).where(e[book_levels].notna(), None)
         key_of = [tuple(keys.iloc[int(p)]) for p in order]
     else:
         key_of = [() for _ in order]
-    groups: dict[tuple, list[int]] = {}
+    grouped: dict[tuple, list[int]] = {}
     for key, pos in zip(key_of, order, strict=True):
-        groups.setdefault(key, []).append(int(pos))
-    repeated = pd.Series([k[-1] for k in groups if k]).duplicated(keep=False).any()
-    for key, rows in groups.items():
+        grouped.setdefault(key, []).append(int(pos))
+    repeated = pd.Series([k[-1] for k in grouped if k]).duplicated(keep=False).any()
+    groups = []
+    for key, rows in grouped.items():
         shown = [_text(v) for v in key if v is not None]
-        label = (shown[-1] if shown and not repeated else "·".join(shown)) or w["book_all"]
-        heading = " ".join([*_const_place(mentees), *shown, w["book"]])
-        book = _Book(wb, sheet_names, label, heading, lang, ctx.styles)
-        stats = _write_township(book, ctx, rows, " ".join(shown) or w["book_all"])
-        books.append({"county": key[0] if "county" in book_levels else None,
-                      "township": key[-1] if "township" in book_levels else None,
-                      "sheet": book.sheets[0].title, **stats})
-    duty = _Book(wb, sheet_names, w["duties"], w["duties"], lang, ctx.styles, reserved=True)
-    _write_duties(duty, ctx)
-    _write_index(index, ctx, books)
-    return save_atomic(wb, path)
+        groups.append({
+            "label": (shown[-1] if shown and not repeated else "·".join(shown)) or w["book_all"],
+            "heading": " ".join([*_const_place(mentees), *shown, w["book"]]),
+            "place": " ".join(shown) or w["book_all"], "rows": rows,
+            "county": key[0] if "county" in book_levels else None,
+            "township": key[-1] if "township" in book_levels else None,
+        })
+    return ctx, groups
+
+
+def draw_papers(doc: Any, result: Any, problem: Any, *, start: Any = "2027-01-01",
+                lang: str = "zh") -> None:
+    """Draw the papers of :func:`write_papers` into a PDF document (:mod:`banghdai.report.pdf`):
+    the index with the calendar, each township's book (its villages, each village's
+    cover and each mentee's growth file on pages of their own), then the duty lists."""
+    from .content import Block, Sheet
+    from .pdf import PdfBook, draw_sheet
+
+    ctx, groups = _prepare(result, problem, start, lang)
+    w = ctx.w
+    stats = []
+
+    def index_sheet(rows: list[list[Any]]) -> Sheet:
+        headers = [w["no"], w["county"], w["township"], w["page_col"], w["villages"],
+                   w["mentees"], w["full"], w["mentors"]]
+        cal = [[n, ev.date, ev.stage, ev.mentor_duty, ev.mentee_task]
+               for n, ev in enumerate(ctx.events, 1)]
+        return Sheet(w["index"], w["index_title"], [
+            Block(headers, [[n, *r] for n, r in enumerate(rows, 1)], [4, 10, 12, 5, 5, 8, 6, 5]),
+            Block([w["no"], w["date"], w["stage"], w["mentor_duty"], w["mentee_task"]], cal,
+                  [4, 10, 8, 26, 26], heading=w["calendar"] + "（" + w["period"].format(
+                      a=ctx.period[0], b=ctx.period[1]) + "）"),
+        ], landscape=False)
+
+    def index(pdf: Any, outline: Any) -> None:  # drawn at the end, on the pages kept in front
+        draw_sheet(doc, index_sheet(stats), new_page=False)  # page 1 has its heading
+
+    # the index's pages are counted first (drawn without ink, the numbers as wide as they
+    # can be), so that every page after them is numbered right from the start
+    wide = [[g["county"], g["township"], 99999, 9999, 99999, 99999, 99999] for g in groups]
+    pages = doc.measure(lambda: draw_sheet(doc, index_sheet(wide), new_page=False))
+    doc.page(False, w["index_title"])
+    doc.pdf.running = ""  # the index's further pages get their heading when it is drawn
+    doc.pdf.insert_toc_placeholder(index, pages=pages)
+    for n, group in enumerate(groups):
+        book = PdfBook(doc, group["heading"], reuse=n == 0)  # the page after the index
+        stat = _write_township(book, ctx, group["rows"], group["place"])
+        stats.append([group["county"], group["township"], book.first_page, stat["villages"],
+                      stat["mentees"], stat["full"], stat["mentors"]])
+    _write_duties(PdfBook(doc, w["duties"]), ctx)
 
 
 def _const_place(side: Side) -> list[str]:
@@ -535,7 +594,8 @@ Record = dict[str, Any]
 class _Context:
     """Everything the page writers share, with rows as plain dicts (fast to look up)."""
 
-    def __init__(self, lang, w, styles, cal, period, mentors, mentees, pairs, need, reasons):
+    def __init__(self, lang, w, styles, cal, period, mentors, mentees, pairs, need, reasons,
+                 problem=None):
         self.lang, self.w, self.styles, self.cal, self.period = lang, w, styles, cal, period
         self.events = list(cal.itertuples(index=False))
         self.mentors, self.mentees, self.pairs = mentors, mentees, pairs
@@ -562,8 +622,13 @@ class _Context:
             c for c in self.e_info if c not in ("province", "city", "county", "township",
                                                 "village")][:2]
         self.has_dist = "distance_km" in pairs and bool(pairs["distance_km"].notna().any())
-        self.has_score = "score" in pairs
-        self.date_fmt = w["date_fmt"]
+        fit = "domain_fit" if "domain_fit" in pairs else None
+        self.score_col = ("score" if "score" in pairs and getattr(problem, "scores", None)
+                          else fit)  # a score only when the goals weigh scores
+        self.has_score = self.score_col is not None
+        self.score_head = (w["score"] if self.score_col == "score" else
+                           w["fit"] if self.score_col else "")
+        self.date_fmt = DATE_FMT
 
     def full(self, eid: str) -> bool:
         return self.got[eid] >= self.needed[eid]
@@ -574,7 +639,7 @@ class _Context:
 
     def pair_cells(self, p: Record) -> tuple[list[Any], dict[int, str]]:
         dist = p.get("distance_km") if self.has_dist else None
-        score = p.get("score") if self.has_score else None
+        score = p.get(self.score_col) if self.has_score else None
         shared = p.get("shared")
         cells = [
             None if shared is None or _isna(shared) else
@@ -636,8 +701,8 @@ def _write_township(book: _Book, ctx: _Context, rows: list[int], place: str) -> 
             "full": sum(ctx.full(e) for e in ids), "mentors": len(mentors_here)}
 
 
-def _info_rows(book: _Book, side: Side, rec: Record, cols: list[str]) -> None:
-    items = [(side.shown(c), _text(rec[c]) or None) for c in cols]
+def _info_rows(book: Any, side: Side, rec: Record, cols: list[str], lang: str) -> None:
+    items = [(column_label(c, side.shown(c), lang), _text(rec[c]) or None) for c in cols]
     for i in range(0, len(items), 2):
         (la, va), rest = items[i], items[i + 1:i + 2]
         cells = [(1, 2, la), (3, 4, va)]
@@ -655,11 +720,11 @@ def _mentee_file(book: _Book, ctx: _Context, rec: Record) -> None:
     book.title(w["file"].format(name=_label(mentees, rec)),
                "  ".join(x for x in (place, f"{w['id']}：{eid}") if x))
     book.section(w["s_basic"])
-    _info_rows(book, mentees, rec, ctx.e_info)
+    _info_rows(book, mentees, rec, ctx.e_info, ctx.lang)
 
     book.section(w["s_mentors"])
     book.header([w["no"], w["mentor"], w["id"], w["mentor_info"], w["shared"], w["distance"],
-                 w["score"], w["fixed"]])
+                 ctx.score_head, w["fixed"]])
     mine = ctx.by_mentee.get(eid, [])
     for n, p in enumerate(mine, 1):
         m = ctx.m_rec[p["mentor_id"]]
@@ -699,10 +764,10 @@ def _write_duties(book: _Book, ctx: _Context) -> None:
         book.title(w["duty_title"].format(name=_label(mentors, rec)),
                    "  ".join(x for x in (place, f"{w['id']}：{mid}") if x))
         book.section(w["d_basic"])
-        _info_rows(book, mentors, rec, ctx.m_info)
+        _info_rows(book, mentors, rec, ctx.m_info, ctx.lang)
         book.section(w["d_mentees"])
         book.header([w["no"], w["mentee"], w["id"], w["mentee_info"], w["shared"],
-                     w["distance"], w["score"], w["fixed"]])
+                     w["distance"], ctx.score_head, w["fixed"]])
         for n, p in enumerate(ctx.by_mentor[mid], 1):
             e = ctx.e_rec[p["mentee_id"]]
             cells, fmts = ctx.pair_cells(p)

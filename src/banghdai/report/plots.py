@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..core.messages import COLUMN_ZH
+from .words import column_label
 from .workbook import _input_error, check_lang, demand, ordered_pairs, read_side
 
 __all__ = ["chinese_font", "plot_coverage", "plot_distance", "plot_load", "plot_map"]
@@ -168,8 +168,7 @@ def _words(lang: str) -> dict[str, str]:
 
 
 def _by_label(side: Any, column: str, lang: str) -> str:
-    shown = side.shown(column)
-    return COLUMN_ZH.get(column, shown) if lang == "zh" and shown == column else shown
+    return column_label(column, side.shown(column), lang)  # the roster's own words win
 
 
 # ---------------------------------------------------------------------------- plots

@@ -1,12 +1,14 @@
 """The 帮带对子名单 workbook a 组织部 can file and print.
 
-:func:`write_workbook` writes one ``.xlsx`` with four sheets — the pair roster
-(帮带对子名单, one row per mentee with its mentors side by side), a summary per
-county (县区汇总), the unmatched mentees with their reasons (未匹配名单) and an
-audit sheet (规则与参数) — in Chinese or English. The roster keeps the caller's
-own column headers, groups rows by county and township, stores numbers as
-numbers, and is set up to print: landscape A4, fit to width, frozen and
-repeated header row, page numbers in the footer. Text that would start a
+:func:`write_workbook` writes one ``.xlsx`` with five sheets — the pair list
+(帮带对子名单: the columns a 组织部 files, sized for A4 landscape at 9 pt or more),
+a summary per county with its townships (县区汇总), the unmatched mentees with
+their reasons (未匹配名单), one row per pair with what the goals measure
+(配对明细) and an audit sheet (规则与参数) — in Chinese or English, laid out by
+:mod:`banghdai.report.content`. The sheets keep the caller's own column headers
+(library names in the reader's language), group rows by county and township,
+store numbers as numbers, and are set up to print: A4, fit to width, frozen and
+repeated header rows, page numbers in the footer. Text that would start a
 formula (``= + - @``) is stored as text.
 
 The private helpers here (reading the caller's tables back from a problem,
@@ -43,11 +45,10 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError
-from ..core.messages import CATALOGUE
-from ..core.messages import text as _say
 from ..core.safeio import atomic_write, check_writable, formula_text
 from ..data.normalize import TAG_SPLIT
 from ..data.schema import ROW_NUMBER_HEADERS, header_key
+from .words import catalogue
 
 __all__ = ["write_workbook"]
 
@@ -64,154 +65,12 @@ REGIONS = ("province", "city", "county", "township", "village")
 _TAG_SPLIT = TAG_SPLIT  # the readers' own split: the papers show the tags matching used
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
-TEXT = {
-    "zh": {
-        "pairs_sheet": "帮带对子名单",
-        "summary_sheet": {"county": "县区汇总", "city": "市汇总", "township": "乡镇汇总",
-                          None: "汇总"},
-        "unmatched_sheet": "未匹配名单",
-        "audit_sheet": "规则与参数",
-        "title": "帮带对子名单",
-        "no": "序号",
-        "roster_no": "原名单序号",
-        "n_mentors": "导师人数",
-        "mentor": "导师{k}",
-        "mentor_col": "导师{k}{h}",
-        "mentor_id": "导师{k}编号",
-        "distance": "导师{k}距离(公里)",
-        "shared_names": "导师{k}共同领域",
-        "shared_count": "导师{k}共同领域数",
-        "score": "导师{k}匹配分",
-        "fixed": "导师{k}组织指定",
-        "yes": "是",
-        "total": "合计",
-        "blank": "（空）",
-        "footer": "第 &P 页 共 &N 页",
-        "summary_title": "帮带结对汇总",
-        "s_mentees": "帮带对象",
-        "s_matched": "已配对对象",
-        "s_full": "已配齐对象",
-        "s_demand": "需配导师人次",
-        "s_filled": "已配导师人次",
-        "s_coverage": "覆盖率",
-        "s_pairs": "对子数",
-        "s_bank": "导师库人数",
-        "s_used": "使用导师",
-        "s_distance": "平均距离(公里)",
-        "s_cat": "覆盖率·{c}",
-        "unmatched_title": "未匹配名单",
-        "u_needed": "需配导师数",
-        "u_got": "已配导师数",
-        "u_candidates": "候选导师数",
-        "u_reason": "原因",
-        "u_funnel": "筛选过程",
-        "u_full": "满额候选导师",
-        "audit_title": "规则与参数",
-        "a_item": "项目",
-        "a_value": "值",
-        "a_kind": "类别",
-        "a_rule": "规则",
-        "a_params": "参数",
-        "a_made": "生成时间",
-        "a_status": "求解状态",
-        "a_outcome": "未证明之处",
-        "a_objective": "目标值",
-        "a_bound": "最优界",
-        "a_gap": "相对间隙",
-        "a_seconds": "用时(秒)",
-        "a_backend": "求解方法",
-        "a_coverage": "覆盖率",
-        "a_pairs": "对子数",
-        "a_mentees": "帮带对象数",
-        "a_mentors": "导师数",
-        "a_summary": "结果·{k}",
-        "a_info": "参数·{k}",
-        "a_version": "版本·{k}",
-        "a_rules": "规则",
-        "a_levels": "目标层级",
-        "a_text": "规则说明",
-        "k_pairing": "结对方式",
-        "k_require": "硬性规则",
-        "k_group": "分组规则",
-        "k_fixed": "组织指定",
-        "k_score": "评分项",
-        "k_level": "目标层级",
-        "rows": "{n} 行",
-    },
-    "en": {
-        "pairs_sheet": "Pairs",
-        "summary_sheet": {"county": "By county", "city": "By city", "township": "By township",
-                          None: "Summary"},
-        "unmatched_sheet": "Unmatched",
-        "audit_sheet": "Rules and parameters",
-        "title": "Mentor-mentee pairs",
-        "no": "No.",
-        "roster_no": "roster No.",
-        "n_mentors": "Mentors",
-        "mentor": "Mentor {k}",
-        "mentor_col": "Mentor {k} {h}",
-        "mentor_id": "Mentor {k} id",
-        "distance": "Mentor {k} distance (km)",
-        "shared_names": "Mentor {k} shared domains",
-        "shared_count": "Mentor {k} shared domains",
-        "score": "Mentor {k} score",
-        "fixed": "Mentor {k} fixed",
-        "yes": "yes",
-        "total": "Total",
-        "blank": "(blank)",
-        "footer": "Page &P of &N",
-        "summary_title": "Pairing summary",
-        "s_mentees": "Mentees",
-        "s_matched": "Matched",
-        "s_full": "Fully matched",
-        "s_demand": "Mentor places needed",
-        "s_filled": "Mentor places filled",
-        "s_coverage": "Coverage",
-        "s_pairs": "Pairs",
-        "s_bank": "Mentors in bank",
-        "s_used": "Mentors used",
-        "s_distance": "Mean distance (km)",
-        "s_cat": "Coverage: {c}",
-        "unmatched_title": "Unmatched mentees",
-        "u_needed": "Mentors needed",
-        "u_got": "Mentors got",
-        "u_candidates": "Candidate mentors",
-        "u_reason": "Reason",
-        "u_funnel": "Filter steps",
-        "u_full": "Candidates at capacity",
-        "audit_title": "Rules and parameters",
-        "a_item": "Item",
-        "a_value": "Value",
-        "a_kind": "Kind",
-        "a_rule": "Rule",
-        "a_params": "Parameters",
-        "a_made": "Written at",
-        "a_status": "Status",
-        "a_outcome": "Not proven",
-        "a_objective": "Objective",
-        "a_bound": "Bound",
-        "a_gap": "Gap",
-        "a_seconds": "Seconds",
-        "a_backend": "Backend",
-        "a_coverage": "Coverage",
-        "a_pairs": "Pairs",
-        "a_mentees": "Mentees",
-        "a_mentors": "Mentors",
-        "a_summary": "result: {k}",
-        "a_info": "info: {k}",
-        "a_version": "version: {k}",
-        "a_rules": "Rules",
-        "a_levels": "Levels",
-        "a_text": "Rules text",
-        "k_pairing": "pairing",
-        "k_require": "hard rule",
-        "k_group": "group rule",
-        "k_fixed": "fixed pairs",
-        "k_score": "score",
-        "k_level": "level",
-        "rows": "{n} rows",
-    },
-}
+#: The workbook's own words (the sheets' words live in :mod:`banghdai.report.content`),
+#: registered in the message catalogue as ``report.<key>``.
+TEXT = catalogue("report", {
+    "zh": {"footer": "第 {page} 页 共 {pages} 页", "total": "合计"},
+    "en": {"footer": "Page {page} of {pages}", "total": "Total"},
+})
 
 
 # ---------------------------------------------------------------------------- reading
@@ -499,6 +358,11 @@ def put(ws: Any, row: int, col: int, value: Any, *, fmt: str | None = None,
             own(cell)
             cell.quotePrefix = True
     else:
+        if isinstance(value, _dt.date | _dt.time):  # openpyxl sets a date format in place:
+            own(cell)  # on a shared style record it would turn every number into a date
+            if fmt is None:
+                cell.number_format = "yyyy-mm-dd hh:mm" if isinstance(
+                    value, _dt.datetime) else "yyyy-mm-dd"
         cell.value = value
     return cell
 
@@ -632,7 +496,7 @@ def page_setup(ws: Any, lang: str, *, landscape: bool = True, title_rows: str | 
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddFooter.center.text = TEXT[lang]["footer"]
+    ws.oddFooter.center.text = TEXT[lang]["footer"].format(page="&P", pages="&N")  # Excel's codes
     ws.oddFooter.left.text = "&A"
     if title_rows:
         ws.print_title_rows = title_rows
@@ -753,54 +617,6 @@ def openpyxl_workbook() -> Any:
     return wb
 
 
-def describe_rules(problem: Any, lang: str) -> list[tuple[str, str, str]]:
-    """(kind, rule in the principles' words, exact parameters) for every rule of ``problem``."""
-    t = TEXT[lang]
-    out: list[tuple[str, str, str]] = []
-    pairing = getattr(problem, "pairing", None)
-    if pairing is not None:
-        out.append((t["k_pairing"], type(pairing).__name__ if not hasattr(pairing, "shape")
-                    else str(pairing.shape), _params(pairing, lang)))
-    groups = [("k_require", "edge_rules"), ("k_group", "group_rules"), ("k_fixed", "fixed"),
-              ("k_score", "scores")]
-    for key, attr in groups:
-        for rule in getattr(problem, attr, None) or []:
-            out.append((t[key], _rule_label(rule, lang), _params(rule, lang)))
-    for i, level in enumerate(getattr(problem, "levels", None) or [], 1):
-        terms = level if isinstance(level, list | tuple) else [level]
-        for term in terms:
-            out.append((f"{t['k_level']} {i}", _rule_label(term, lang), _params(term, lang)))
-    return out
-
-
-def _rule_label(rule: Any, lang: str) -> str:
-    """The rule filed under its principle, from the rule's own class (one place for words)."""
-    named = getattr(rule, "principled_label", None)
-    return named(lang) if callable(named) else type(rule).__name__
-
-
-def _fields(obj: Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: getattr(obj, f.name, None) for f in dataclasses.fields(obj)}
-    return {k: v for k, v in vars(obj).items() if not k.startswith("_")} if hasattr(obj, "__dict__") else {}
-
-
-def _params(obj: Any, lang: str) -> str:
-    fields = _fields(obj)
-    if not fields:
-        return repr(obj)
-    parts = []
-    for key, value in fields.items():
-        if isinstance(value, pd.DataFrame):
-            shown = TEXT[lang]["rows"].format(n=len(value))
-        elif isinstance(value, list | tuple) and value and not isinstance(value[0], str | int | float):
-            shown = "[" + ", ".join(type(v).__name__ for v in value) + "]"
-        else:
-            shown = repr(value)
-        parts.append(f"{key}={shown}")
-    return f"{type(obj).__name__}({', '.join(parts)})"
-
-
 # ---------------------------------------------------------------------------- workbook
 def write_workbook(
     result: Any,
@@ -814,19 +630,24 @@ def write_workbook(
     headers: Mapping[str, str] | None = None,
     title: str | None = None,
     paper: str = "auto",
+    roster: Any = None,
 ) -> Path:
-    """Write the pair roster (帮带对子名单) a 组织部 can file and print, as one ``.xlsx``.
+    """Write the pair list (帮带对子名单) a 组织部 can file and print, as one ``.xlsx``.
 
-    Sheets (``lang="zh"`` / ``"en"``): 帮带对子名单 / Pairs — one row per matched
-    mentee with its mentors side by side (导师1, 导师1编号, 导师1 + the mentor's own
-    columns, distance, shared domains, score, then 导师2 …), grouped by county,
-    township and village in order of first appearance; 县区汇总 / By county —
-    mentees, matched, coverage (also per category when there is a ``category``
-    column), pairs, mentors used, mean distance; 未匹配名单 / Unmatched — each
-    mentee short of mentors with the reason (solve with ``lang="zh"`` for Chinese
-    reasons); 规则与参数 / Rules and parameters — status, objective, bound, gap,
-    seconds, backend, the rules, ``result.info`` (seed, limits, versions) and
-    ``rules_text``.
+    Sheets (``lang="zh"`` / ``"en"``), as :mod:`banghdai.report.content` lays them out:
+    帮带对子名单 / Pairs — 序号, township and village, the mentee's 姓名 / 单位职务 /
+    类别 and each mentor's 姓名 / 单位职务 side by side, sized so that it prints on A4
+    landscape, one page wide, at 9 pt or more (one line per pair when the mentors side
+    by side would not fit), two header rows (帮带对象, 导师1 … over their columns)
+    repeated on every page; 县区汇总 / By county — a line per county with a line per
+    township under it (per city with its counties), coverage per category, and the
+    total; 未匹配名单 / Unmatched — each mentee short of mentors with the reason
+    (solve with ``lang="zh"`` for Chinese reasons); 配对明细 / Pair details — one row
+    per pair with ids, what the goals measure (distance, shared domains, fit,
+    priority; a score only when the goals weigh scores) and the roster's other
+    columns; 规则与参数 / Rules and parameters — the result, the rules in the
+    principles' words, the goals in order with their values and whether each is
+    proven, the data counts, the read report and the version, and ``rules_text``.
 
     Parameters
     ----------
@@ -834,7 +655,7 @@ def write_workbook(
         The :class:`~banghdai.Result` of ``problem.solve()``.
     problem
         The :class:`~banghdai.Problem` solved; its tables give the printed columns
-        under the caller's own headers.
+        under the caller's own headers (library names in the reader's language).
     path
         Where to write. The file is written beside it first and moved into place.
     lang
@@ -842,17 +663,21 @@ def write_workbook(
     rules_text
         Free text for the audit sheet (the rules file, the meeting's decision …).
     mentee_columns, mentor_columns
-        Columns to print (canonical names or your headers). By default mentees
-        show everything but solver knobs (lat, lon, rating, capacity,
-        mentors_required, kind) and region columns with one value (those go to the
-        title); mentors show id, name and their own descriptive columns.
+        Columns for the detail sheet (canonical names or your headers). By default
+        mentees show everything but solver knobs (lat, lon, rating, capacity,
+        mentors_required, kind) and region columns with one value; mentors show
+        their own descriptive columns.
     headers
         Replace printed headers: ``{"name": "姓名"}`` (canonical or your header).
     title
-        The roster's title row (default: the constant regions + 帮带对子名单).
+        The list's title row (default: the constant regions + 帮带对子名单).
     paper
-        ``"auto"`` (default: A4, or A3 for a sheet too wide to read on A4 — the
-        roster of two mentors with all their columns usually is), ``"A4"`` or ``"A3"``.
+        ``"auto"`` (default: the list and the summaries on A4, the detail sheets on A3
+        when they are wider than A4 shows at a readable size), ``"A4"`` or ``"A3"``
+        for every sheet.
+    roster
+        The roster read (:func:`banghdai.read_roster`), whose read report the audit
+        sheet summarises; by default the problem's.
 
     Returns
     -------
@@ -864,386 +689,87 @@ def write_workbook(
     >>> import os, tempfile, openpyxl, pandas as pd, banghdai as bd
     >>> from banghdai.report.workbook import write_workbook
     >>> mentors = pd.DataFrame({"mentor_id": ["M1", "M2"], "name": ["张三", "李四"],
-    ...                         "单位职务": ["镇党委书记", "村支书"], "capacity": [2, 1]})
+    ...                         "unit_post": ["镇党委书记", "村支书"], "capacity": [2, 1]})
     >>> mentees = pd.DataFrame({"mentee_id": ["E1", "E2"], "name": ["王五", "=1+1"]})
     >>> problem = bd.Problem(mentors, mentees, pairing=bd.OneToMany(capacity="capacity"))
     >>> path = write_workbook(problem.solve(), problem, os.path.join(tempfile.mkdtemp(), "p.xlsx"))
     >>> wb = openpyxl.load_workbook(path)
     >>> wb.sheetnames
-    ['帮带对子名单', '汇总', '未匹配名单', '规则与参数']
-    >>> [c.value for c in wb["帮带对子名单"][2]][:5]
-    ['序号', '对象编号', '姓名', '导师人数', '导师1']
+    ['帮带对子名单', '汇总', '未匹配名单', '配对明细', '规则与参数']
+    >>> [c.value for c in wb["帮带对子名单"][3]]
+    ['序号', '姓名', '姓名', '单位职务']
     """
-    t = check_lang(lang)
-    check_writable(path)
-    mentors, mentees = read_side(problem, "mentors"), read_side(problem, "mentees")
-    pairs = ordered_pairs(result)
-    known = set(mentees.frame["mentee_id"])
-    if len(pairs) and not pairs["mentee_id"].isin(known).all():
-        bad = pairs.loc[~pairs["mentee_id"].isin(known), "mentee_id"].iloc[0]
-        raise _input_error(f"pair names mentee {bad!r}, which the problem lacks",
-                           table="pairs", column="mentee_id")
-    shown = _shown(mentors, mentees, headers, lang)
-    e_cols = (mentees.resolve(mentee_columns) if mentee_columns is not None
-              else default_columns(mentees))
-    m_cols = (mentors.resolve(mentor_columns) if mentor_columns is not None
-              else default_columns(mentors))
-    if mentee_columns is not None and "mentee_id" not in e_cols:
-        e_cols = ["mentee_id", *e_cols]
-    styles = Styles()
-    wb = openpyxl_workbook()
+    from .content import Context, sheets
 
-    order = group_order(mentees.frame, region_levels(mentees))
-    need = demand(result, mentees, pairs)
+    check_lang(lang)
+    check_writable(path)
     if paper not in PAPERS:
         raise _input_error(f"unknown paper {paper!r}", column="paper", choices=list(PAPERS))
-    _roster_sheet(wb, t, lang, styles, mentors, mentees, pairs, order, e_cols, m_cols, shown,
-                  problem, title, paper)
-    _summary_sheet(wb, t, lang, styles, mentors, mentees, pairs, need, shown, paper)
-    _unmatched_sheet(wb, t, lang, styles, mentees, result, order, e_cols, shown, paper)
-    _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_text, paper)
-    _read_report_sheet(wb, lang, styles, problem)
+    ctx = Context(result, problem, lang, headers=headers, mentee_columns=mentee_columns,
+                  mentor_columns=mentor_columns, title=title)
+    styles = Styles()
+    wb = openpyxl_workbook()
+    for sheet in sheets(ctx, rules_text=rules_text, roster=roster):
+        write_sheet(wb, sheet, styles, lang, paper=paper)
     return save_atomic(wb, path)
 
 
-def _read_report_sheet(wb, lang, styles, problem) -> None:
-    """读表报告: what the readers did with the roster's sheets, when they skipped rows, cleaned
-    cells, stacked sheets … (:mod:`banghdai.data.readreport`)."""
-    from ..data.readers import REPORT_ATTR
-    from ..data.readreport import NOTEWORTHY, report_rows
+def write_sheet(wb: Any, sheet: Any, styles: Styles, lang: str, *, paper: str = "A4") -> Any:
+    """Write a :class:`banghdai.report.content.Sheet` as a print-ready worksheet.
 
-    table = getattr(problem, "mentor_table", None)
-    report = getattr(getattr(table, "frame", None), "attrs", {}).get(REPORT_ATTR)
-    if report is None or not any(e["event"] in NOTEWORTHY for e in report.events):
-        return  # tables read as they are: nothing to report
-    headers, rows = report_rows(report, lang)
-    ws = wb.create_sheet(_say("read.sheet_title", lang))
-    write_table(ws, 1, headers, rows, styles)
-    fit_widths(ws, header_row=1)
-
-
-#: Chinese headers for the library's own column names, used in a Chinese workbook only
-#: where the roster itself used the English name (its own words always win).
-ZH_HEADERS = {
-    "mentor_id": "导师编号", "mentee_id": "对象编号", "name": "姓名", "kind": "主体类型",
-    "province": "省", "city": "市", "county": "县区", "township": "乡镇", "village": "村",
-    "unit": "单位", "position": "职务", "category": "类别", "type": "类型",
-    "tier": "层级", "source": "来源", "domains": "领域", "rating": "评分",
-    "capacity": "帮带上限", "mentors_required": "导师人数", "priority": "优先级",
-}
-
-
-def _shown(mentors: Side, mentees: Side, headers: Mapping[str, str] | None,
-           lang: str = "en"):
-    """Header label for a (side, canonical column), honouring ``headers`` overrides; in
-    Chinese, an English library column name is shown in Chinese."""
-    overrides = {str(k): str(v) for k, v in (headers or {}).items()}
-
-    def label(side: Side, col: str) -> str:
-        own = side.shown(col)
-        if own in overrides or col in overrides:
-            return overrides.get(own, overrides.get(col, own))
-        if is_row_number(own):  # ids taken from the roster's 序号: not the list's own 序号
-            return TEXT[lang]["roster_no"]
-        if lang == "zh" and own == col:
-            return ZH_HEADERS.get(col, own)
-        return own
-
-    return label
-
-
-def _roster_sheet(wb, t, lang, styles, mentors, mentees, pairs, order, e_cols, m_cols, shown,
-                  problem, title, paper) -> None:
-    ws = wb.create_sheet(t["pairs_sheet"])
-    e_frame = mentees.frame
-    matched = set(pairs["mentee_id"])
-    rows_pos = [int(p) for p in order if e_frame["mentee_id"].iat[int(p)] in matched]
-    n_groups = int(pairs["rank"].max()) + 1 if len(pairs) else 1
-
-    tag_cols = tag_columns(problem, mentors, mentees)
-    names = shared_tags(pairs, mentors, mentees, tag_cols)
-    m_index = mentors.frame.set_index("mentor_id")
-    m_name = "name" if mentors.has("name") else None
-    m_extra = [c for c in m_cols if c not in ("mentor_id", "name")]
-    has_dist = "distance_km" in pairs and pairs["distance_km"].notna().any()
-    has_count = "shared_domains" in pairs
-    has_score = "score" in pairs
-    has_fixed = "fixed" in pairs and bool(pairs["fixed"].fillna(False).astype(bool).any())
-
-    headers = [t["no"]] + [shown(mentees, c) for c in e_cols] + [t["n_mentors"]]
-    formats: dict[int, str] = {}
-    for k in range(1, n_groups + 1):
-        headers.append(t["mentor"].format(k=k))
-        if m_name is not None:
-            headers.append(t["mentor_id"].format(k=k))
-        for c in m_extra:
-            h = shown(mentors, c)
-            sep = " " if lang == "zh" and h[:1].isascii() else ""
-            headers.append(t["mentor_col"].format(k=k, h=sep + h))
-        if has_dist:
-            formats[len(headers)] = "0.0"
-            headers.append(t["distance"].format(k=k))
-        if names is not None:
-            headers.append(t["shared_names"].format(k=k))
-        elif has_count:
-            formats[len(headers)] = "0"
-            headers.append(t["shared_count"].format(k=k))
-        if has_score:
-            formats[len(headers)] = "0.000"
-            headers.append(t["score"].format(k=k))
-        if has_fixed:
-            headers.append(t["fixed"].format(k=k))
-
-    group_width = (1 + (m_name is not None) + len(m_extra) + bool(has_dist)
-                   + (names is not None or bool(has_count)) + bool(has_score) + bool(has_fixed))
-    by_mentee = {e: g for e, g in pairs.groupby("mentee_id", sort=False)}
-    rows = []
-    for n, pos in enumerate(rows_pos, 1):
-        rec = e_frame.iloc[pos]
-        mine = by_mentee[rec["mentee_id"]]
-        row: list[Any] = [n] + [rec[c] for c in e_cols] + [len(mine)]
-        for k in range(n_groups):
-            if k >= len(mine):
-                row += [None] * group_width
-                continue
-            p = mine.iloc[k]
-            mid = p["mentor_id"]
-            info = m_index.loc[mid] if mid in m_index.index else None
-            row.append(info[m_name] if (m_name and info is not None) else mid)
-            if m_name is not None:
-                row.append(mid)
-            row += [info[c] if info is not None else None for c in m_extra]
-            if has_dist:
-                d = p["distance_km"]
-                row.append(None if _isna(d) else round(float(d), 1))
-            if names is not None:
-                row.append(names.loc[p.name] or None)
-            elif has_count:
-                c = p["shared_domains"]
-                row.append(None if _isna(c) else int(c))
-            if has_score:
-                s = p["score"]
-                row.append(None if _isna(s) else round(float(s), 3))
-            if has_fixed:
-                row.append(t["yes"] if bool(p["fixed"]) else None)
-        rows.append(row)
-
-    ncol = len(headers)
-    place = constant_region_text(mentees)
-    title_row(ws, 1, title or " ".join(x for x in (place, t["title"]) if x), ncol, styles)
-    last = write_table(ws, 2, headers, rows, styles, formats)
-    freeze_col = 2 + len([c for c in e_cols if c in ("mentee_id", "name")])
+    The title across the first block's columns, each block's header groups and header
+    (the first block's repeated on every printed page), its rows with their number
+    formats, column widths from the content (header words never broken), A4 one
+    page wide, page numbers in the footer. The list itself is always A4.
+    """
     from openpyxl.utils import get_column_letter
 
-    ws.freeze_panes = f"{get_column_letter(freeze_col)}3"
-    if rows:
-        ws.auto_filter.ref = f"A2:{get_column_letter(ncol)}{last}"
-    fit_widths(ws, skip_rows=[1], header_row=2)
-    page_setup(ws, lang, landscape=True, title_rows="2:2", paper=paper)
-
-
-def _summary_sheet(wb, t, lang, styles, mentors, mentees, pairs, need, shown, paper) -> None:
-    level = next((c for c in ("county", "city", "township") if mentees.has(c)), None)
-    ws = wb.create_sheet(t["summary_sheet"][level])
-    e = mentees.frame
-    data = need.copy()
-    data["group"] = (e[level].astype(object).where(e[level].notna(), t["blank"]).astype(str)
-                     if level else t["total"])
-    has_cat = mentees.has("category")
-    if has_cat:
-        data["category"] = e["category"].astype(object).where(e["category"].notna(), t["blank"])
-    p = pairs.merge(data[["mentee_id", "group"]], on="mentee_id", how="left")
-    has_dist = "distance_km" in p and p["distance_km"].notna().any()
-    bank = (mentors.frame[level].astype(object).where(mentors.frame[level].notna(), t["blank"])
-            .astype(str).value_counts() if level and mentors.has(level) else None)
-    cats = list(pd.unique(data["category"])) if has_cat else []
-
-    headers = ([shown(mentees, level) if level else t["total"], t["s_mentees"], t["s_matched"],
-                t["s_full"], t["s_demand"], t["s_filled"], t["s_coverage"], t["s_pairs"]]
-               + ([t["s_bank"]] if bank is not None else []) + [t["s_used"]]
-               + ([t["s_distance"]] if has_dist else [])
-               + [t["s_cat"].format(c=c) for c in cats])
-    formats = {6: "0.0%"}
-    j = 8 + (bank is not None) + 1
-    if has_dist:
-        formats[j] = "0.0"
-        j += 1
-    for i in range(len(cats)):
-        formats[j + i] = "0.0%"
-
-    def line(label: str, d: pd.DataFrame, pp: pd.DataFrame, bank_n: int | None) -> list[Any]:
-        dem, fil = int(d["needed"].sum()), int(d["filled"].sum())
-        row: list[Any] = [label, len(d), int((d["got"] > 0).sum()),
-                          int((d["got"] >= d["needed"]).sum()), dem, fil,
-                          fil / dem if dem else None, len(pp)]
-        if bank is not None:
-            row.append(bank_n)
-        row.append(int(pp["mentor_id"].nunique()))
-        if has_dist:
-            mean = pp["distance_km"].mean() if len(pp) else None
-            row.append(None if mean is None or _isna(mean) else round(float(mean), 1))
-        for c in cats:
-            dc = d[d["category"] == c]
-            dem_c = int(dc["needed"].sum())
-            row.append(int(dc["filled"].sum()) / dem_c if dem_c else None)
-        return row
-
-    rows = []
-    for g in pd.unique(data["group"]):
-        d = data[data["group"] == g]
-        rows.append(line(g, d, p[p["group"] == g],
-                         int(bank.get(g, 0)) if bank is not None else None))
-    if level:
-        rows.append(line(t["total"], data, p, int(bank.sum()) if bank is not None else None))
-    title_row(ws, 1, t["summary_title"], len(headers), styles)
-    write_table(ws, 2, headers, rows, styles, formats,
-                total_rows=[len(rows) - 1] if level else [])
-    ws.freeze_panes = "B3"
-    fit_widths(ws, skip_rows=[1], header_row=2)
-    page_setup(ws, lang, landscape=True, title_rows="2:2", paper=paper)
-
-
-def _unmatched_sheet(wb, t, lang, styles, mentees, result, order, e_cols, shown,
-                     paper) -> None:
-    ws = wb.create_sheet(t["unmatched_sheet"])
-    u = getattr(result, "unmatched", None)
-    if not isinstance(u, pd.DataFrame):
-        u = pd.DataFrame(columns=["mentee_id", "needed", "got", "candidates", "reason"])
-    u = u.assign(mentee_id=u["mentee_id"].map(_id_text)).drop_duplicates("mentee_id")
-    rank = pd.Series(np.arange(len(order)), index=mentees.frame["mentee_id"].to_numpy()[order])
-    u = u.assign(_rank=u["mentee_id"].map(rank)).sort_values("_rank", kind="stable")
-    e_index = mentees.frame.set_index("mentee_id")
-    extra = [(c, t[k]) for c, k in (("needed", "u_needed"), ("got", "u_got"),
-                                    ("candidates", "u_candidates"), ("reason", "u_reason"),
-                                    ("funnel", "u_funnel"), ("full_mentors", "u_full"))
-             if c in u.columns]
-    headers = [t["no"]] + [shown(mentees, c) for c in e_cols] + [h for _, h in extra]
-    formats = {1 + len(e_cols) + i: "0" for i, (c, _) in enumerate(extra)
-               if c in ("needed", "got", "candidates")}
-    rows = []
-    for n, (_, rec) in enumerate(u.iterrows(), 1):
-        info = e_index.loc[rec["mentee_id"]] if rec["mentee_id"] in e_index.index else None
-        row: list[Any] = [n]
-        for c in e_cols:
-            row.append(rec["mentee_id"] if c == "mentee_id" else
-                       (info[c] if info is not None else None))
-        for c, _ in extra:
-            v = rec[c]
-            row.append(int(v) if c in ("needed", "got", "candidates") and not _isna(v) else v)
-        rows.append(row)
-    title_row(ws, 1, t["unmatched_title"], len(headers), styles)
-    write_table(ws, 2, headers, rows, styles, formats)
-    ws.freeze_panes = "A3"
-    fit_widths(ws, skip_rows=[1], header_row=2, hi=40)
-    page_setup(ws, lang, landscape=True, title_rows="2:2", paper=paper)
-
-
-def _idle(result, problem, lang: str) -> pd.DataFrame | None:
-    """Mentors that can never be offered a mentee (see :func:`banghdai.explain.check.idle_mentors`):
-    from the graph the solve compiled when the result has it, else compiled again."""
-    known = result.idle_mentors(lang) if hasattr(result, "idle_mentors") else None
-    if known is not None or problem is None:
-        return known
-    from ..explain.check import idle_mentors
-
-    return idle_mentors(problem, lang)
-
-
-def _audit_sheet(wb, t, lang, styles, result, problem, mentors, mentees, rules_text,
-                 paper) -> None:
-    ws = wb.create_sheet(t["audit_sheet"])
-    status = getattr(result, "status", None)
-    items: list[tuple[str, Any, str | None]] = [
-        (t["a_made"], _dt.datetime.now().replace(microsecond=0), "yyyy-mm-dd hh:mm:ss"),
-        (t["a_status"], getattr(status, "name", status), None),
-        # what is not proven, per level with its bound and gap (empty when proven optimal)
-        (t["a_outcome"], "\n".join(getattr(result, "outcome", lambda _: [])(lang)) or None,
-         None),
-        (t["a_objective"], getattr(result, "objective", None), "0.000000"),
-        (t["a_bound"], getattr(result, "bound", None), "0.000000"),
-        (t["a_gap"], getattr(result, "gap", None), "0.000000"),
-        (t["a_seconds"], getattr(result, "seconds", None), "0.000"),
-        (t["a_backend"], getattr(result, "backend", None), None),
-        (t["a_coverage"], getattr(result, "coverage", None), "0.0%"),
-        (t["a_pairs"], len(result.pairs), "0"),
-        (t["a_mentees"], len(mentees.frame), "0"),
-        (t["a_mentors"], len(mentors.frame), "0"),
-    ]
-    seen = {"status", "objective", "bound", "gap", "seconds", "backend", "coverage", "pairs",
-            "outcome"}
-    summary = result.summary() if hasattr(result, "summary") else {}
-    for k, v in summary.items():
-        if k not in seen:
-            items.append((t["a_summary"].format(k=_say(f"cli.summary.{k}", lang)
-                                              if f"cli.summary.{k}" in CATALOGUE else k),
-                          v, None))
-    info = dict(getattr(result, "info", None) or {})
-    versions = info.pop("versions", None) or {}
-    for k, v in info.items():
-        if isinstance(v, Mapping):
-            v = ", ".join(f"{a}={b!r}" for a, b in v.items()) or None
-        elif isinstance(v, list | tuple) and v and isinstance(v[0], Mapping):
-            v = t["rows"].format(n=len(v))  # e.g. the levels, tabled below
-        elif isinstance(v, list | tuple):
-            v = ", ".join(str(x) for x in v)
-        items.append((t["a_info"].format(k=k), v, None))
-    try:
-        import openpyxl
-
-        versions = {**versions, "openpyxl": openpyxl.__version__}
-    except ImportError:  # pragma: no cover
-        pass
-    for k, v in versions.items():
-        items.append((t["a_version"].format(k=k), str(v), None))
-
-    title_row(ws, 1, t["audit_title"], 3, styles)
-    put(ws, 2, 1, t["a_item"], style=styles.header)
-    put(ws, 2, 2, t["a_value"], style=styles.header)
-    r = 2
-    for label, value, fmt in items:
-        r += 1
-        put(ws, r, 1, label, style=styles.cell)
-        if isinstance(value, float) and fmt is None:
-            fmt = "0.000000"
-        put(ws, r, 2, value, fmt=fmt, style=styles.cell)
-
-    rules = describe_rules(problem, lang)
-    if rules:
-        r += 2
-        put(ws, r, 1, t["a_rules"], style=styles.bold)
-        r = write_table(ws, r + 1, [t["a_kind"], t["a_rule"], t["a_params"]], rules, styles)
-    idle = _idle(result, problem, lang)
-    if idle is not None and len(idle):
-        r += 2
-        put(ws, r, 1, _say("book.idle_title", lang, n=len(idle)), style=styles.bold)
-        r = write_table(ws, r + 1, [_say(f"book.idle_{c}", lang) for c in idle.columns],
-                        idle.values.tolist(), styles)
-    levels = getattr(result, "levels", None)
-    if isinstance(levels, pd.DataFrame) and len(levels):
-        r += 2
-        put(ws, r, 1, t["a_levels"], style=styles.bold)
-        r += 1
-        cols = [str(c) for c in levels.columns]
-        for j, c in enumerate(cols, 1):
-            put(ws, r, j, c, style=styles.header)
-        for rec in levels.itertuples(index=False):
+    ws = wb.create_sheet(sheet.name)
+    first = sheet.blocks[0] if sheet.blocks else None
+    ncol = len(first.headers) if first else 1
+    title_row(ws, 1, sheet.title, ncol, styles)
+    r = 1
+    widths: dict[int, float] = {}
+    head_rows: list[int] = []
+    wrap_skip: list[int] = [1]
+    for b, block in enumerate(sheet.blocks):
+        if block.heading:
+            r += 2 if b else 1
+            put(ws, r, 1, block.heading, style=styles.bold)
+            wrap_skip.append(r)
+        if block.groups:
             r += 1
-            for j, v in enumerate(rec, 1):
-                put(ws, r, j, v, fmt="0.000000" if isinstance(v, float) else None,
-                    style=styles.cell)
-    text_rows = []
-    if rules_text:
-        r += 2
-        put(ws, r, 1, t["a_text"], style=styles.bold)
-        for line in str(rules_text).splitlines():
-            r += 1
-            text_rows.append(r)
-            put(ws, r, 1, line, style=styles.plain)
-    from openpyxl.utils import get_column_letter
-
-    fit_widths(ws, skip_rows=[1, *text_rows], hi=60, header_hi=60)
-    for col in (1, 2, 3):
-        letter = get_column_letter(col)
-        ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width or 0, 14)
-    ws.freeze_panes = "A3"
-    page_setup(ws, lang, landscape=False, title_rows="2:2", paper=paper)
+            j = 1
+            for label, span in block.groups:
+                for col in range(j, j + span):
+                    put(ws, r, col, label if col == j else None,
+                        style=styles.span("label", col == j, col == j + span - 1)
+                        if label else styles.header)
+                j += span
+            head_rows.append(r)
+        r += 1
+        head_rows.append(r)
+        last = write_table(ws, r, block.headers, block.rows, styles, block.formats,
+                           total_rows=block.bold)
+        lines = max((len(str(h).split("\n")) for h in block.headers), default=1)
+        ws.row_dimensions[r].height = 15 * lines + 4
+        if b == 0:
+            ws.freeze_panes = f"{get_column_letter(min(sheet.freeze, ncol) + 1)}{r + 1}"
+            if block.rows and len(sheet.blocks) == 1:
+                ws.auto_filter.ref = f"A{r}:{get_column_letter(len(block.headers))}{last}"
+            title_rows = f"{head_rows[0]}:{r}"
+        if not block.wrap:
+            wrap_skip.extend(range(r + 1, last + 1))
+        r = max(r, last)
+        for j, width in enumerate(block.widths, 1):
+            widths[j] = max(widths.get(j, 0), width)
+    for j, width in widths.items():
+        ws.column_dimensions[get_column_letter(j)].width = width
+    for row in head_rows:
+        for cell in ws[row]:
+            if isinstance(cell.value, str) and "\n" in cell.value:
+                own(cell).alignment = styles.center
+    fit_heights(ws, skip_rows=[*wrap_skip, *head_rows])
+    page_setup(ws, lang, landscape=sheet.landscape, title_rows=title_rows if first else None,
+               paper=sheet.paper if paper == "auto" else paper)
+    return ws
