@@ -422,14 +422,14 @@ def _classify(grid: Grid, filled: np.ndarray, block: list[int], end: int, cols: 
         sq = np.array(squeezed + [""], dtype=object)[np.where(has, codes, len(uniques))]
         sq = sq.reshape(cells.shape)
         hit = np.zeros(len(rows), dtype=np.int64)
-        for j in range(cells.shape[1]):
+        for j in cols:  # the columns read (a hidden column's own label does not count)
             own = {re.sub(r"\s+", "", p) for p in labels[j].split("/") if p} if j < len(labels) \
                 else set()
             own |= {_squeezed(grid.cells[r, j]) for r in block if filled[r, j]}
             own.discard("")
             if own:
                 hit += np.isin(sq[:, j], list(own))
-        nonblank = (sq != "").sum(axis=1)
+        nonblank = sub.sum(axis=1)  # every filled cell read, not only the candidates
         repeat = (hit >= np.maximum(2, np.ceil(0.6 * nonblank))) | ((hit >= 1) & (hit == nonblank))
     # a section row: one label merged across at least half the table
     section = np.zeros(len(rows), dtype=bool)
