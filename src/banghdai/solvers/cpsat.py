@@ -277,6 +277,9 @@ class CpSatBackend:
         """
         start = time.perf_counter()
         deadline = params.deadline_perf()  # the whole call: relaxation, build and search
+        # unknown parameters are refused up front, even when the backbone proves the
+        # problem without a search
+        apply_params(cp_model.CpSolver(), params)
         reason = trivially_infeasible(compiled)
         if reason is not None:
             return RawSolution(
