@@ -7,7 +7,7 @@ part behind an assumption literal; :func:`compile_groups` builds them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -18,7 +18,15 @@ from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import InputError, Msg
 from ..core.ids import value_keys
 from ..data.schema import pair_table
-from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
+from ..model.grouprule import (
+    Finding,
+    FlowFamily,
+    FlowTree,
+    GroupContext,
+    NetworkForm,
+    Part,
+)
+from ..model.groups import Quota, Stable, quota_bounds
 
 if TYPE_CHECKING:
     from ..model.problem import Problem
@@ -26,7 +34,6 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------------ compiled forms
-Part = tuple[str, Callable[[Any, list, Any], None]]
 
 
 def _lin(cp_model, x: list, idx: np.ndarray, coeffs: np.ndarray | None = None):
@@ -153,6 +160,62 @@ class AtMostOneGroups:
     label: str
     groups: list[np.ndarray]
     couples_components: bool = False
+    #: the side every set belongs to (one mentee's or one mentor's pairs); None: unknown
+    side: str | None = None
+
+    def network(self, compiled: Compiled) -> NetworkForm | None:
+        """One node per set, entering its owner by an arc of capacity 1; None when the sets
+        overlap or a set spans two owners.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}), pairing=bd.ManyToMany(1, 2)
+        ...                ).require(bd.DistinctTypes("type")).compile()
+        >>> fam = c.group_rules[0].network(c).families[0]
+        >>> fam.side, fam.group_of_edge.tolist(), fam.capacity.tolist()
+        ('mentee', [0, 0], [1])
+        """
+        big = [g for g in self.groups if g.size > 1]
+        group = np.full(compiled.n_edges, -1, np.int64)
+        if not big:
+            return NetworkForm()
+        idx, gid = _member_ids(big)
+        if np.unique(idx).size != idx.size:
+            return None  # overlapping sets: not one family
+        first = idx[np.r_[0, np.cumsum([g.size for g in big])[:-1]]]
+        side = self.side
+        if side is None:
+            side = "mentee" if bool(np.all(compiled.edge_mentee[idx] ==
+                                           compiled.edge_mentee[first[gid]])) else "mentor"
+        own = compiled.edge_mentee if side == "mentee" else compiled.edge_mentor
+        if not bool(np.all(own[idx] == own[first[gid]])):
+            return None  # pragma: no cover - sets always share an owner
+        group[idx] = gid
+        return NetworkForm(families=(FlowFamily(side, group, np.ones(len(big), np.int64)),))
+
+    def blocked(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """Unchosen edges of a set that already has its one chosen pair."""
+        idx, gid = self._members()
+        full = np.bincount(gid[chosen[idx]], minlength=len(self.groups)) >= 1
+        out = np.zeros(chosen.size, bool)
+        out[idx[full[gid]]] = True
+        return out & ~chosen
+
+    def couples(self, compiled: Compiled, edge_label: np.ndarray) -> bool:
+        """Never: a set is one mentee's (or mentor's) pairs."""
+        return False
+
+    def restrict(self, local_edge: np.ndarray,
+                 local_node: dict[str, np.ndarray]) -> AtMostOneGroups:
+        """The sets of one component, edges renumbered."""
+        groups = [local_edge[g] for g in self.groups if local_edge[g[0]] >= 0]
+        return replace(self, groups=groups)
+
+    def precheck(self, compiled: Compiled, lang: str) -> list[Finding]:
+        """None here: explain/check.py counts the types each mentee can reach."""
+        return []
 
     def parts(self, compiled: Compiled) -> list[Part]:
         """One named part: all the at-most-one sets."""
@@ -220,6 +283,62 @@ class CompiledQuota:
     lo: list[int | None]
     hi: list[int | None]
     couples_components: bool = True
+
+    def network(self, compiled: Compiled) -> NetworkForm | None:
+        """Quotas on pairs: bounded group nodes between the source and the mentors (or the
+        mentees and the sink); quotas on served mentees or used mentors are no flow."""
+        if self.spec.count != "pairs":
+            return None
+        return NetworkForm(trees=(FlowTree(self.spec.side, [np.asarray(n, np.int64)
+                                                            for n in self.node_sets],
+                                           list(self.lo), list(self.hi)),))
+
+    def blocked(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """Unchosen edges that would raise a count already at its max."""
+        out = np.zeros(chosen.size, bool)
+        got = self.counts(compiled, chosen)
+        own = compiled.edge_mentor if self.spec.side == "mentor" else compiled.edge_mentee
+        hit = None if self.spec.count == "pairs" else self._hits(compiled, chosen)
+        for g, edges in enumerate(self.edge_sets):
+            hi = self.hi[g]
+            if hi is None or got[g] < hi:
+                continue
+            if hit is None:
+                out[edges] = True
+            elif self.spec.count == "mentors":
+                out[edges[~hit[own[edges]]]] = True
+            else:  # a pair that would complete an unserved mentee
+                have = np.bincount(compiled.edge_mentee[chosen], minlength=compiled.n_mentees)
+                t = own[edges]
+                out[edges[~hit[t] & (have[t] + 1 >= compiled.demand[t])]] = True
+        return out & ~chosen
+
+    def couples(self, compiled: Compiled, edge_label: np.ndarray) -> bool:
+        """When a bounded group has pairs in two components, or a minimum and no pair."""
+        for edges, lo in zip(self.edge_sets, self.lo, strict=True):
+            where = np.unique(edge_label[edges])
+            if where.size > 1 or (where.size == 0 and lo is not None and lo > 0):
+                return True
+        return False
+
+    def restrict(self, local_edge: np.ndarray,
+                 local_node: dict[str, np.ndarray]) -> CompiledQuota:
+        """The bounded groups with pairs in one component, renumbered."""
+        nodes_of = local_node[self.spec.side]
+        keep = [i for i, edges in enumerate(self.edge_sets)
+                if edges.size and local_edge[edges[0]] >= 0]
+        node_sets = []
+        for i in keep:
+            local = nodes_of[self.node_sets[i]]
+            node_sets.append(local[local >= 0])
+        return replace(self, names=[self.names[i] for i in keep],
+                       edge_sets=[local_edge[self.edge_sets[i]] for i in keep],
+                       node_sets=node_sets, lo=[self.lo[i] for i in keep],
+                       hi=[self.hi[i] for i in keep])
+
+    def precheck(self, compiled: Compiled, lang: str) -> list[Finding]:
+        """None here: explain/check.py compares each group's reach with its bounds."""
+        return []
 
     def parts(self, compiled: Compiled) -> list[Part]:
         """One part per bounded group value."""
@@ -407,8 +526,6 @@ class CompiledQuota:
                         cover = edges[mark] if cover is None else np.r_[cover, edges[mark]]
                         restricted = True
         if kit is not None and restricted:
-            from dataclasses import replace
-
             from .levels import CompiledLevel
 
             levels = compiled.levels
@@ -447,6 +564,31 @@ class CompiledStable:
             object.__setattr__(self, "mentor_order", b)
             object.__setattr__(self, "source", None)
         return self.mentee_order, self.mentor_order  # type: ignore[return-value]
+
+    def network(self, compiled: Compiled) -> NetworkForm | None:
+        """Stability is no flow: CP-SAT (or deferred acceptance alone)."""
+        return None
+
+    def blocked(self, compiled: Compiled, chosen: np.ndarray) -> np.ndarray:
+        """Stability holds no pair back by itself."""
+        return np.zeros(chosen.size, bool)
+
+    def couples(self, compiled: Compiled, edge_label: np.ndarray) -> bool:
+        """Never: a blocking pair needs its mentor and mentee in one component."""
+        return False
+
+    def restrict(self, local_edge: np.ndarray,
+                 local_node: dict[str, np.ndarray]) -> CompiledStable:
+        """Both preference orders restricted to one component's edges."""
+        def sub(order: np.ndarray) -> np.ndarray:
+            return local_edge[order[local_edge[order] >= 0]]
+        mentee_order, mentor_order = self.orders()
+        return replace(self, mentee_order=sub(mentee_order), mentor_order=sub(mentor_order),
+                       source=None)
+
+    def precheck(self, compiled: Compiled, lang: str) -> list[Finding]:
+        """Nothing to check before solving."""
+        return []
 
     def parts(self, compiled: Compiled) -> list[Part]:
         """One named part: every pair's no-blocking constraint."""
@@ -587,79 +729,109 @@ def preference_orders(info: pd.DataFrame, m: np.ndarray, e: np.ndarray
     return np.lexsort((m, re_, e)), np.lexsort((e, rm, m))
 
 
+def _types(rule, ctx: GroupContext) -> AtMostOneGroups:
+    """Distinct types (or a role template): at most one pair per (owner, type)."""
+    per = getattr(rule, "per", "mentee")
+    table = ctx.mentors if per == "mentee" else ctx.mentees
+    codes, _ = pd.factorize(pd.Series(value_keys(
+        table.require(rule.column, type(rule).__name__)), dtype=object))
+    if per == "mentee":
+        type_of, owner = codes[ctx.edge_mentor], ctx.edge_mentee
+    else:
+        type_of, owner = codes[ctx.edge_mentee], ctx.edge_mentor
+    n_types = int(codes.max(initial=-1)) + 1
+    key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
+    groups = [g for g in _groups_of(key) if g.size > 1]
+    return AtMostOneGroups(rule.label(), groups, side=per)
+
+
+def _quota(rule: Quota, ctx: GroupContext) -> CompiledQuota:
+    """One bounded count per group value of the quota's column."""
+    table = ctx.mentors if rule.side == "mentor" else ctx.mentees
+    col = value_keys(table.require(rule.column, "Quota"))
+    names = sorted({str(v) for v in col if v is not None})
+    own = ctx.edge_mentor if rule.side == "mentor" else ctx.edge_mentee
+    lo, hi = quota_bounds(rule.min, names), quota_bounds(rule.max, names)
+    for bound in (rule.min, rule.max):
+        if isinstance(bound, Mapping):
+            unknown = sorted(set(map(str, bound)) - set(names))
+            if unknown:
+                raise InputError(Msg("compile.quota_group", name=unknown[0]),
+                                 table=table.side, column=table.shown(rule.column),
+                                 choices=names)
+    keep = [i for i in range(len(names)) if lo[i] is not None or hi[i] is not None]
+    edge_sets, node_sets = [], []
+    for i in keep:
+        nodes = np.flatnonzero(col == names[i])
+        node_sets.append(nodes)
+        edge_sets.append(np.flatnonzero(np.isin(own, nodes)))
+    return CompiledQuota(rule.label(), rule, [names[i] for i in keep], edge_sets,
+                         node_sets, [lo[i] for i in keep], [hi[i] for i in keep])
+
+
+def _stable(rule: Stable, ctx: GroupContext) -> tuple[str, Stable]:
+    """A placeholder: compile builds the orders once the edge table exists."""
+    return ("stable", rule)
+
+
+def load_values(rule, ctx: GroupContext) -> np.ndarray:
+    """The per-edge loads of a :class:`~banghdai.Load` rule (whole numbers >= 0)."""
+    mentors, mentees, m, e = ctx.mentors, ctx.mentees, ctx.edge_mentor, ctx.edge_mentee
+    if rule.mentee_column is not None:
+        values = mentees.numeric(rule.mentee_column, "Load")[e]
+    else:
+        pm, pe = pair_table(rule.table, "loads", mentors, mentees, rule.mentor, rule.mentee)
+        if rule.column not in rule.table.columns:
+            raise InputError(Msg("compile.load_column"), table="loads", column=rule.column,
+                             choices=[str(c) for c in rule.table.columns])
+        vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
+        keys = _pair_keys(pm, pe, len(mentors))
+        order = np.argsort(keys, kind="stable")
+        skeys, svals = keys[order], vals[order]
+        ek = _pair_keys(m, e, len(mentors))
+        pos = np.minimum(np.searchsorted(skeys, ek), max(skeys.size - 1, 0))
+        hit = skeys[pos] == ek if skeys.size else np.zeros(ek.size, bool)
+        if not hit.all():
+            j = int(np.flatnonzero(~hit)[0])
+            raise InputError(
+                Msg("compile.no_load", m=mentors.ids[m[j]], e=mentees.ids[e[j]]),
+                table="loads", column=rule.column)
+        values = svals[pos]
+    bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
+    if bad.any():
+        raise InputError(Msg("compile.loads_whole"), table="loads",
+                         column=rule.column if rule.table is not None else rule.mentee_column)
+    return values.astype(np.int64)
+
+
+#: How compile builds the group rules whose spec predates :mod:`banghdai.model.grouprule`,
+#: by registry code (a rule written as one file defines ``compile_group`` instead).
+_COMPILERS: dict[str, Callable[[Any, GroupContext], Any]] = {
+    "distinct_types": _types,
+    "role_template": _types,
+    "quota": _quota,
+    "stable": _stable,
+}
+
+
 def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[list, np.ndarray | None]:
-    """Compile the problem's group rules against the edge arrays.
+    """Compile the problem's group rules against the edge arrays: each spec's own
+    ``compile_group`` (or its compiler in :data:`_COMPILERS`), loads summed.
 
     Returns the compiled group rules and the per-edge load array (None
     without a :class:`Load` rule).
     """
-    m = compiled_edges["edge_mentor"]
-    e = compiled_edges["edge_mentee"]
-    mentors, mentees = problem.mentor_table, problem.mentee_table
+    ctx = GroupContext(problem.mentor_table, problem.mentee_table,
+                       compiled_edges["edge_mentor"], compiled_edges["edge_mentee"])
     out: list = []
     load: np.ndarray | None = None
     for rule in problem.group_rules:
-        if isinstance(rule, DistinctTypes | RoleTemplate):
-            per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
-            if per == "mentee":
-                codes, _ = pd.factorize(pd.Series(value_keys(
-                    mentors.require(rule.column, type(rule).__name__)), dtype=object))
-                type_of, owner, n_types = codes[m], e, int(codes.max(initial=-1)) + 1
-            else:
-                codes, _ = pd.factorize(pd.Series(value_keys(
-                    mentees.require(rule.column, type(rule).__name__)), dtype=object))
-                type_of, owner, n_types = codes[e], m, int(codes.max(initial=-1)) + 1
-            key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
-            groups = [g for g in _groups_of(key) if g.size > 1]
-            out.append(AtMostOneGroups(rule.label(), groups))
-        elif isinstance(rule, Quota):
-            table = mentors if rule.side == "mentor" else mentees
-            col = value_keys(table.require(rule.column, "Quota"))
-            names = sorted({str(v) for v in col if v is not None})
-            own = m if rule.side == "mentor" else e
-            lo, hi = quota_bounds(rule.min, names), quota_bounds(rule.max, names)
-            for bound in (rule.min, rule.max):
-                if isinstance(bound, Mapping):
-                    unknown = sorted(set(map(str, bound)) - set(names))
-                    if unknown:
-                        raise InputError(Msg("compile.quota_group", name=unknown[0]),
-                                         table=table.side, column=table.shown(rule.column),
-                                         choices=names)
-            keep = [i for i in range(len(names)) if lo[i] is not None or hi[i] is not None]
-            edge_sets, node_sets = [], []
-            for i in keep:
-                nodes = np.flatnonzero(col == names[i])
-                node_sets.append(nodes)
-                edge_sets.append(np.flatnonzero(np.isin(own, nodes)))
-            out.append(CompiledQuota(rule.label(), rule, [names[i] for i in keep], edge_sets,
-                                     node_sets, [lo[i] for i in keep], [hi[i] for i in keep]))
-        elif isinstance(rule, Stable):
-            out.append(("stable", rule))
-        elif isinstance(rule, Load):
-            if rule.mentee_column is not None:
-                per_mentee = mentees.numeric(rule.mentee_column, "Load")
-                values = per_mentee[e]
-            else:
-                pm, pe = pair_table(rule.table, "loads", mentors, mentees, rule.mentor, rule.mentee)
-                if rule.column not in rule.table.columns:
-                    raise InputError(Msg("compile.load_column"), table="loads", column=rule.column,
-                                     choices=[str(c) for c in rule.table.columns])
-                vals = pd.to_numeric(rule.table[rule.column], errors="coerce").to_numpy(float)
-                keys = _pair_keys(pm, pe, len(mentors))
-                order = np.argsort(keys, kind="stable")
-                skeys, svals = keys[order], vals[order]
-                ek = _pair_keys(m, e, len(mentors))
-                pos = np.minimum(np.searchsorted(skeys, ek), max(skeys.size - 1, 0))
-                hit = skeys[pos] == ek if skeys.size else np.zeros(ek.size, bool)
-                if not hit.all():
-                    j = int(np.flatnonzero(~hit)[0])
-                    raise InputError(
-                        Msg("compile.no_load", m=mentors.ids[m[j]], e=mentees.ids[e[j]]),
-                        table="loads", column=rule.column)
-                values = svals[pos]
-            bad = ~np.isfinite(values) | (values < 0) | (values != np.round(values))
-            if bad.any():
-                raise InputError(Msg("compile.loads_whole"), table="loads",
-                                 column=rule.column if rule.table is not None else rule.mentee_column)
-            load = values.astype(np.int64) if load is None else load + values.astype(np.int64)
+        if rule.key == "load":
+            values = load_values(rule, ctx)
+            load = values if load is None else load + values
+            continue
+        own = getattr(rule, "compile_group", None)
+        made = own(ctx) if own is not None else _COMPILERS[rule.key](rule, ctx)
+        if made is not None:
+            out.append(made)
     return out, load

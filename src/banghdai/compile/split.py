@@ -28,7 +28,6 @@ from scipy.sparse.csgraph import connected_components
 
 from ..data.schema import Table
 from .graph import Compiled
-from .groups import AtMostOneGroups, CompiledQuota, CompiledStable
 
 
 def components(compiled: Compiled) -> list[np.ndarray]:
@@ -67,52 +66,20 @@ def edge_components(compiled: Compiled, parts: list[np.ndarray]) -> np.ndarray:
 def coupling(compiled: Compiled, parts: list[np.ndarray]) -> list[str]:
     """Names of the rules that tie these components together (empty: they can be solved apart).
 
-    Distinct types, role templates, stability, loads and linear levels act
-    inside one mentee's or mentor's pairs, so they never couple. A quota
-    couples when one of its bounded groups has pairs in two components, or
-    needs a minimum with no pair at all; max-min and balance levels always
-    do.
+    Each group rule says whether it couples (``couples`` of
+    :class:`~banghdai.model.grouprule.CompiledGroup`): distinct types, role
+    templates, stability and at most k per unit act inside one mentee's or
+    mentor's pairs, so they never couple; a quota couples when one of its
+    bounded groups has pairs in two components, or needs a minimum with no
+    pair at all. Loads and linear levels never couple; max-min and balance
+    levels always do.
     """
     out = [lv.name for lv in compiled.levels if lv.couples_components]
     if len(parts) < 2:  # one region (or none): nothing for a quota to tie together
         return out
     label = edge_components(compiled, parts)
-    for rule in compiled.group_rules:
-        if isinstance(rule, CompiledQuota):
-            for edges, lo in zip(rule.edge_sets, rule.lo, strict=True):
-                where = np.unique(label[edges])
-                if where.size > 1 or (where.size == 0 and lo is not None and lo > 0):
-                    out.append(rule.label)
-                    break
-        elif rule.couples_components:  # pragma: no cover - every other kind is local
-            out.append(rule.label)
+    out.extend(rule.label for rule in compiled.group_rules if rule.couples(compiled, label))
     return out
-
-
-def _sub_group(rule, local_edge: np.ndarray, local_node: dict[str, np.ndarray]):
-    """``rule`` restricted to one component, edge and node numbers renumbered."""
-    if isinstance(rule, AtMostOneGroups):
-        groups = [local_edge[g] for g in rule.groups if local_edge[g[0]] >= 0]
-        return replace(rule, groups=groups)
-    if isinstance(rule, CompiledStable):
-        def sub(order: np.ndarray) -> np.ndarray:
-            return local_edge[order[local_edge[order] >= 0]]
-        mentee_order, mentor_order = rule.orders()
-        return replace(rule, mentee_order=sub(mentee_order), mentor_order=sub(mentor_order),
-                       source=None)
-    if isinstance(rule, CompiledQuota):
-        nodes_of = local_node[rule.spec.side]
-        keep = [i for i, edges in enumerate(rule.edge_sets)
-                if edges.size and local_edge[edges[0]] >= 0]
-        node_sets = []
-        for i in keep:
-            local = nodes_of[rule.node_sets[i]]
-            node_sets.append(local[local >= 0])
-        return replace(rule, names=[rule.names[i] for i in keep],
-                       edge_sets=[local_edge[rule.edge_sets[i]] for i in keep],
-                       node_sets=node_sets, lo=[rule.lo[i] for i in keep],
-                       hi=[rule.hi[i] for i in keep])
-    raise TypeError(f"cannot restrict {rule!r} to a component")  # pragma: no cover
 
 
 def subproblem(compiled: Compiled, edges: np.ndarray) -> Compiled:
@@ -132,7 +99,7 @@ def subproblem(compiled: Compiled, edges: np.ndarray) -> Compiled:
                               ("mentee", rows_e, compiled.n_mentees)):
             local_node[side] = np.full(n, -1, dtype=np.int64)
             local_node[side][rows] = np.arange(rows.size, dtype=np.int64)
-        group_rules = tuple(_sub_group(g, local_edge, local_node) for g in group_rules)
+        group_rules = tuple(g.restrict(local_edge, local_node) for g in group_rules)
         levels = tuple(replace(lv, coeff=lv.coeff[edges]) if lv.coeff is not None else lv
                        for lv in levels)
     return replace(

@@ -21,6 +21,7 @@ from .levels import BalanceLoad, Coverage, MaxMin
 from .rule import Rule
 from .rules.distance import Closeness, MaxDistance, Nearest
 from .rules.domain import DomainFit, SharesDomain
+from .rules.max_from_same_unit import MaxFromSameUnit
 from .rules.preferences import PreferenceFit, Preferences
 from .rules.region import AvoidSame, SameRegion
 from .rules.strength import Stronger, StrongToWeak
@@ -52,6 +53,7 @@ _CLASSES: tuple[type[Rule], ...] = (
     Quota,
     Load,
     Stable,
+    MaxFromSameUnit,
     # objective levels
     Coverage,
     MaxMin,

@@ -9,6 +9,10 @@ Most of what planners ask for is still a network flow (DESIGN.md, "CP-SAT notes"
 * :class:`~banghdai.Quota` on *pairs* whose groups form a laminar family on each side —
   a tree of group nodes between the source and the mentors (or the mentees and the sink),
   each entered through an arc bounded by the group's min and max;
+* any other group rule that offers arcs (``network()`` of
+  :class:`~banghdai.model.grouprule.CompiledGroup`): e.g. :class:`~banghdai.MaxFromSameUnit`,
+  pairs leaving a mentor through a node ``(mentor, unit)`` of capacity k; the engine never
+  asks which rule it is;
 * fixed pairs (lower bound 1), minimum loads (lower bounds), unit loads;
 * every linear level (coverage, coverage by priority, scores, pair scores), solved
   lexicographically by optimal-face restriction (:mod:`banghdai.solvers.netflow`).
@@ -38,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compile.groups import AtMostOneGroups, CompiledQuota
 from ..core import interrupt
 from ..core.errors import Msg, Word
 from ..core.progress import Progress
@@ -48,6 +51,7 @@ from .netflow import Network, solve_lexicographic
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
+    from ..model.grouprule import NetworkForm
 
 S, T = 0, 1
 
@@ -67,33 +71,39 @@ class _Side:
     group_hi: np.ndarray
 
 
-def _type_families(compiled: Compiled) -> tuple[np.ndarray, np.ndarray] | None:
-    """Per edge: its (mentee, type) group id and its (mentor, type) group id (-1: none).
-
-    None when the at-most-one groups are not two families (one per side) of disjoint sets.
-    """
-    n = compiled.n_edges
-    per_e, per_m = np.full(n, -1, np.int64), np.full(n, -1, np.int64)
-    next_e = next_m = 0
+def _forms(compiled: Compiled) -> list[NetworkForm] | None:
+    """Every group rule's network form; None when one of them is no flow."""
+    out = []
     for rule in compiled.group_rules:
-        if not isinstance(rule, AtMostOneGroups):
-            continue
-        for g in rule.groups:
-            if g.size < 2:
-                continue
-            if np.all(compiled.edge_mentee[g] == compiled.edge_mentee[g[0]]):
-                if (per_e[g] >= 0).any():
-                    return None  # two families on the mentee side: not a network
-                per_e[g] = next_e
-                next_e += 1
-            elif np.all(compiled.edge_mentor[g] == compiled.edge_mentor[g[0]]):
-                if (per_m[g] >= 0).any():
-                    return None
-                per_m[g] = next_m
-                next_m += 1
-            else:  # pragma: no cover - groups always share an owner
-                return None
-    return per_e, per_m
+        form = rule.network(compiled)
+        if form is None:
+            return None
+        out.append(form)
+    return out
+
+
+def _families(compiled: Compiled, forms: list[NetworkForm]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """Per edge its mentee-side and mentor-side group node (-1: none), and each group
+    node's capacity per side; None when two families overlap on one side."""
+    n = compiled.n_edges
+    per = {"mentee": np.full(n, -1, np.int64), "mentor": np.full(n, -1, np.int64)}
+    caps: dict[str, list[np.ndarray]] = {"mentee": [], "mentor": []}
+    nxt = {"mentee": 0, "mentor": 0}
+    for form in forms:
+        for fam in form.families:
+            g = np.asarray(fam.group_of_edge, np.int64)
+            on = g >= 0
+            if (per[fam.side][on] >= 0).any():
+                return None  # two families on one side: not a network
+            per[fam.side][on] = nxt[fam.side] + g[on]
+            nxt[fam.side] += int(fam.capacity.size)
+            caps[fam.side].append(np.asarray(fam.capacity, np.int64))
+
+    def cat(side: str) -> np.ndarray:
+        return np.concatenate(caps[side]) if caps[side] else np.zeros(0, np.int64)
+
+    return per["mentee"], per["mentor"], cat("mentee"), cat("mentor")
 
 
 def _laminar(n_nodes: int, groups: list[tuple[np.ndarray, int | None, int | None]]
@@ -118,19 +128,15 @@ def _laminar(n_nodes: int, groups: list[tuple[np.ndarray, int | None, int | None
     return _Side(inner, parent, lo, hi)
 
 
-def _quota_sides(compiled: Compiled) -> tuple[_Side, _Side] | None:
-    mentor_groups: list[tuple[np.ndarray, int | None, int | None]] = []
-    mentee_groups: list[tuple[np.ndarray, int | None, int | None]] = []
-    for rule in compiled.group_rules:
-        if not isinstance(rule, CompiledQuota):
-            continue
-        if rule.spec.count != "pairs":
-            return None
-        target = mentor_groups if rule.spec.side == "mentor" else mentee_groups
-        for nodes, a, b in zip(rule.node_sets, rule.lo, rule.hi, strict=True):
-            target.append((np.asarray(nodes, np.int64), a, b))
-    ms = _laminar(compiled.n_mentors, mentor_groups)
-    es = _laminar(compiled.n_mentees, mentee_groups)
+def _quota_sides(compiled: Compiled, forms: list[NetworkForm]) -> tuple[_Side, _Side] | None:
+    groups: dict[str, list[tuple[np.ndarray, int | None, int | None]]] = {
+        "mentor": [], "mentee": []}
+    for form in forms:
+        for tree in form.trees:
+            for nodes, a, b in zip(tree.node_sets, tree.lo, tree.hi, strict=True):
+                groups[tree.side].append((np.asarray(nodes, np.int64), a, b))
+    ms = _laminar(compiled.n_mentors, groups["mentor"])
+    es = _laminar(compiled.n_mentees, groups["mentee"])
     if ms is None or es is None:
         return None
     return ms, es
@@ -157,14 +163,14 @@ def network_supported(compiled: Compiled) -> bool:
     >>> network_supported(p.require(bd.Quota("mentee_id", side="mentee", max=1)).compile())
     True
     """
-    for rule in compiled.group_rules:
-        if not isinstance(rule, AtMostOneGroups | CompiledQuota):
-            return False
+    forms = _forms(compiled)
+    if forms is None:
+        return False
     if compiled.edge_load is not None and not bool(np.all(compiled.edge_load == 1)):
         return False
     if any(level.kind != "linear" for level in compiled.levels):
         return False
-    return _type_families(compiled) is not None and _quota_sides(compiled) is not None
+    return _families(compiled, forms) is not None and _quota_sides(compiled, forms) is not None
 
 
 def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
@@ -173,18 +179,20 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
     Arcs ``0 .. n_edges - 1`` are the candidate pairs, in edge order. Returns the network
     and a layout dict (arc ranges, node ranges) for decoding and certificates.
     """
-    fam = _type_families(compiled)
-    sides = _quota_sides(compiled)
+    forms = _forms(compiled)
+    assert forms is not None
+    fam = _families(compiled, forms)
+    sides = _quota_sides(compiled, forms)
     assert fam is not None and sides is not None
-    per_e, per_m = fam
+    per_e, per_m, cap_te, cap_tm = fam
     ms, es = sides
     n_m, n_e, n_x = compiled.n_mentors, compiled.n_mentees, compiled.n_edges
     m0 = 2
     e0 = m0 + n_m
     te0 = e0 + n_e
-    n_te = int(per_e.max(initial=-1)) + 1
+    n_te = cap_te.size
     tm0 = te0 + n_te
-    n_tm = int(per_m.max(initial=-1)) + 1
+    n_tm = cap_tm.size
     gm0 = tm0 + n_tm
     n_gm = ms.group_parent.size
     ge0 = gm0 + n_gm
@@ -211,9 +219,10 @@ def build_network(compiled: Compiled) -> tuple[Network, dict[str, Any]]:
     parts = [
         # candidate pairs
         (tail_edge, head_edge, fixed, np.ones(n_x, np.int64)),
-        # (mentee, type) -> mentee, (mentor, type) <- mentor: one pair each
-        (te0 + np.arange(n_te), e0 + te_owner, np.zeros(n_te, np.int64), np.ones(n_te, np.int64)),
-        (m0 + tm_owner, tm0 + np.arange(n_tm), np.zeros(n_tm, np.int64), np.ones(n_tm, np.int64)),
+        # (mentee, group) -> mentee, (mentor, group) <- mentor: the group's capacity
+        # (1 for distinct types, k for at most k per group)
+        (te0 + np.arange(n_te), e0 + te_owner, np.zeros(n_te, np.int64), cap_te),
+        (m0 + tm_owner, tm0 + np.arange(n_tm), np.zeros(n_tm, np.int64), cap_tm),
         # source (or the mentor's innermost quota group) -> mentor: the capacity
         (up(ms.parent_of_node, gm0, S), m0 + np.arange(n_m), cap_lo, cap_hi),
         # quota groups of mentors, nested

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compile.groups import AtMostOneGroups, CompiledQuota, CompiledStable, node_load
+from ..compile.groups import CompiledStable, node_load
 from ..core.status import Status
 from .base import SolveParams
 
@@ -95,7 +95,7 @@ def network_part(compiled: Compiled) -> Compiled | None:
                    cap_lo=cap_lo)
     kept: list = []
     for rule in compiled.group_rules:
-        if not isinstance(rule, AtMostOneGroups | CompiledQuota):
+        if rule.network(base) is None:
             continue
         if network_supported(replace(base, group_rules=(*kept, rule))):
             kept.append(rule)
