@@ -27,7 +27,6 @@ from ..core.errors import InputError, Msg, ValidationError
 from ..core.geo import vincenty_km as _angle_km
 from ..core.ids import ids_as_str, value_keys
 from ..data.schema import require_frame, tag_pairs
-from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, Stable, quota_bounds
 from ..model.rules import Preferences
 
 if TYPE_CHECKING:
@@ -146,6 +145,11 @@ class PairView:
         self.mentee_rows = self.mentees.iloc[pairs["_e"].to_numpy()].reset_index(drop=True)
         self._km: np.ndarray | None = None
 
+    def blocking_pairs(self) -> pd.DataFrame:
+        """The blocking pairs of these pairs under the problem's preferences (see
+        :func:`blocking_pairs`)."""
+        return blocking_pairs(self.problem, self.pairs[["mentor_id", "mentee_id"]])
+
     def same_value(self, column: str) -> np.ndarray:
         """Pairs whose mentor and mentee have the same known value of ``column``."""
         a = value_keys(self.mentors[column])[self.pairs["_m"].to_numpy()]
@@ -250,14 +254,7 @@ def validate(problem: Problem, pairs: pd.DataFrame) -> Validation:
     for rule in problem.fixed:
         report(rule.label(), rule.missing(view), "fixed pair missing")
 
-    rows.extend(_group_violations(problem, p, got, need))
-    if any(isinstance(g, Stable) for g in problem.group_rules):
-        blocking = blocking_pairs(problem, p[["mentor_id", "mentee_id"]])
-        if len(blocking):
-            rows.append(pd.DataFrame({"rule": "stability (no blocking pair)",
-                                      "mentor_id": blocking["mentor_id"].to_numpy(),
-                                      "mentee_id": blocking["mentee_id"].to_numpy(),
-                                      "detail": "blocking pair: both would rather be paired"}))
+    rows.extend(_group_violations(problem, view, got, need))
     objective = _objective(problem, view)
     violations = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=_COLUMNS)
     return Validation(violations=violations, objective=objective)
@@ -365,90 +362,31 @@ def _preference_fit(problem: Problem, p: pd.DataFrame, side: str) -> np.ndarray:
 
 
 def _pair_loads(problem: Problem, p: pd.DataFrame) -> np.ndarray:
-    """Capacity units each pair uses: 1, or the Load rules' values summed."""
-    loads = [g for g in problem.group_rules if isinstance(g, Load)]
-    if not loads:
-        return np.ones(len(p))
-    total = np.zeros(len(p))
-    for rule in loads:
-        if rule.mentee_column is not None:
-            col = pd.to_numeric(problem.mentees[rule.mentee_column], errors="coerce").to_numpy(float)
-            total += col[p["_e"].to_numpy()]
-        else:
-            t = pd.DataFrame({"mentor_id": ids_as_str(rule.table[rule.mentor]),
-                              "mentee_id": ids_as_str(rule.table[rule.mentee]),
-                              "_l": pd.to_numeric(rule.table[rule.column], errors="coerce")})
-            merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
-                                                         how="left")
-            total += merged["_l"].to_numpy(float)  # NaN (no load given) fails every bound
-    return total
+    """Capacity units each pair uses: 1, or the loads the group rules give, summed."""
+    view = PairView(problem, p)
+    loads = [g.pair_loads(view) for g in problem.group_rules if hasattr(g, "pair_loads")]
+    return np.sum(loads, axis=0) if loads else np.ones(len(p))
 
 
-def _group_violations(problem: Problem, p: pd.DataFrame, got: np.ndarray,
+def _group_violations(problem: Problem, view: PairView, got: np.ndarray,
                       need: np.ndarray) -> list[pd.DataFrame]:
-    """Re-check the group rules on the pairs, from the input columns."""
+    """Each group rule re-checks the pairs from the input columns (its own
+    ``group_violations``)."""
     out: list[pd.DataFrame] = []
-    mentors, mentees = problem.mentors, problem.mentees
     for rule in problem.group_rules:
-        if isinstance(rule, DistinctTypes | RoleTemplate):
-            per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
-            if per == "mentee":
-                kind = value_keys(mentors[rule.column])[p["_m"].to_numpy()]
-                owner, other = p["mentee_id"], p["mentor_id"]
-            else:
-                kind = value_keys(mentees[rule.column])[p["_e"].to_numpy()]
-                owner, other = p["mentor_id"], p["mentee_id"]
-            frame = pd.DataFrame({"owner": owner.to_numpy(), "other": other.to_numpy(),
-                                  "kind": kind})
-            if isinstance(rule, RoleTemplate):
-                off = ~frame["kind"].isin(rule.roles).to_numpy()
-                if off.any():
-                    bad = frame[off]
-                    out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": bad["other"],
-                                             "mentee_id": bad["owner"],
-                                             "detail": "mentor's role is not in the template"}))
-            known = frame[frame["kind"].notna()]
-            dup = known[known.duplicated(["owner", "kind"], keep="first")]
-            if len(dup):
-                mentor_col = dup["other"] if per == "mentee" else dup["owner"]
-                mentee_col = dup["owner"] if per == "mentee" else dup["other"]
-                out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": mentor_col.to_numpy(),
-                                         "mentee_id": mentee_col.to_numpy(),
-                                         "detail": [f"second {k}" for k in dup["kind"]]}))
-        elif isinstance(rule, Quota):
-            table = mentors if rule.side == "mentor" else mentees
-            keys = value_keys(table[rule.column])
-            if rule.count == "pairs":
-                pos = p["_m"] if rule.side == "mentor" else p["_e"]
-                groups = pd.Series(keys[pos.to_numpy()]).value_counts()
-            elif rule.count == "mentees":
-                served = (got >= need) & (need > 0)
-                groups = pd.Series(keys[served]).value_counts()
-            else:
-                used = np.unique(p["_m"].to_numpy())
-                groups = pd.Series(keys[used]).value_counts()
-            names = sorted({str(k) for k in keys if k is not None})
-            lo = quota_bounds(rule.min, names)
-            hi = quota_bounds(rule.max, names)
-            for name, a, b in zip(names, lo, hi, strict=True):
-                n = int(groups.get(name, 0))
-                if (a is not None and n < a) or (b is not None and n > b):
-                    out.append(pd.DataFrame({
-                        "rule": [rule.label()], "mentor_id": [None], "mentee_id": [None],
-                        "detail": [f"{rule.column}={name}: {n} {rule.count}, bounds "
-                                   f"[{'' if a is None else a}, {'' if b is None else b}]"],
-                    }))
+        out.extend(rule.group_violations(view, got, need))
     return out
 
 
 def _restricting(problem: Problem) -> list:
     """Every rule that removes candidate pairs: edge rules, restricting pair tables (also
-    inside levels), role templates — each checked once."""
+    inside levels) — each checked once (a restricting group rule, the role template,
+    checks itself in ``group_violations``)."""
     seen: set[int] = set()
     out = []
     for rule in [*problem.edge_rules, *problem.scores, *problem.level_terms(),
                  *problem.group_rules]:
-        if rule.restricts and id(rule) not in seen and not isinstance(rule, RoleTemplate):
+        if rule.restricts and id(rule) not in seen and rule.kind != "group":
             seen.add(id(rule))
             out.append(rule)
     return out

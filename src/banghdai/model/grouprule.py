@@ -174,10 +174,14 @@ class CompiledGroup(Protocol):
 class GroupSpec(Protocol):
     """The spec of a group rule: compiles itself and re-checks finished pairs.
 
+    (The specs older than this Protocol — distinct types, role templates, quotas, stability —
+    re-check themselves the same way but are still compiled by a table in
+    ``compile/groups.py`` keyed by their registry code.)
+
     Example
     -------
     >>> import banghdai as bd
-    >>> isinstance(bd.Quota("tier", max=1), GroupSpec)
+    >>> isinstance(bd.MaxFromSameUnit("unit", 2), GroupSpec)
     True
     """
 

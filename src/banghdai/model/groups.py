@@ -29,18 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
 from ..core.errors import InputError, Msg
-from ..core.ids import value_keys
+from ..core.ids import ids_as_str, value_keys
 from ..core.messages import column_word, register
 from .rule import Rule
-
-if TYPE_CHECKING:
-    pass
 
 Bound = int | Mapping[str, int] | None
 
@@ -91,6 +88,24 @@ class DistinctTypes(Rule):
 
     def label_params(self, lang: str) -> dict[str, object]:
         return {"column": column_word(self.column, lang), "per": _side(self.per, lang)}
+
+    def group_violations(self, view: Any, got: np.ndarray,
+                         need: np.ndarray) -> list[pd.DataFrame]:
+        """A second mentor of one type for a mentee (or mentee of one value for a mentor).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> from banghdai.checks.validate import PairView
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}))
+        >>> pairs = pd.DataFrame({"mentor_id": ["A", "B"], "mentee_id": ["E", "E"],
+        ...                       "_m": [0, 1], "_e": [0, 0]})
+        >>> bd.DistinctTypes("type").group_violations(PairView(p, pairs), None, None
+        ...                                          )[0]["detail"].tolist()
+        ['second x']
+        """
+        return _type_violations(self, self.per, view)
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,23 @@ class RoleTemplate(Rule):
         off = ~pd.Series(role, dtype=object).isin(self.roles).to_numpy()
         return off, "mentor's role is not in the template"
 
+    def group_violations(self, view: Any, got: np.ndarray,
+                         need: np.ndarray) -> list[pd.DataFrame]:
+        """A mentor outside the template, or a role filled twice for one mentee.
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> from banghdai.checks.validate import PairView
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A"], "role": ["x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}))
+        >>> pairs = pd.DataFrame({"mentor_id": ["A"], "mentee_id": ["E"], "_m": [0], "_e": [0]})
+        >>> bd.RoleTemplate(("y",)).group_violations(PairView(p, pairs), None, None
+        ...                                         )[0]["detail"].tolist()
+        ["mentor's role is not in the template"]
+        """
+        return _type_violations(self, "mentee", view, roles=self.roles)
+
 
 @dataclass(frozen=True, eq=False)
 class Quota(Rule):
@@ -197,6 +229,46 @@ class Quota(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"side": _side(self.side, lang), "column": column_word(self.column, lang)}
 
+    def group_violations(self, view: Any, got: np.ndarray,
+                         need: np.ndarray) -> list[pd.DataFrame]:
+        """One row per group value whose count is out of its bounds.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> from banghdai.checks.validate import PairView
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A"], "t": ["x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}))
+        >>> pairs = pd.DataFrame({"mentor_id": ["A"], "mentee_id": ["E"], "_m": [0], "_e": [0]})
+        >>> bd.Quota("t", side="mentor", min=2).group_violations(
+        ...     PairView(p, pairs), np.array([1]), np.array([1]))[0]["detail"].tolist()
+        ['t=x: 1 pairs, bounds [2, ]']
+        """
+        p = view.pairs
+        table = view.mentors if self.side == "mentor" else view.mentees
+        keys = value_keys(table[self.column])
+        if self.count == "pairs":
+            pos = p["_m"] if self.side == "mentor" else p["_e"]
+            groups = pd.Series(keys[pos.to_numpy()]).value_counts()
+        elif self.count == "mentees":
+            served = (got >= need) & (need > 0)
+            groups = pd.Series(keys[served]).value_counts()
+        else:
+            used = np.unique(p["_m"].to_numpy())
+            groups = pd.Series(keys[used]).value_counts()
+        names = sorted({str(k) for k in keys if k is not None})
+        out = []
+        for name, a, b in zip(names, quota_bounds(self.min, names), quota_bounds(self.max, names),
+                              strict=True):
+            n = int(groups.get(name, 0))
+            if (a is not None and n < a) or (b is not None and n > b):
+                out.append(pd.DataFrame({
+                    "rule": [self.label()], "mentor_id": [None], "mentee_id": [None],
+                    "detail": [f"{self.column}={name}: {n} {self.count}, bounds "
+                               f"[{'' if a is None else a}, {'' if b is None else b}]"],
+                }))
+        return out
+
 
 @dataclass(frozen=True, eq=False)
 class Load(Rule):
@@ -230,6 +302,37 @@ class Load(Rule):
 
     tables: ClassVar[tuple[str, ...]] = ("table",)
 
+    def pair_loads(self, view: Any) -> np.ndarray:
+        """The capacity units each of ``view.pairs`` uses under this rule, from the input
+        tables (NaN where the table gives none: it fails every bound).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> from banghdai.checks.validate import PairView
+        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["A"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"], "w": [2]}))
+        >>> pairs = pd.DataFrame({"mentor_id": ["A"], "mentee_id": ["E"], "_m": [0], "_e": [0]})
+        >>> bd.Load(mentee_column="w").pair_loads(PairView(p, pairs)).tolist()
+        [2.0]
+        """
+        p = view.pairs
+        if self.mentee_column is not None:
+            col = pd.to_numeric(view.mentees[self.mentee_column], errors="coerce").to_numpy(float)
+            return col[p["_e"].to_numpy()]
+        assert self.table is not None
+        t = pd.DataFrame({"mentor_id": ids_as_str(self.table[self.mentor]),
+                          "mentee_id": ids_as_str(self.table[self.mentee]),
+                          "_l": pd.to_numeric(self.table[self.column], errors="coerce")})
+        merged = p[["mentor_id", "mentee_id"]].merge(t, on=["mentor_id", "mentee_id"],
+                                                     how="left")
+        return merged["_l"].to_numpy(float)
+
+    def group_violations(self, view: Any, got: np.ndarray,
+                         need: np.ndarray) -> list[pd.DataFrame]:
+        """None of its own: loads count in the capacity check (:meth:`pair_loads`)."""
+        return []
+
 
 @dataclass(frozen=True)
 class Stable(Rule):
@@ -260,10 +363,46 @@ class Stable(Rule):
     def __post_init__(self) -> None:
         _check_side(self.proposer)
 
+    def group_violations(self, view: Any, got: np.ndarray,
+                         need: np.ndarray) -> list[pd.DataFrame]:
+        """Every blocking pair (the validator's own deferred check, ``view.blocking_pairs``)."""
+        blocking = view.blocking_pairs()
+        if not len(blocking):
+            return []
+        return [pd.DataFrame({"rule": "stability (no blocking pair)",
+                              "mentor_id": blocking["mentor_id"].to_numpy(),
+                              "mentee_id": blocking["mentee_id"].to_numpy(),
+                              "detail": "blocking pair: both would rather be paired"})]
 
 
-
-GROUP_RULES = (DistinctTypes, RoleTemplate, Quota, Load, Stable)
+def _type_violations(rule: Rule, per: str, view: Any,
+                     roles: tuple[str, ...] | None = None) -> list[pd.DataFrame]:
+    """Distinct types / role templates re-checked on ``view.pairs`` from the input columns."""
+    p = view.pairs
+    if per == "mentee":
+        kind = value_keys(view.mentors[rule.column])[p["_m"].to_numpy()]  # type: ignore[attr-defined]
+        owner, other = p["mentee_id"], p["mentor_id"]
+    else:
+        kind = value_keys(view.mentees[rule.column])[p["_e"].to_numpy()]  # type: ignore[attr-defined]
+        owner, other = p["mentor_id"], p["mentee_id"]
+    frame = pd.DataFrame({"owner": owner.to_numpy(), "other": other.to_numpy(), "kind": kind})
+    out = []
+    if roles is not None:
+        off = ~frame["kind"].isin(roles).to_numpy()
+        if off.any():
+            bad = frame[off]
+            out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": bad["other"],
+                                     "mentee_id": bad["owner"],
+                                     "detail": "mentor's role is not in the template"}))
+    known = frame[frame["kind"].notna()]
+    dup = known[known.duplicated(["owner", "kind"], keep="first")]
+    if len(dup):
+        mentor_col = dup["other"] if per == "mentee" else dup["owner"]
+        mentee_col = dup["owner"] if per == "mentee" else dup["other"]
+        out.append(pd.DataFrame({"rule": rule.label(), "mentor_id": mentor_col.to_numpy(),
+                                 "mentee_id": mentee_col.to_numpy(),
+                                 "detail": [f"second {k}" for k in dup["kind"]]}))
+    return out
 
 
 def quota_bounds(bound: Bound, names: list[str]) -> list[int | None]:

@@ -10,10 +10,12 @@ engine solves it exactly.
 Example
 -------
 >>> import pandas as pd, banghdai as bd
->>> mentors = pd.DataFrame({"mentor_id": ["M"], "capacity": [3]})
+>>> mentors = pd.DataFrame({"mentor_id": ["M"]})
 >>> mentees = pd.DataFrame({"mentee_id": ["a", "b", "c"], "unit": ["x", "x", "y"]})
->>> r = bd.Problem(mentors, mentees).require(bd.MaxFromSameUnit("unit", 1)).solve()
->>> r.backend, len(r.pairs), bd.validate(r).ok
+>>> p = bd.Problem(mentors, mentees, pairing=bd.OneToMany(3)).require(
+...     bd.MaxFromSameUnit("unit", 1))
+>>> r = p.solve()
+>>> r.backend, len(r.pairs), bd.validate(p, r.pairs).ok
 ('network', 2, True)
 """
 
@@ -82,9 +84,9 @@ class MaxFromSameUnit(Rule):
         Example
         -------
         >>> import pandas as pd, banghdai as bd
-        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "capacity": [3]}),
-        ...                pd.DataFrame({"mentee_id": ["a", "b"], "unit": ["x", "x"]})
-        ...                ).require(bd.MaxFromSameUnit("unit", 1)).compile()
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}),
+        ...                pd.DataFrame({"mentee_id": ["a", "b"], "unit": ["x", "x"]}),
+        ...                pairing=bd.OneToMany(3)).require(bd.MaxFromSameUnit("unit", 1)).compile()
         >>> c.group_rules[0].group_of_edge.tolist()
         [0, 0]
         """
