@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..core import hooks
 from ..core.arrays import segments
+from ..core.messages import register, text
 from .common import _edge_load
 from .words import _check_lang, _joined, _labels_of, _quote, _texts, _vformat, rule_label
 
@@ -181,16 +182,46 @@ def _no_unmatched(with_name: bool) -> pd.DataFrame:
     return out
 
 
+register("reason.group_held", en="left unmatched: its candidates with room are held back "
+                                 "by the rule {rule}",
+         zh="未结对：其有空位的候选导师受{rule}规则限制")
+
+
 def _reasons(words: dict, lang: str, last: list[str | None], cand: np.ndarray,
-             got: np.ndarray, open_cand: np.ndarray) -> list[str]:
-    """One reason per missing mentee, from its candidates, mentors and open candidates."""
+             got: np.ndarray, open_cand: np.ndarray,
+             held: list[str | None] | None = None) -> list[str]:
+    """One reason per missing mentee, from its candidates, mentors and open candidates
+    (``held``: the group rule that holds back every open candidate, when one does)."""
     none_text = [words["none"].format(rule=_quote(r, lang)) if r else words["none_rules"]
                  for r in last]
+    traded = np.array([text("reason.group_held", lang, rule=_quote(h, lang)) if h
+                       else words["traded"] for h in (held or [None] * cand.size)],
+                      dtype=object)
     return np.where(
         cand == 0, np.array(none_text, dtype=object),
         np.where(cand <= got, _vformat(words["paired"], cand.size, c=cand),
                  np.where(open_cand == 0, _vformat(words["full"], cand.size, c=cand),
-                          words["traded"]))).tolist()
+                          traded))).tolist()
+
+
+def _held_by(compiled: Compiled, chosen: np.ndarray, open_sub: np.ndarray,
+             missing: np.ndarray) -> list[str | None]:
+    """Per missing mentee: the label of the first group rule that holds back all its open
+    candidates (each rule's own ``blocked``), or None."""
+    out: list[str | None] = [None] * missing.size
+    if open_sub.size == 0 or not compiled.group_rules:
+        return out
+    ee = compiled.edge_mentee
+    n_open = np.bincount(ee[open_sub], minlength=compiled.n_mentees)
+    pos = np.full(compiled.n_mentees, -1, np.int64)
+    pos[missing] = np.arange(missing.size)
+    for rule in compiled.group_rules:
+        held = open_sub[rule.blocked(compiled, chosen)[open_sub]]
+        n_held = np.bincount(ee[held], minlength=compiled.n_mentees)
+        for t in np.flatnonzero((n_held == n_open) & (n_open > 0) & (pos >= 0)).tolist():
+            if out[pos[t]] is None:
+                out[pos[t]] = rule.label
+    return out
 
 
 def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
@@ -233,7 +264,8 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     open_cand = np.bincount(ee[open_sub], minlength=n_e)
     counts = _funnel_counts(compiled, missing)
     reasons = _reasons(words, lang, _last_rule(compiled, missing, counts), cand[missing],
-                       got[missing], open_cand[missing])
+                       got[missing], open_cand[missing],
+                       _held_by(compiled, chosen, open_sub, missing))
     out = pd.DataFrame(
         {
             "mentee_id": compiled.mentees.ids[missing],
