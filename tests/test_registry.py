@@ -43,6 +43,7 @@ MENTEES = pd.DataFrame({
     "weight": [1, 2],
     "priority": [1, 2],
     "mentors_required": [2, 1],
+    "unit": ["u1", "u1"],
 })
 PREFS = pd.DataFrame({"mentor_id": ["M1", "M2", "M3"], "mentee_id": ["E1", "E1", "E2"],
                       "mentee_rank": [1, 2, 1], "mentor_rank": [1, 1, 1]})
@@ -73,6 +74,7 @@ EXAMPLES: dict[str, tuple[list, pd.DataFrame | None]] = {
     "quota": ([bd.Quota("tier", side="mentor", max={"city": 0})], pairs(("M1", "E1"))),
     "load": ([bd.Load(mentee_column="weight")], pairs(("M1", "E1"), ("M1", "E2"))),
     "stable": ([bd.Preferences(PREFS), bd.Stable()], pairs(("M2", "E1"))),
+    "max_from_same_unit": ([bd.MaxFromSameUnit("unit", 1)], pairs(("M1", "E1"), ("M1", "E2"))),
     "domain_fit": ([bd.DomainFit(weight=2)], None),
     "closeness": ([bd.Closeness(scale_km=80)], None),
     "strong_to_weak": ([bd.StrongToWeak("rating")], None),
