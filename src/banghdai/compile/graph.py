@@ -131,6 +131,9 @@ class Compiled:
         every score term is a cost (objective reported as a positive cost).
     funnel
         DataFrame, one row per mentee: candidates left after each rule.
+    funnel_rules
+        The rule object of each stage column of ``funnel``, in order (rule identity is
+        the rule, never its label).
 
     Example
     -------
@@ -161,6 +164,9 @@ class Compiled:
     group_rules: tuple = field(default=())
     edge_load: np.ndarray | None = None
     levels: tuple = field(default=())
+    #: the rule object behind each stage column of ``funnel``, in column order: explain
+    #: finds a stage's rule here, never by comparing labels
+    funnel_rules: tuple = field(default=())
 
     @property
     def n_mentors(self) -> int:
@@ -1080,6 +1086,7 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         scale=sc,
         sense=sense,
         funnel=funnel_df,
+        funnel_rules=tuple(stages),
         group_rules=tuple(groups),
         edge_load=edge_load,
         levels=tuple(levels),

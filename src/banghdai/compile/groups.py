@@ -162,6 +162,8 @@ class AtMostOneGroups:
     couples_components: bool = False
     #: the side every set belongs to (one mentee's or one mentor's pairs); None: unknown
     side: str | None = None
+    #: the rule it was compiled from (distinct types or a role template), if any
+    spec: Any = None
 
     def network(self, compiled: Compiled) -> NetworkForm | None:
         """One node per set, entering its owner by an arc of capacity 1; None when the sets
@@ -742,7 +744,7 @@ def _types(rule, ctx: GroupContext) -> AtMostOneGroups:
     n_types = int(codes.max(initial=-1)) + 1
     key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
     groups = [g for g in _groups_of(key) if g.size > 1]
-    return AtMostOneGroups(rule.label(), groups, side=per)
+    return AtMostOneGroups(rule.label(), groups, side=per, spec=rule)
 
 
 def _quota(rule: Quota, ctx: GroupContext) -> CompiledQuota:

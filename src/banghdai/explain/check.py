@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..compile.graph import stage_name, stage_rules
+from ..compile.graph import stage_name
 from ..core import hooks
 from ..core.ids import value_keys
 from ..core.messages import text
@@ -31,7 +31,7 @@ from .common import (
     _region_level,
     _without_fixed,
 )
-from .unmatched import _funnel_texts, _last_rule
+from .unmatched import _funnel_texts, _last_stage, _quote_stage
 from .words import _check_lang, _labels, _quote, _zh_col
 
 if TYPE_CHECKING:
@@ -308,15 +308,16 @@ def _check_candidates(problem: Problem, compiled: Compiled, level: str | None, l
     deg_e = np.bincount(compiled.edge_mentee, minlength=compiled.n_mentees)
     region_e = _labels(compiled.mentees.frame, level, lang)
     short_e = np.flatnonzero(deg_e < compiled.demand)
-    last = _last_rule(compiled, short_e)
+    last = _last_stage(compiled, short_e)
     funnels = _funnel_texts(compiled, short_e, lang)
     for k, i in enumerate(short_e.tolist()):
         ident = str(compiled.mentees.ids[i])
         if deg_e[i] == 0:
-            rule = last[k] or "the rules"
-            q = _quote(rule, lang)
+            rule = last[k]
+            q = _quote("the rules", lang) if rule is None else _quote_stage(rule, lang)
             fix = (w["none_fix_region"].format(v=region_e[i], rule=q)
-                   if _is_region_rule(problem, rule) else w["none_fix"].format(rule=q))
+                   if getattr(rule, "key", "") == "same_region"
+                   else w["none_fix"].format(rule=q))
             add("no_candidate", severe, ident,
                 w["none"].format(id=ident, rule=q, funnel=funnels[k]), fix)
         else:
@@ -333,11 +334,12 @@ def _check_fixed(problem: Problem, compiled: Compiled, lang: str, add) -> None:
         if f.edge >= 0:
             continue
         m_id, e_id = str(compiled.mentors.ids[f.m]), str(compiled.mentees.ids[f.e])
-        for rule in f.breaks:
+        for rule in f.broken or [None]:
+            q = _quote("the rules", lang) if rule is None else _quote_stage(rule, lang)
             add("fixed_pair", "error", f"({m_id}, {e_id})",
-                w["fixed"].format(m=m_id, e=e_id, rule=_quote(rule, lang),
+                w["fixed"].format(m=m_id, e=e_id, rule=q,
                                   detail=_pair_detail(problem, f.m, f.e, rule, lang)),
-                w["fixed_fix"].format(rule=_quote(rule, lang)))
+                w["fixed_fix"].format(rule=q))
     if not fixed:
         return
     weight = _edge_load(compiled)
@@ -487,13 +489,12 @@ def _check_quota(spec, compiled: Compiled, deg_e: np.ndarray, deg_m: np.ndarray,
                 w["quota_hi_fix"].format(name=subject, least=least))
 
 
-def _pair_detail(problem: Problem, m: int, e: int, rule: str, lang: str) -> str:
+def _pair_detail(problem: Problem, m: int, e: int, obj: object, lang: str) -> str:
     """A measured value for the rule a pair breaks (distance, strength gap), or ''.
 
-    ``rule`` is the broken rule's funnel label; the rule object it names says
-    which values it compares (:meth:`~banghdai.model.rule.Rule.compared`).
+    ``obj`` is the broken rule itself: it says which values it compares
+    (:meth:`~banghdai.model.rule.Rule.compared`).
     """
-    obj = next((r for r in stage_rules(problem) if stage_name(r) == rule), None)
     if obj is None:
         return ""
     try:
@@ -511,7 +512,3 @@ def _pair_detail(problem: Problem, m: int, e: int, rule: str, lang: str) -> str:
     return f" ({fa} vs {fb})" if lang == "en" else f"（{fa}对{fb}）"
 
 
-def _is_region_rule(problem: Problem, label: str) -> bool:
-    """True when the funnel label names a same-region rule."""
-    return any(isinstance(r, SameRegion) and stage_name(r) == label
-               for r in problem.edge_rules)

@@ -50,6 +50,32 @@ def copy_problem(problem: Problem) -> Problem:
     return new
 
 
+def broken_stage_rules(problem: Problem, m: np.ndarray, e: np.ndarray) -> list[list]:
+    """For each pair (mentor row ``m``, mentee row ``e``), the edge rules it breaks (the rule
+    objects, in funnel order).
+
+    Example
+    -------
+    >>> import numpy as np, pandas as pd, banghdai as bd
+    >>> rule = bd.SameRegion("county")
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"], "county": ["A"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["B"]})).require(rule)
+    >>> broken_stage_rules(p, np.array([0]), np.array([0]))[0][0] is rule
+    True
+    """
+    m = np.asarray(m, dtype=np.int64)
+    e = np.asarray(e, dtype=np.int64)
+    out: list[list] = [[] for _ in range(m.size)]
+    if m.size == 0:
+        return out
+    ctx = _Context(problem.mentor_table, problem.mentee_table)
+    for rule in stage_rules(problem):
+        ok = rule.mask(ctx, m, e)
+        for i in np.flatnonzero(~ok).tolist():
+            out[i].append(rule)
+    return out
+
+
 def broken_rules(problem: Problem, m: np.ndarray, e: np.ndarray) -> list[list[str]]:
     """For each pair (mentor row ``m``, mentee row ``e``), the names of the edge rules it breaks.
 
@@ -62,17 +88,7 @@ def broken_rules(problem: Problem, m: np.ndarray, e: np.ndarray) -> list[list[st
     >>> broken_rules(p.require(bd.SameRegion("county")), np.array([0]), np.array([0]))
     [['same county']]
     """
-    m = np.asarray(m, dtype=np.int64)
-    e = np.asarray(e, dtype=np.int64)
-    out: list[list[str]] = [[] for _ in range(m.size)]
-    if m.size == 0:
-        return out
-    ctx = _Context(problem.mentor_table, problem.mentee_table)
-    for rule in stage_rules(problem):
-        ok = rule.mask(ctx, m, e)
-        for i in np.flatnonzero(~ok).tolist():
-            out[i].append(stage_name(rule))
-    return out
+    return [[stage_name(r) for r in rules] for rules in broken_stage_rules(problem, m, e)]
 
 
 @dataclass
@@ -82,7 +98,12 @@ class _Fixed:
     table: int
     row: int
     edge: int  # position among the compiled candidate edges, -1 when not a candidate
-    breaks: list[str]
+    broken: list  # the rules (objects) it breaks
+
+    @property
+    def breaks(self) -> list[str]:
+        """The funnel names of the rules it breaks ("the rules" when none is found)."""
+        return [stage_name(r) for r in self.broken] or ["the rules"]
 
 
 def _fixed_pairs(problem: Problem, compiled: Compiled) -> list[_Fixed]:
@@ -106,9 +127,10 @@ def _fixed_pairs(problem: Problem, compiled: Compiled) -> list[_Fixed]:
             out.append(_Fixed(int(fm[r]), int(fe[r]), t, r, edge, []))
     bad = [f for f in out if f.edge < 0]
     if bad:
-        names = broken_rules(problem, np.array([f.m for f in bad]), np.array([f.e for f in bad]))
-        for f, n in zip(bad, names, strict=True):
-            f.breaks = n or ["the rules"]
+        broken = broken_stage_rules(problem, np.array([f.m for f in bad]),
+                                    np.array([f.e for f in bad]))
+        for f, n in zip(bad, broken, strict=True):
+            f.broken = n
     return out
 
 

@@ -36,7 +36,6 @@ from ..core import interrupt
 from ..core.ids import ids_as_str, value_keys
 from ..core.messages import register, text
 from ..data.schema import pair_table
-from ..model.groups import Quota
 from ..model.rules import SameRegion
 from .check import _pair_detail, check
 from .common import copy_problem
@@ -521,7 +520,7 @@ def _by_region(problem: Problem) -> list[Problem] | None:
         if (reg_m[m] != reg_e[e]).any():
             return None
     for rule in problem.group_rules:
-        if isinstance(rule, Quota) and (rule.min is not None or rule.max is not None):
+        if rule.key == "quota" and (rule.min is not None or rule.max is not None):
             frame, reg = ((problem.mentors, reg_m) if rule.side == "mentor"
                           else (problem.mentees, reg_e))
             groups = pd.DataFrame({"g": value_keys(frame[rule.column]), "r": reg})

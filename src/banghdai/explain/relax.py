@@ -36,7 +36,7 @@ from ..core import interrupt
 from ..core.arrays import group_positions
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
-from ..model.groups import Load, Quota
+from ..model.groups import Quota
 from ..model.rules import FixedPairs
 from ..solvers.base import SolveParams
 from ..solvers.cpsat import apply_params
@@ -385,16 +385,7 @@ def _bump(frame: pd.DataFrame, spec: int | str, delta: np.ndarray, name: str) ->
 
 def _spec_of(problem: Problem, compiled: Compiled, rule: Any) -> Any:
     """The problem's group rule a compiled group rule came from."""
-    spec = getattr(rule, "spec", None)
-    if spec is not None:
-        return spec
-    specs = [r for r in _group_specs(problem) if not isinstance(r, Load)]
-    position = next((i for i, r in enumerate(compiled.group_rules) if r is rule), None)
-    if position is not None and position < len(specs) and getattr(
-            specs[position], "label", None) == getattr(rule, "label", None):
-        return specs[position]
-    return next((r for r in specs if getattr(r, "label", None) == getattr(rule, "label", None)),
-                None)
+    return getattr(rule, "spec", None)  # every compiled group rule keeps its spec
 
 
 def _relaxed_problem(d: _Diag, slacks: dict[str, Any]) -> tuple[Problem, pd.DataFrame]:
@@ -529,7 +520,7 @@ def _relax_group_rules(p: Problem, d: _Diag, group_slack: list, listing: _Listin
         spec = _spec_of(d.problem, d.compiled, rule)
         if spec is None:  # pragma: no cover - every compiled group rule has a spec
             continue
-        if isinstance(spec, Quota) and hasattr(rule, "names"):
+        if spec.key == "quota":
             cur = new_specs.get(id(spec), spec)
             new_specs[id(spec)] = _bend_quota(cur, spec, rule, i, gone, s_lo, s_hi, en, listing)
         else:

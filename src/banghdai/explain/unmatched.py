@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..compile.graph import stage_name
 from ..core import hooks
 from ..core.arrays import segments
 from ..core.messages import register, text
 from .common import _edge_load
-from .words import _check_lang, _joined, _labels_of, _quote, _texts, _vformat, rule_label
+from .words import _check_lang, _joined, _labels_of, _texts, _vformat, rule_label
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
@@ -61,6 +62,28 @@ def _stages(compiled: Compiled) -> list[str]:
     return [c for c in compiled.funnel.columns if c not in ("mentee_id", "mentors")]
 
 
+def _stage_rules(compiled: Compiled) -> list:
+    """The rule object of each funnel stage (by position), or the stage's label when the
+    compiled problem does not carry them (e.g. built by hand)."""
+    stages = _stages(compiled)
+    rules = list(getattr(compiled, "funnel_rules", ()) or ())
+    return rules if len(rules) == len(stages) else stages
+
+
+def _stage_words(rule: object, lang: str) -> str:
+    """A funnel stage's name in ``lang``: its rule's own words (a bare label: translated)."""
+    return rule_label(rule, lang) if isinstance(rule, str) else stage_name(rule, lang)
+
+
+def _quote_stage(rule: object, lang: str, *, stage: bool = True) -> str:
+    """A rule's words quoted: its funnel stage name, or (``stage=False``) its label."""
+    if isinstance(rule, str):
+        words = rule_label(rule, lang)
+    else:
+        words = stage_name(rule, lang) if stage else rule.label(lang)  # type: ignore[attr-defined]
+    return f"'{words}'" if lang == "en" else f"“{words}”"
+
+
 def _funnel_counts(compiled: Compiled, rows: np.ndarray) -> np.ndarray:
     """Funnel counts of mentee ``rows``: the 'mentors' column, then one per stage."""
     funnel = compiled.funnel
@@ -70,7 +93,7 @@ def _funnel_counts(compiled: Compiled, rows: np.ndarray) -> np.ndarray:
 def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
                   counts: np.ndarray | None = None) -> list[str]:
     """'483 mentors → same county 89 → …' for each mentee row (vectorised)."""
-    stages = _stages(compiled)
+    stages = _stage_rules(compiled)
     if counts is None:
         counts = _funnel_counts(compiled, rows)
     if rows.size == 0:
@@ -79,7 +102,7 @@ def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
     text = _texts(counts[:, 0])
     text = text + f" {head}" if lang == "en" else f"{head}" + text + "名"
     for k, stage in enumerate(stages, start=1):
-        label = rule_label(stage, lang)
+        label = _stage_words(stage, lang)
         sep = f" → {label} " if lang == "en" else f" → {label}"
         text = text + sep + _texts(counts[:, k])
     return text.tolist()
@@ -87,8 +110,16 @@ def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
 
 def _last_rule(compiled: Compiled, rows: np.ndarray,
                counts: np.ndarray | None = None) -> list[str | None]:
+    """The funnel label of the rule after which no candidate was left, per mentee row
+    (None if some remain); :func:`_last_stage` gives the rule itself."""
+    return [None if r is None else r if isinstance(r, str) else stage_name(r)
+            for r in _last_stage(compiled, rows, counts)]
+
+
+def _last_stage(compiled: Compiled, rows: np.ndarray,
+                counts: np.ndarray | None = None) -> list:
     """The rule after which no candidate was left, per mentee row (None if some remain)."""
-    stages = _stages(compiled)
+    stages = _stage_rules(compiled)
     if not stages or rows.size == 0:
         return [None] * rows.size
     if counts is None:
@@ -187,15 +218,16 @@ register("reason.group_held", en="left unmatched: its candidates with room are h
          zh="未结对：其有空位的候选导师受{rule}规则限制")
 
 
-def _reasons(words: dict, lang: str, last: list[str | None], cand: np.ndarray,
+def _reasons(words: dict, lang: str, last: list, cand: np.ndarray,
              got: np.ndarray, open_cand: np.ndarray,
              held: list[str | None] | None = None) -> list[str]:
     """One reason per missing mentee, from its candidates, mentors and open candidates
     (``held``: the group rule that holds back every open candidate, when one does)."""
-    none_text = [words["none"].format(rule=_quote(r, lang)) if r else words["none_rules"]
-                 for r in last]
-    traded = np.array([text("reason.group_held", lang, rule=_quote(h, lang)) if h
-                       else words["traded"] for h in (held or [None] * cand.size)],
+    none_text = [words["none"].format(rule=_quote_stage(r, lang)) if r is not None
+                 else words["none_rules"] for r in last]
+    traded = np.array([text("reason.group_held", lang, rule=_quote_stage(h, lang, stage=False))
+                       if h is not None else words["traded"]
+                       for h in (held or [None] * cand.size)],
                       dtype=object)
     return np.where(
         cand == 0, np.array(none_text, dtype=object),
@@ -205,10 +237,10 @@ def _reasons(words: dict, lang: str, last: list[str | None], cand: np.ndarray,
 
 
 def _held_by(compiled: Compiled, chosen: np.ndarray, open_sub: np.ndarray,
-             missing: np.ndarray) -> list[str | None]:
-    """Per missing mentee: the label of the first group rule that holds back all its open
-    candidates (each rule's own ``blocked``), or None."""
-    out: list[str | None] = [None] * missing.size
+             missing: np.ndarray) -> list:
+    """Per missing mentee: the first group rule (its spec, else its label) that holds back
+    all its open candidates (each rule's own ``blocked``), or None."""
+    out: list = [None] * missing.size
     if open_sub.size == 0 or not compiled.group_rules:
         return out
     ee = compiled.edge_mentee
@@ -220,7 +252,7 @@ def _held_by(compiled: Compiled, chosen: np.ndarray, open_sub: np.ndarray,
         n_held = np.bincount(ee[held], minlength=compiled.n_mentees)
         for t in np.flatnonzero((n_held == n_open) & (n_open > 0) & (pos >= 0)).tolist():
             if out[pos[t]] is None:
-                out[pos[t]] = rule.label
+                out[pos[t]] = getattr(rule, "spec", None) or rule.label
     return out
 
 
@@ -263,7 +295,7 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     open_sub = sub[~blocked[sub] & ~chosen[sub]]
     open_cand = np.bincount(ee[open_sub], minlength=n_e)
     counts = _funnel_counts(compiled, missing)
-    reasons = _reasons(words, lang, _last_rule(compiled, missing, counts), cand[missing],
+    reasons = _reasons(words, lang, _last_stage(compiled, missing, counts), cand[missing],
                        got[missing], open_cand[missing],
                        _held_by(compiled, chosen, open_sub, missing))
     out = pd.DataFrame(

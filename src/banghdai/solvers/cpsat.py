@@ -36,7 +36,6 @@ import numpy as np
 from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
-from ..compile.groups import CompiledStable
 from ..core.errors import InputError, Msg, Word
 from ..core.messages import register
 from ..core.progress import Progress
@@ -51,6 +50,7 @@ from .repair import (
     unit_relaxation_valid,
     values_of,
 )
+from .stable import is_stability
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
@@ -694,7 +694,7 @@ class _Run:
 
             relaxed = FlowBackend().solve_relaxation(compiled)
             self.hint = relaxed.chosen
-        stable = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
+        stable = [g for g in compiled.group_rules if is_stability(g)]
         if stable and self.incumbent is None and params.warm_start:
             from .stable import deferred_acceptance_of  # a stable start: "stable and best"
 

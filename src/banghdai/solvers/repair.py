@@ -37,9 +37,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compile.groups import CompiledStable, node_load
+from ..compile.groups import node_load
 from ..core.status import Status
 from .base import SolveParams
+from .stable import is_stability
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
@@ -361,7 +362,7 @@ def repair(compiled: Compiled, chosen: np.ndarray, weight: np.ndarray | None = N
     kit = _Kit(compiled, params or SolveParams(), measured)
     rules = [g for g in compiled.group_rules if hasattr(g, "repair")]
     # stability first: its repair replaces the pairing, the others only adjust one
-    rules.sort(key=lambda g: not isinstance(g, CompiledStable))
+    rules.sort(key=lambda g: not is_stability(g))
     out = _fix(compiled, rules, repair_degrees(compiled, np.asarray(chosen, dtype=bool),
                                                weight), weight, kit, rounds)
     if not feasible(compiled, out):

@@ -34,10 +34,20 @@ if TYPE_CHECKING:
     from ..compile.graph import Compiled
 
 
-def _stable_rule(compiled: Compiled):
-    from ..compile.groups import CompiledStable
+def is_stability(rule: object) -> bool:
+    """True for the compiled stability rule (found by its registry code, never its class).
 
-    rules = [g for g in compiled.group_rules if isinstance(g, CompiledStable)]
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> is_stability(bd.Stable()), is_stability(bd.Quota("t", max=1))
+    (False, False)
+    """
+    return getattr(getattr(rule, "spec", None), "key", "") == "stable"
+
+
+def _stable_rule(compiled: Compiled):
+    rules = [g for g in compiled.group_rules if is_stability(g)]
     return rules[0] if len(rules) == 1 and len(compiled.group_rules) == 1 else None
 
 
