@@ -37,7 +37,6 @@ from ..core.ids import value_keys
 from ..core.integers import choose_scale as _choose_scale
 from ..core.integers import fits as _fits
 from ..data.schema import Table, degree_values, pair_table, place_in, tag_pairs
-from ..model.groups import RoleTemplate
 from ..model.levels import BalanceLoad, Coverage, MaxMin
 from ..model.pairing import Pairing
 from ..model.rules import ForbiddenPairs, MaxDistance, Nearest, PairScore, Preferences
@@ -915,16 +914,8 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
             column=mentors.shown(pairing.min_load) if isinstance(pairing.min_load, str) else "min_load",
         )
 
-    for rule in problem.group_rules:
-        if isinstance(rule, RoleTemplate):
-            over = demand > len(rule.roles)
-            if over.any():
-                row = mentees.first(over)
-                raise InputError(
-                    Msg("compile.roles_short", n=demand[row], roles=len(rule.roles)),
-                    column="mentors_per_mentee", **mentees.at(row),
-                )
-    groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e})
+    groups, edge_load = compile_groups(problem, {"edge_mentor": m, "edge_mentee": e,
+                                                 "demand": demand})
 
     # fixed pairs: must pass every hard rule, and fit the degree bounds
     fixed = np.zeros(m.size, dtype=bool)

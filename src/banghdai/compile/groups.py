@@ -732,7 +732,15 @@ def preference_orders(info: pd.DataFrame, m: np.ndarray, e: np.ndarray
 
 
 def _types(rule, ctx: GroupContext) -> AtMostOneGroups:
-    """Distinct types (or a role template): at most one pair per (owner, type)."""
+    """Distinct types (or a role template): at most one pair per (owner, type). A role
+    template refuses a mentee that needs more mentors than it has roles."""
+    roles = getattr(rule, "roles", None)
+    if roles is not None and ctx.demand is not None:
+        over = ctx.demand > len(roles)
+        if over.any():
+            row = ctx.mentees.first(over)
+            raise InputError(Msg("compile.roles_short", n=ctx.demand[row], roles=len(roles)),
+                             column="mentors_per_mentee", **ctx.mentees.at(row))
     per = getattr(rule, "per", "mentee")
     table = ctx.mentors if per == "mentee" else ctx.mentees
     codes, _ = pd.factorize(pd.Series(value_keys(
@@ -824,7 +832,8 @@ def compile_groups(problem: Problem, compiled_edges: dict[str, Any]) -> tuple[li
     without a :class:`Load` rule).
     """
     ctx = GroupContext(problem.mentor_table, problem.mentee_table,
-                       compiled_edges["edge_mentor"], compiled_edges["edge_mentee"])
+                       compiled_edges["edge_mentor"], compiled_edges["edge_mentee"],
+                       compiled_edges.get("demand"))
     out: list = []
     load: np.ndarray | None = None
     for rule in problem.group_rules:

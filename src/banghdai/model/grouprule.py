@@ -104,7 +104,8 @@ class NetworkForm:
 
 @dataclass(frozen=True, eq=False)
 class GroupContext:
-    """What compile hands a group spec: the tables and the candidate edges' rows.
+    """What compile hands a group spec: the tables, the candidate edges' rows and the
+    mentors each mentee needs.
 
     Example
     -------
@@ -117,6 +118,8 @@ class GroupContext:
     mentees: Table
     edge_mentor: np.ndarray
     edge_mentee: np.ndarray
+    #: mentors each mentee needs (None when compile does not know it yet)
+    demand: np.ndarray | None = None
 
 
 @runtime_checkable
