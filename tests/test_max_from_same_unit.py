@@ -146,3 +146,25 @@ def test_two_families_on_the_mentor_side_go_to_cpsat():
 def test_bad_k_is_refused():
     with pytest.raises(bd.InputError):
         bd.MaxFromSameUnit("unit", 0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_with_distinct_types_and_a_quota_the_network_agrees_with_cpsat(seed):
+    # three families at once: (mentee, type) nodes, (mentor, unit) nodes of capacity k and
+    # a quota tree above the mentors
+    rng = np.random.default_rng(seed)
+    mentors, mentees = roster(seed, n_m=6, n_e=8, units=2)
+    mentors["type"] = rng.choice(["a", "b"], len(mentors))
+    mentors["tier"] = rng.choice(["city", "county"], len(mentors))
+    mentees["need"] = rng.integers(1, 3, len(mentees))
+    p = bd.Problem(mentors, mentees, pairing=bd.ManyToMany("capacity", "need")).require(
+        bd.MaxFromSameUnit("unit", 2), bd.DistinctTypes("type"),
+        bd.Quota("tier", side="mentor", max={"city": 3}))
+    p.prefer(bd.StrongToWeak("rating"))
+    net = p.solve(time_limit=30)
+    cp = p.solve(backend="cpsat", time_limit=30)
+    assert net.backend == "network"
+    for r in (net, cp):
+        assert r.status is bd.Status.OPTIMAL
+        assert_valid(p, r)
+    assert net.objective == pytest.approx(cp.objective)
