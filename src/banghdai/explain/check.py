@@ -334,7 +334,7 @@ def _check_fixed(problem: Problem, compiled: Compiled, lang: str, add) -> None:
         if f.edge >= 0:
             continue
         m_id, e_id = str(compiled.mentors.ids[f.m]), str(compiled.mentees.ids[f.e])
-        for rule in f.broken or [None]:
+        for rule in f.broken:
             q = _quote("the rules", lang) if rule is None else _quote_stage(rule, lang)
             add("fixed_pair", "error", f"({m_id}, {e_id})",
                 w["fixed"].format(m=m_id, e=e_id, rule=q,

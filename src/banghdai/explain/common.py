@@ -98,12 +98,12 @@ class _Fixed:
     table: int
     row: int
     edge: int  # position among the compiled candidate edges, -1 when not a candidate
-    broken: list  # the rules (objects) it breaks
+    broken: list  # the rules (objects) it breaks; [None]: not a candidate, no rule found
 
     @property
     def breaks(self) -> list[str]:
         """The funnel names of the rules it breaks ("the rules" when none is found)."""
-        return [stage_name(r) for r in self.broken] or ["the rules"]
+        return ["the rules" if r is None else stage_name(r) for r in self.broken]
 
 
 def _fixed_pairs(problem: Problem, compiled: Compiled) -> list[_Fixed]:
@@ -130,7 +130,7 @@ def _fixed_pairs(problem: Problem, compiled: Compiled) -> list[_Fixed]:
         broken = broken_stage_rules(problem, np.array([f.m for f in bad]),
                                     np.array([f.e for f in bad]))
         for f, n in zip(bad, broken, strict=True):
-            f.broken = n
+            f.broken = n or [None]
     return out
 
 

@@ -148,8 +148,10 @@ def _sentence(d: _Diag, core: list[_Group]) -> str:
         return _describe(d, core[0])[0]
     if kinds == ["fixed", "rule"]:
         f = next(g for g in core if g.kind == "fixed")
-        rule = next(g for g in core if g.kind == "rule").subject
-        detail = _pair_detail(d.problem, f.data["m"], f.data["e"], rule, d.lang)
+        broken = next(g for g in core if g.kind == "rule")
+        rule = broken.subject
+        detail = _pair_detail(d.problem, f.data["m"], f.data["e"], broken.data.get("rule"),
+                              d.lang)
         pair = _pair_named(d, f)
         return (f"fixed pair {pair} breaks rule {_quote(rule, d.lang)}{detail}" if en
                 else f"固定结对{pair}违反规则{_quote(rule, d.lang)}{detail}")

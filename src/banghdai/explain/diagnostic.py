@@ -243,6 +243,7 @@ def _fixed_groups(d: _Diag) -> None:
     """Each fixed pair, then each edge rule that forbids some of them."""
     c = d.compiled
     breakers: dict[str, list[int]] = {}
+    objects: dict[str, object] = {}  # the rule behind each label (its identity, not its words)
     for f, j in zip(d.fixed, d.fixed_edge, strict=True):
 
         def post(model, x, lit, j=j):
@@ -251,15 +252,16 @@ def _fixed_groups(d: _Diag) -> None:
         subject = f"({c.mentors.ids[f.m]}, {c.mentees.ids[f.e]})"
         d.groups.append(_Group("fixed", subject, post, {"m": f.m, "e": f.e, "edge": j,
                                                         "breaks": f.breaks}))
-        for rule in f.breaks:
+        for rule, obj in zip(f.breaks, f.broken, strict=True):
             breakers.setdefault(rule, []).append(j)
+            objects.setdefault(rule, obj)
     for rule, edges in breakers.items():
 
         def post(model, x, lit, edges=edges):
             for j in edges:
                 model.add(x[j] == 0).only_enforce_if(lit)
 
-        d.groups.append(_Group("rule", rule, post, {"edges": edges}))
+        d.groups.append(_Group("rule", rule, post, {"edges": edges, "rule": objects[rule]}))
 
 
 def _group_rule_groups(d: _Diag) -> None:
