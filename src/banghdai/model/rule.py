@@ -14,7 +14,10 @@ carries everything the rest of the library needs to know about it:
   ``generate(ctx)`` (an index-based generator when it is the first rule),
   and ``violations(view)`` (the validator's pandas re-check of finished pairs);
 * scores: ``column`` (their column in ``result.pairs``), ``score(ctx, m, e)``
-  and ``check_score(view)`` (the validator's independent recomputation).
+  and ``check_score(view)`` (the validator's independent recomputation);
+* group rules: the Protocol of :mod:`banghdai.model.grouprule` (``compile_group``,
+  ``group_violations`` and the compiled form's network arcs, CP-SAT parts, repair,
+  pre-check, blocked pairs and region split).
 
 ``ctx`` is the compiler's per-table context and ``view`` the validator's view
 of the pairs; both are passed in, so a rule imports neither the compiler nor
