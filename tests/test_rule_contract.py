@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_registry import EXAMPLES, build, main_rule
 
 from banghdai.compile.groups import _COMPILERS
 from banghdai.compile.split import components, subproblem
 from banghdai.model.grouprule import CompiledGroup, NetworkForm
 from banghdai.model.registry import RULES
 from banghdai.model.rule import Rule
+from test_registry import EXAMPLES, build, main_rule
 
 GROUPS = sorted(k for k, c in RULES.items() if c.kind == "group")
 
