@@ -84,3 +84,31 @@ def test_score_has_a_recomputation(key):
 def test_every_rule_has_words_in_every_language(key):
     rule = main_rule(key)
     assert rule.label("en") != rule.label("zh")
+
+
+def test_no_isinstance_on_a_group_rule_outside_its_own_file():
+    """Every layer asks a group rule through the Protocol; only a rule's own file may test
+    for its class."""
+    import re
+    from pathlib import Path
+
+    import banghdai
+    from banghdai.compile import groups as compiled_groups
+    from banghdai.model.rules import max_from_same_unit
+
+    classes = {cls.__name__: cls.__module__ for cls in RULES.values() if cls.kind == "group"}
+    for module in (compiled_groups, max_from_same_unit):
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and hasattr(obj, "repair") and obj.__module__ == \
+                    module.__name__:
+                classes[name] = module.__name__
+    root = Path(banghdai.__file__).parent
+    pattern = re.compile(r"isinstance\([^)]*\b(" + "|".join(classes) + r")\b")
+    found = []
+    for path in root.rglob("*.py"):
+        module = "banghdai." + ".".join(path.relative_to(root).with_suffix("").parts)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            hit = pattern.search(line)
+            if hit and classes[hit.group(1)] != module and not line.lstrip().startswith(">>>"):
+                found.append(f"{module}:{n}: {line.strip()}")
+    assert not found, found
