@@ -177,9 +177,8 @@ class CompiledGroup(Protocol):
 class GroupSpec(Protocol):
     """The spec of a group rule: compiles itself and re-checks finished pairs.
 
-    (The specs older than this Protocol — distinct types, role templates, quotas, stability —
-    re-check themselves the same way but are still compiled by a table in
-    ``compile/groups.py`` keyed by their registry code.)
+    (Quotas and stability re-check themselves the same way but are still compiled by a
+    table in ``compile/groups.py`` keyed by their registry code.)
 
     Example
     -------

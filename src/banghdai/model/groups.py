@@ -28,15 +28,17 @@ Example
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
 
+from ..core.arrays import group_positions
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str, value_keys
 from ..core.messages import column_word, register
+from .grouprule import Finding, FlowFamily, GroupContext, NetworkForm, Part
 from .rule import Rule
 
 Bound = int | Mapping[str, int] | None
@@ -106,6 +108,21 @@ class DistinctTypes(Rule):
         ['second x']
         """
         return _type_violations(self, self.per, view)
+
+    def compile_group(self, ctx: GroupContext) -> AtMostOneGroups:
+        """At most one pair per (owner, type): one set per mentee and mentor type (per
+        mentor and mentee type with ``per="mentor"``).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}), pairing=bd.ManyToMany(1, 2)
+        ...                ).require(bd.DistinctTypes("type")).compile()
+        >>> [g.tolist() for g in c.group_rules[0].groups]
+        [[0, 1]]
+        """
+        return _compile_types(self, self.per, ctx)
 
 
 @dataclass(frozen=True)
@@ -178,6 +195,20 @@ class RoleTemplate(Rule):
         ["mentor's role is not in the template"]
         """
         return _type_violations(self, "mentee", view, roles=self.roles)
+
+    def compile_group(self, ctx: GroupContext) -> AtMostOneGroups:
+        """At most one mentor per role for each mentee (the mask keeps only template roles).
+
+        Example
+        -------
+        >>> import pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "role": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]})).require(
+        ...     bd.RoleTemplate(("x",))).compile()
+        >>> c.group_rules[0].side
+        'mentee'
+        """
+        return _compile_types(self, "mentee", ctx)
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,6 +404,160 @@ class Stable(Rule):
                               "mentor_id": blocking["mentor_id"].to_numpy(),
                               "mentee_id": blocking["mentee_id"].to_numpy(),
                               "detail": "blocking pair: both would rather be paired"})]
+
+
+def _member_ids(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """All positions of ``groups`` concatenated, and the group number of each."""
+    if not groups:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    sizes = np.fromiter((g.size for g in groups), dtype=np.int64, count=len(groups))
+    return (np.concatenate(groups).astype(np.int64),
+            np.repeat(np.arange(len(groups), dtype=np.int64), sizes))
+
+
+def _compile_types(rule: Any, per: str, ctx: GroupContext) -> AtMostOneGroups:
+    """Distinct types (or a role template): at most one pair per (owner, type). A role
+    template refuses a mentee that needs more mentors than it has roles."""
+    roles = getattr(rule, "roles", None)
+    if roles is not None and ctx.demand is not None:
+        over = ctx.demand > len(roles)
+        if over.any():
+            row = ctx.mentees.first(over)
+            raise InputError(Msg("compile.roles_short", n=ctx.demand[row], roles=len(roles)),
+                             column="mentors_per_mentee", **ctx.mentees.at(row))
+    table = ctx.mentors if per == "mentee" else ctx.mentees
+    codes, _ = pd.factorize(pd.Series(value_keys(
+        table.require(rule.column, type(rule).__name__)), dtype=object))
+    if per == "mentee":
+        type_of, owner = codes[ctx.edge_mentor], ctx.edge_mentee
+    else:
+        type_of, owner = codes[ctx.edge_mentee], ctx.edge_mentor
+    n_types = int(codes.max(initial=-1)) + 1
+    key = np.where(type_of >= 0, owner.astype(np.int64) * max(n_types, 1) + type_of, -1)
+    groups = [g for g in group_positions(key) if g.size > 1]
+    return AtMostOneGroups(rule.label(), groups, side=per, spec=rule)
+
+
+@dataclass(frozen=True, eq=False)
+class AtMostOneGroups:
+    """Sets of edges of which at most one may be chosen (distinct types / roles)."""
+
+    label: str
+    groups: list[np.ndarray]
+    couples_components: bool = False
+    #: the side every set belongs to (one mentee's or one mentor's pairs); None: unknown
+    side: str | None = None
+    #: the rule it was compiled from (distinct types or a role template), if any
+    spec: Any = None
+
+    def network(self, compiled: Any) -> NetworkForm | None:
+        """One node per set, entering its owner by an arc of capacity 1; None when the sets
+        overlap or a set spans two owners.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}), pairing=bd.ManyToMany(1, 2)
+        ...                ).require(bd.DistinctTypes("type")).compile()
+        >>> fam = c.group_rules[0].network(c).families[0]
+        >>> fam.side, fam.group_of_edge.tolist(), fam.capacity.tolist()
+        ('mentee', [0, 0], [1])
+        """
+        big = [g for g in self.groups if g.size > 1]
+        group = np.full(compiled.n_edges, -1, np.int64)
+        if not big:
+            return NetworkForm()
+        idx, gid = _member_ids(big)
+        if np.unique(idx).size != idx.size:
+            return None  # overlapping sets: not one family
+        first = idx[np.r_[0, np.cumsum([g.size for g in big])[:-1]]]
+        side = self.side
+        if side is None:
+            side = "mentee" if bool(np.all(compiled.edge_mentee[idx] ==
+                                           compiled.edge_mentee[first[gid]])) else "mentor"
+        own = compiled.edge_mentee if side == "mentee" else compiled.edge_mentor
+        if not bool(np.all(own[idx] == own[first[gid]])):
+            return None  # pragma: no cover - sets always share an owner
+        group[idx] = gid
+        return NetworkForm(families=(FlowFamily(side, group, np.ones(len(big), np.int64)),))
+
+    def blocked(self, compiled: Any, chosen: np.ndarray) -> np.ndarray:
+        """Unchosen edges of a set that already has its one chosen pair."""
+        idx, gid = self._members()
+        full = np.bincount(gid[chosen[idx]], minlength=len(self.groups)) >= 1
+        out = np.zeros(chosen.size, bool)
+        out[idx[full[gid]]] = True
+        return out & ~chosen
+
+    def couples(self, compiled: Any, edge_label: np.ndarray) -> bool:
+        """Never: a set is one mentee's (or mentor's) pairs."""
+        return False
+
+    def restrict(self, local_edge: np.ndarray,
+                 local_node: dict[str, np.ndarray]) -> AtMostOneGroups:
+        """The sets of one component, edges renumbered."""
+        groups = [local_edge[g] for g in self.groups if local_edge[g[0]] >= 0]
+        return replace(self, groups=groups)
+
+    def precheck(self, compiled: Any, lang: str) -> list[Finding]:
+        """None here: explain/check.py counts the types each mentee can reach."""
+        return []
+
+    def parts(self, compiled: Any) -> list[Part]:
+        """One named part: all the at-most-one sets."""
+        def add(model: Any, x: list, enforce: Any) -> None:
+            for g in self.groups:
+                ct = model.add(sum(x[j] for j in g.tolist()) <= 1)
+                if enforce is not None:
+                    ct.only_enforce_if(enforce)
+
+        return [(self.label, add)] if self.groups else []
+
+    def _members(self) -> tuple[np.ndarray, np.ndarray]:
+        cached = self.__dict__.get("_member_cache")
+        if cached is None:
+            cached = _member_ids(self.groups)
+            object.__setattr__(self, "_member_cache", cached)
+        return cached
+
+    def satisfied(self, compiled: Any, chosen: np.ndarray) -> bool:
+        """True when no set has two chosen pairs.
+
+        Example
+        -------
+        >>> import numpy as np
+        >>> rule = AtMostOneGroups("types", [np.array([0, 1])])
+        >>> rule.satisfied(None, np.array([True, False])), rule.satisfied(None, np.ones(2, bool))
+        (True, False)
+        """
+        idx, gid = self._members()
+        return bool((np.bincount(gid[chosen[idx]], minlength=len(self.groups)) <= 1).all())
+
+    def repair(self, compiled: Any, chosen: np.ndarray, weight: np.ndarray,
+               kit: Any = None) -> np.ndarray:
+        """Keep the best chosen pair of each set (a fixed pair first), drop the others.
+
+        Example
+        -------
+        >>> import numpy as np, pandas as pd, banghdai as bd
+        >>> c = bd.Problem(pd.DataFrame({"mentor_id": ["A", "B"], "type": ["x", "x"]}),
+        ...                pd.DataFrame({"mentee_id": ["E"]}), pairing=bd.ManyToMany(1, 2)
+        ...                ).require(bd.DistinctTypes("type")).compile()
+        >>> c.group_rules[0].repair(c, np.ones(2, bool), np.array([1.0, 2.0])).tolist()
+        [False, True]
+        """
+        out = chosen.copy()
+        idx, gid = self._members()
+        on = chosen[idx]
+        idx, gid = idx[on], gid[on]
+        order = np.lexsort((-weight[idx], ~compiled.edge_fixed[idx], gid))
+        idx, gid = idx[order], gid[order]
+        later = np.r_[False, gid[1:] == gid[:-1]] if gid.size else np.zeros(0, bool)
+        out[idx[later]] = False
+        return out
+
+
 
 
 def _type_violations(rule: Rule, per: str, view: Any,
