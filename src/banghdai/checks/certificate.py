@@ -271,7 +271,6 @@ def _admissible(problem: Any) -> tuple[np.ndarray, np.ndarray]:
     """Every pair the problem's hard rules allow, as (mentor rows, mentee rows) sorted by
     (mentee, mentor): a superset enumerated from one rule, then every restricting rule's
     validator check (``violations``) and the role templates, chunk by chunk."""
-    from ..model.groups import RoleTemplate
     from .validate import PairView, _restricting
 
     mt, et = problem.mentor_table, problem.mentee_table
@@ -300,7 +299,7 @@ def _admissible(problem: Any) -> tuple[np.ndarray, np.ndarray]:
     from ..core.ids import value_keys
 
     for rule in problem.group_rules:
-        if isinstance(rule, RoleTemplate):
+        if rule.key == "role_template":
             role = value_keys(mt.frame[rule.column])
             keep &= np.isin(role[m], list(rule.roles))
     m, e = m[keep], e[keep]
@@ -315,14 +314,14 @@ class _Net:
     def __init__(self, problem: Any, pairs: pd.DataFrame) -> None:
         from ..core.ids import value_keys
         from ..data.schema import degree_values
-        from ..model.groups import DistinctTypes, Load, Quota, RoleTemplate, quota_bounds
+        from ..model.groups import quota_bounds
 
         self.problem = problem
         mt, et = problem.mentor_table, problem.mentee_table
         n_m, n_e = len(mt), len(et)
         self.problems: list[str] = []
         for rule in problem.group_rules:
-            if not isinstance(rule, DistinctTypes | RoleTemplate | Quota | Load):
+            if rule.key not in ("distinct_types", "role_template", "quota", "load"):
                 raise _Refused(f"{type(rule).__name__} is not a network rule")
         # ---- the candidate pairs and the returned pairs among them
         cm, ce = _admissible(problem)
@@ -367,7 +366,7 @@ class _Net:
                 raise _Refused("a fixed pair is not an admissible candidate")
             fixed[at] = 1
         for rule in problem.group_rules:
-            if isinstance(rule, Load):
+            if rule.key == "load":
                 from .validate import _pair_loads
 
                 view = pd.DataFrame({"mentor_id": mt.ids[cm], "mentee_id": et.ids[ce],
@@ -377,8 +376,8 @@ class _Net:
         # ---- type families: (mentee, mentor's type) and (mentor, mentee's type) nodes
         fam: dict[str, np.ndarray] = {}
         for rule in problem.group_rules:
-            if isinstance(rule, DistinctTypes | RoleTemplate):
-                per = rule.per if isinstance(rule, DistinctTypes) else "mentee"
+            if rule.key in ("distinct_types", "role_template"):
+                per = getattr(rule, "per", "mentee")
                 if per in fam:
                     raise _Refused(f"two type rules per {per}: not a network")
                 other = mt if per == "mentee" else et
@@ -398,7 +397,7 @@ class _Net:
             type_node[per] = (node_of, table)
         # ---- quota groups (pairs), laminar per side
         groups: dict[str, list] = {"mentor": [], "mentee": []}
-        for q, rule in enumerate(r for r in problem.group_rules if isinstance(r, Quota)):
+        for q, rule in enumerate(r for r in problem.group_rules if r.key == "quota"):
             if rule.count != "pairs":
                 raise _Refused(f"a quota on {rule.count} is not a network")
             table = mt if rule.side == "mentor" else et

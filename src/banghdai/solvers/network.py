@@ -146,7 +146,8 @@ def _quota_labels(compiled: Compiled) -> tuple[list[tuple[int, str]], list[tuple
     """(quota's position among the Quota rules, group name) of each group node, per side,
     in the order of :func:`_quota_sides`."""
     labels: dict[str, list[tuple[int, str]]] = {"mentor": [], "mentee": []}
-    quotas = [r for r in compiled.group_rules if isinstance(r, CompiledQuota)]
+    quotas = [r for r in compiled.group_rules
+              if getattr(getattr(r, "spec", None), "key", "") == "quota"]
     for q, rule in enumerate(quotas):
         labels[rule.spec.side].extend((q, str(name)) for name in rule.names)
     return labels["mentor"], labels["mentee"]
