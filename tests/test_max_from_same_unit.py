@@ -74,8 +74,12 @@ def test_capacity_k_not_one():
     r = p.solve()
     assert r.backend == "network" and len(r.pairs) == 2
     assert_valid(p, r)
-    arcs = r.info["certificate"]["upper"]
-    assert 2 in arcs.tolist()  # the (mentor, unit) arc has capacity k
+    from banghdai.solvers.network import build_network
+
+    net, layout = build_network(p.compile())
+    tm0, gm0 = layout["tm0"], layout["gm0"]
+    into_group = (net.head >= tm0) & (net.head < gm0) & (net.tail < tm0)
+    assert net.upper[into_group].tolist() == [2]  # the (mentor, unit) arc has capacity k
 
 
 def test_validator_flags_the_mentee_beyond_k():

@@ -194,7 +194,9 @@ class Compiled:
 
         Only the chosen pairs, the candidate pairs of the mentees left short and one useful
         candidate of each mentor are kept (with the degree bounds, the funnel and the
-        tables); no scores, group rules or levels. A result keeps this instead of the whole graph, so it does not hold the
+        tables), and the group rules restricted to those pairs (each rule's own
+        ``restrict``: the reasons ask them which pairs they hold back); no scores or
+        levels. A result keeps this instead of the whole graph, so it does not hold the
         candidate graph alive (issue 16) and it pickles.
 
         Example
@@ -215,10 +217,15 @@ class Compiled:
         useful = np.flatnonzero(self.demand[self.edge_mentee] > 0)
         _, first = np.unique(self.edge_mentor[useful], return_index=True)
         keep[useful[first]] = True
+        local_edge = np.full(self.n_edges, -1, np.int64)
+        local_edge[keep] = np.arange(int(keep.sum()), dtype=np.int64)
+        same = {"mentor": np.arange(self.n_mentors, dtype=np.int64),
+                "mentee": np.arange(self.n_mentees, dtype=np.int64)}
+        groups = tuple(g.restrict(local_edge, same) for g in self.group_rules)
         return replace(
             self, edge_mentor=self.edge_mentor[keep], edge_mentee=self.edge_mentee[keep],
             edge_value=self.edge_value[keep], edge_fixed=self.edge_fixed[keep],
-            edge_info=pd.DataFrame(index=pd.RangeIndex(int(keep.sum()))), group_rules=(),
+            edge_info=pd.DataFrame(index=pd.RangeIndex(int(keep.sum()))), group_rules=groups,
             edge_load=None if self.edge_load is None else self.edge_load[keep], levels=(),
         ), chosen[keep]
 

@@ -189,16 +189,18 @@ class CompiledQuota:
 
     def restrict(self, local_edge: np.ndarray,
                  local_node: dict[str, np.ndarray]) -> CompiledQuota:
-        """The bounded groups with pairs in one component, renumbered."""
+        """The bounded groups with pairs kept by ``local_edge`` (a component's, or the pairs
+        a result keeps for its reasons), renumbered."""
         nodes_of = local_node[self.spec.side]
         keep = [i for i, edges in enumerate(self.edge_sets)
-                if edges.size and local_edge[edges[0]] >= 0]
+                if edges.size and (local_edge[edges] >= 0).any()]
         node_sets = []
         for i in keep:
             local = nodes_of[self.node_sets[i]]
             node_sets.append(local[local >= 0])
         return replace(self, names=[self.names[i] for i in keep],
-                       edge_sets=[local_edge[self.edge_sets[i]] for i in keep],
+                       edge_sets=[kept[kept >= 0] for kept in
+                                  (local_edge[self.edge_sets[i]] for i in keep)],
                        node_sets=node_sets, lo=[self.lo[i] for i in keep],
                        hi=[self.hi[i] for i in keep])
 

@@ -496,9 +496,10 @@ class AtMostOneGroups:
 
     def restrict(self, local_edge: np.ndarray,
                  local_node: dict[str, np.ndarray]) -> AtMostOneGroups:
-        """The sets of one component, edges renumbered."""
-        groups = [local_edge[g] for g in self.groups if local_edge[g[0]] >= 0]
-        return replace(self, groups=groups)
+        """The sets' edges kept by ``local_edge`` (a component's, or the pairs a result
+        keeps for its reasons), renumbered; sets left without an edge dropped."""
+        kept = (local_edge[g] for g in self.groups)
+        return replace(self, groups=[g[g >= 0] for g in kept if (g >= 0).any()])
 
     def precheck(self, compiled: Any, lang: str) -> list[Finding]:
         """None here: explain/check.py counts the types each mentee can reach."""
