@@ -463,6 +463,11 @@ def write_report(path: Path, info: dict[str, str], rows_by_case: dict[str, list[
         old = path.read_text()
         for match in re.finditer(r"<!-- (\S+) start -->.*?<!-- \1 end -->", old, re.S):
             kept += "\n" + match.group(0) + "\n"
+    # the headline figures stay at the top, under the title
+    head = re.search(r"<!-- headline start -->.*?<!-- headline end -->\n", kept, re.S)
+    if head:
+        kept = kept.replace(head.group(0), "")
+        lines[1:1] = ["", head.group(0)]
     path.write_text("\n".join(lines) + "\n" + kept)
 
 
