@@ -72,8 +72,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .api import Roster
 from .core.errors import InputError, Msg
 from .core.messages import CATALOGUE, env_lang, text, use_lang
+from .data.readers import RulesReader, read_files, read_roster
+from .data.samples import sample_path
+from .rulesfile import read_rules
 
 EXIT_FOUND, EXIT_NONE, EXIT_INPUT, EXIT_UNPROVEN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -151,17 +155,14 @@ def _argparse_in(lang: str) -> Iterator[None]:
         argparse._ = own  # type: ignore[attr-defined]
 
 
-def _load(inputs: list[str], rules: str | None):
-    from .data.readers import read_files, read_roster
-    from .data.samples import sample_path
-
+def _load(inputs: list[str], rules: str | None, read_rules: RulesReader) -> Roster:
     if len(inputs) == 1:
         target = inputs[0]
         if target.startswith("sample:"):
             target = str(sample_path(target.split(":", 1)[1]))
-        return read_roster(target, rules=rules)
+        return Roster.of(read_roster(target, rules=rules, read_rules=read_rules))
     if len(inputs) == 2:
-        return read_files(inputs[0], inputs[1], rules=rules)
+        return Roster.of(read_files(inputs[0], inputs[1], rules=rules, read_rules=read_rules))
     raise InputError(Msg("cli.inputs"), table="inputs")
 
 
@@ -427,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FOUND
     _SPEAKING["lang"] = lang
     try:
-        with _stderr_logging(args.quiet, args.log), _rules_language(args):
+        with _stderr_logging(args.quiet, args.log):
             try:
                 return _match(args)
             except KeyboardInterrupt:  # anywhere: outputs are written all or nothing
@@ -444,29 +445,20 @@ def main(argv: list[str] | None = None) -> int:
 _SPEAKING: dict[str, str] = {"lang": "en"}
 
 
-@contextlib.contextmanager
-def _rules_language(args: argparse.Namespace) -> Iterator[None]:
-    """Speak the rules file's ``[solve] lang`` from the moment it is read (unless ``--lang``
-    or BANGHDAI_LANG chose already); errors and warnings are written in that language."""
-    from .core import hooks
-
+def _rules_reader(args: argparse.Namespace) -> RulesReader:
+    """``read_rules`` that also makes the command line speak the rules file's ``[solve] lang``
+    from the moment it is read (unless ``--lang`` or BANGHDAI_LANG chose already), so that
+    errors and warnings are written in that language (``main`` resets it after the run)."""
     chosen = args.lang or env_lang("")
-    read = hooks.use("read_rules")
-    before = _SPEAKING["lang"]
 
-    def read_rules(path):
-        data = read(path)
-        solve = data.get("solve") if isinstance(data, dict) else None
+    def read(path: Path) -> dict[str, Any]:
+        data = read_rules(path)
+        solve = data.get("solve")
         if not chosen and isinstance(solve, dict) and solve.get("lang") in ("en", "zh"):
             _SPEAKING["lang"] = solve["lang"]
         return data
 
-    hooks.provide("read_rules", read_rules)
-    try:
-        yield
-    finally:
-        hooks.provide("read_rules", read)
-        _SPEAKING["lang"] = before
+    return read
 
 
 def _match(args: argparse.Namespace) -> int:
@@ -481,7 +473,7 @@ def _match(args: argparse.Namespace) -> int:
     try:
         outputs = _outputs(args)
         check_outputs(outputs, [])
-        roster = _load(args.inputs, args.rules)
+        roster = _load(args.inputs, args.rules, _rules_reader(args))
         check_outputs(outputs, list(roster.files))
         _guard_roster_folder(outputs, roster)
         rules = roster.rules or {}

@@ -11,16 +11,19 @@ False
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from .core import hooks
 from .core.errors import StatusError
 from .core.messages import column_word, register, text
 from .core.status import Status, gap_of
+
+if TYPE_CHECKING:
+    from .compile.graph import Compiled
 
 #: Level status of a level solved to optimality while an earlier level was not proven:
 #: optimal *given* the earlier levels' values, which might not be the best possible.
@@ -123,6 +126,64 @@ def label_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @dataclass(eq=False)
+class Reasons:
+    """What a solve's unmatched reasons are made from: data, no words (picklable).
+
+    Either the candidate graph and the edges chosen (``compiled``, ``chosen``), from which
+    :func:`banghdai.explain.unmatched_reasons` writes the reasons in any language, or — for
+    a solve stopped before the graph was built — the mentee ids and the catalogue code of
+    why (``ids``, ``stopped``; see :func:`stopped_unmatched`).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
+    >>> r = p.solve()
+    >>> type(r.reasons_from).__name__, int(r.reasons_from.chosen.sum())
+    ('Reasons', 1)
+    """
+
+    compiled: Compiled | None = None
+    chosen: np.ndarray | None = None
+    ids: np.ndarray | None = None
+    stopped: str | None = None
+
+
+@dataclass(eq=False)
+class Idle:
+    """What a solve's idle mentors are found from: the problem and the graph it compiled
+    (see :func:`banghdai.explain.check.idle_mentors`).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
+    >>> p.solve().idle_from.compiled.n_edges
+    1
+    """
+
+    problem: Any
+    compiled: Compiled
+
+
+def stopped_unmatched(ids: np.ndarray, code: str, lang: str = "en") -> pd.DataFrame:
+    """The unmatched table of a solve stopped before its graph was built: every mentee, with
+    the catalogue sentence ``code`` as the reason (the counts unknown).
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from banghdai.result import stopped_unmatched
+    >>> stopped_unmatched(np.array(["E"], object), "solve.interrupted_compile", "zh")["reason"].iloc[0]
+    '未结对：求解开始前已中断（Ctrl-C）'
+    """
+    return pd.DataFrame({"mentee_id": ids, "needed": pd.array([pd.NA] * len(ids), "Int64"),
+                         "got": np.zeros(len(ids), np.int64),
+                         "candidates": pd.array([pd.NA] * len(ids), "Int64"),
+                         "reason": text(code, lang)})
+
+
+@dataclass(eq=False)
 class Result:
     """Pairs keyed by the caller's ids, with proof of quality.
 
@@ -180,66 +241,12 @@ class Result:
     report: pd.DataFrame | None = None
     #: the Problem solved (for the printable workbook, papers and maps); set by ``solve``
     problem: Any = field(default=None, repr=False)
-    #: ``lang -> unmatched frame``: the reasons in another language; set by ``solve``
-    reasons: Any = field(default=None, repr=False, compare=False)
-    #: ``lang -> idle mentors frame`` from the graph the solve compiled; set by ``solve``
-    idle: Any = field(default=None, repr=False, compare=False)
-
-    def idle_mentors(self, lang: str = "en") -> pd.DataFrame | None:
-        """Mentors who could never be offered a mentee under the hard rules, from the graph
-        this solve compiled (see :func:`banghdai.explain.check.idle_mentors`); None when the
-        result was not made by ``solve``.
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd
-        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M1", "M2"], "county": ["A", "B"]}),
-        ...                pd.DataFrame({"mentee_id": ["E"], "county": ["A"]}))
-        >>> p.require(bd.SameRegion("county")).solve().idle_mentors()["mentor_id"].tolist()
-        ['M2']
-        """
-        return None if self.idle is None else self.idle(lang)
-
-    def unmatched_in(self, lang: str) -> pd.DataFrame:
-        """``unmatched`` with its reasons in ``lang`` ("en" or "zh").
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd
-        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
-        >>> bool(p.solve().unmatched_in("zh")["reason"].str.contains("导师").all())
-        True
-        """
-        if self.reasons is None or self.info.get("lang", "en") == lang:
-            return self.unmatched
-        return self.reasons(lang)
-
-    @property
-    def plot(self) -> _Plots:
-        """Maps and charts of this pairing: ``result.plot.map()``, ``.load()``,
-        ``.distance()``, ``.coverage()`` (matplotlib Figures; Chinese renders; needs the
-        ``plot`` extra).
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd
-        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
-        >>> type(r.plot).__name__
-        '_Plots'
-        """
-        return _Plots(self)
-
-    def explain_pairs(self, problem: Any, lang: str = "en") -> pd.DataFrame:
-        """Why each pair: score breakdown, rank, best alternative (see :func:`banghdai.explain_pairs`).
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd
-        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
-        >>> p.solve().explain_pairs(p)["alt_mentor_id"].tolist()
-        ['none']
-        """
-        return hooks.use("explain_pairs")(problem, self.pairs, lang)
+    #: what the unmatched reasons are made from (:class:`Reasons`: data, no words); ``None``
+    #: for a result built by hand. ``bd`` results turn it into words in any language:
+    #: ``result.reasons("zh")``.
+    reasons_from: Reasons | None = field(default=None, repr=False, compare=False)
+    #: what the idle mentors are found from (:class:`Idle`); ``result.idle_mentors(lang)``
+    idle_from: Idle | None = field(default=None, repr=False, compare=False)
 
     @property
     def interrupted(self) -> bool:
@@ -384,69 +391,6 @@ class Result:
 
         return write_csv(self.pairs, Path(path))  # every field quoted, "=1+1" shown as typed
 
-    def to_excel(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
-                 **options: Any) -> Path:
-        """Write the printable pairing list (帮带对子名单) workbook (needs openpyxl).
-
-        Sheets: the pair roster (one row per mentee, its mentors side by side, the
-        roster's own columns, grouped by county and township, print-ready), a summary
-        per county, the unmatched mentees with reasons, and the rules and parameters
-        applied (for audit); Chinese with ``lang="zh"``, English with ``"en"``.
-        ``options`` go to :func:`banghdai.report.write_workbook`. Without the problem
-        (a Result built by hand), the plain pairs / unmatched / summary sheets.
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd, tempfile, os
-        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
-        >>> r.to_excel(os.path.join(tempfile.mkdtemp(), "pairs.xlsx")).suffix
-        '.xlsx'
-        """
-        problem = problem if problem is not None else self.problem
-        if problem is None:
-            return hooks.use("write_excel")(self, path)
-        shown = replace(self, unmatched=self.unmatched_in(lang))
-        return hooks.use("write_workbook")(shown, problem, path, lang=lang, **options)
-
-    def to_papers(self, path: str | Path, *, start: Any = "2027-01-01", lang: str = "zh",
-                  problem: Any = None) -> Path:
-        """Write the papers that follow the match (一人一册 growth files, duty and task lists,
-        the programme calendar from ``start``), one printable workbook, 一乡一库 · 一村一册;
-        a path ending in ``.pdf`` writes them as an A4 PDF (:meth:`to_pdf`).
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd, tempfile, os
-        >>> r = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]})).solve()
-        >>> r.to_papers(os.path.join(tempfile.mkdtemp(), "papers.xlsx")).suffix
-        '.xlsx'
-        """
-        if str(path).lower().endswith(".pdf"):
-            return self.to_pdf(path, lang=lang, problem=problem, pairs=False, papers=True,
-                               start=start)
-        problem = problem if problem is not None else self.problem
-        shown = replace(self, unmatched=self.unmatched_in(lang))
-        return hooks.use("write_papers")(shown, problem, path, start=start, lang=lang)
-
-    def to_pdf(self, path: str | Path, *, lang: str = "zh", problem: Any = None,
-               pairs: bool = True, papers: bool = False, start: Any = "2027-01-01",
-               **options: Any) -> Path:
-        """Write the pairing list as an A4 PDF, Chinese font embedded (the ``pdf`` extra);
-        with ``papers=True`` the papers that follow (一人一册 …) too, ``pairs=False`` the
-        papers alone. ``options`` go to :func:`banghdai.report.write_pdf`.
-
-        Example
-        -------
-        >>> import banghdai as bd, tempfile, os
-        >>> problem = bd.load_sample("fushan").problem()
-        >>> problem.solve(time_limit=10).to_pdf(os.path.join(tempfile.mkdtemp(), "名单.pdf")).suffix
-        '.pdf'
-        """
-        problem = problem if problem is not None else self.problem
-        shown = replace(self, unmatched=self.unmatched_in(lang))
-        return hooks.use("write_pdf")(shown, problem, path, lang=lang, pairs=pairs,
-                                      papers=papers, start=start, **options)
-
     def __repr__(self) -> str:
         s = self.summary()
         return (
@@ -460,25 +404,3 @@ def empty_pairs() -> pd.DataFrame:
     """An empty pairs table with the two id columns."""
     return pd.DataFrame({"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)})
 
-
-class _Plots:
-    """``result.plot``: the report layer's maps and charts for one result."""
-
-    def __init__(self, result: Result) -> None:
-        self._result = result
-
-    def map(self, **kw: Any) -> Any:
-        """Pairs on a map, coloured by county (mentor and mentee markers, pair lines)."""
-        return hooks.use("plot_map")(self._result, self._result.problem, **kw)
-
-    def load(self, **kw: Any) -> Any:
-        """How many mentees each mentor takes, against capacity."""
-        return hooks.use("plot_load")(self._result, self._result.problem, **kw)
-
-    def distance(self, **kw: Any) -> Any:
-        """Distribution of pair distances."""
-        return hooks.use("plot_distance")(self._result, self._result.problem, **kw)
-
-    def coverage(self, **kw: Any) -> Any:
-        """Coverage by mentee category."""
-        return hooks.use("plot_coverage")(self._result, self._result.problem, **kw)

@@ -92,7 +92,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .core import hooks
 from .core.errors import InputError, Msg, Word
 from .core.messages import LANGS, use_lang
 from .data.readers import Roster, load_toml, read_table
@@ -231,7 +230,7 @@ def _hints(cls: type) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
 
 
-def _check_params(cls: type, item: Mapping[str, Any], head: str, where: str) -> None:
+def _check_params(cls: type[Rule], item: Mapping[str, Any], head: str, where: str) -> None:
     hints = _hints(cls)
     for key, value in item.items():
         if key == head:
@@ -249,9 +248,10 @@ def _check_params(cls: type, item: Mapping[str, Any], head: str, where: str) -> 
         if not _fits(value, hint):
             raise InputError(Msg("rules.must_be", key=key, need=_type_name(hint), value=value),
                              table=where, column=key)
-    required = [f.name for f in dataclasses.fields(cls)
+    # every registered rule is a frozen dataclass (CONTRIBUTING.md; tests/test_registry.py)
+    required = [f.name for f in dataclasses.fields(typing.cast(Any, cls))
                 if f.init and f.default is dataclasses.MISSING
-                and f.default_factory is dataclasses.MISSING  # type: ignore[misc]
+                and f.default_factory is dataclasses.MISSING
                 and f.name not in cls.tables]
     missing = [k for k in required if k not in item]
     if missing:
@@ -430,7 +430,7 @@ class _Builder:
                              table="rules", column=key)
         return read_table(path)
 
-    def make(self, cls: type, item: Mapping[str, Any], head: str) -> Rule:
+    def make(self, cls: type[Rule], item: Mapping[str, Any], head: str) -> Rule:
         kwargs: dict[str, Any] = {}
         hints = _hints(cls)
         for key, value in item.items():
@@ -522,7 +522,7 @@ def _problem_from_rules(
         problem.require(rule)
     for item in rules.get("prefer", []):
         problem.prefer(builder.make(RULES[item["score"]], item, "score"))
-    levels = []
+    levels: list[Rule | list[Rule]] = []
     for item in rules.get("levels", []):
         if item["level"] == "sum":
             levels.append([builder.make(RULES[t["score"]], t, "score") for t in item["scores"]])
@@ -660,7 +660,3 @@ def write_rules(problem: Problem, path: str | Path) -> Path:
     tmp.replace(path)
     return path
 
-
-hooks.provide("read_rules", read_rules)
-hooks.provide("problem_from_rules", problem_from_rules)
-hooks.provide("write_rules", write_rules)

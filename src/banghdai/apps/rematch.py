@@ -37,61 +37,31 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..compile.graph import compile_problem
+from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
+from ..core.messages import Templates
+from ..core.status import Status
 from ..data.schema import prepare_table, require_frame
 from ..explain.common import _edge_load, broken_rules, copy_problem
+from ..explain.unmatched import unmatched_reasons
 from ..explain.words import _check_lang, _quote
 from ..model.rules import PairScore
+from ..result import Reasons, Result
+from ..solvers.run import pairs_frame, solve
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from ..data.readers import Roster
     from ..model.problem import Problem
-    from ..result import Result
 
 #: Name of the bonus score that rewards keeping a previous pair.
 KEPT = "kept_from_previous"
 
-_WORDS = {
-    "en": {
-        "kept": "kept",
-        "mentor_left": "mentor {m} left",
-        "mentee_left": "mentee {e} left",
-        "both_left": "mentor {m} and mentee {e} both left",
-        "rule": "rule {rule} now forbids the pair",
-        "capacity": "mentor {m}'s capacity is now {cap} but it had {n} such pairs",
-        "demand": "mentee {e} now needs {k} mentor(s) but had {n}",
-        "fixed": "a fixed pair (组织统筹) now takes the place",
-        "coverage": "traded for coverage: keeping it would leave more mentor places unfilled",
-        "min_load": "traded for coverage or another mentor's minimum load",
-        "group": "traded for coverage or to satisfy a group rule",
-        "score": "traded for a better total (coverage or score) at the given weight",
-        "no_solution": "no pairing was found ({status})",
-        "new_mentee": "mentee {e} had no mentor last time (new or unmatched)",
-        "replaces": "replaces the broken pair with {m} ({why})",
-        "extra": "an extra mentor for mentee {e}",
-    },
-    "zh": {
-        "kept": "保留",
-        "mentor_left": "导师{m}已退出",
-        "mentee_left": "帮带对象{e}已退出",
-        "both_left": "导师{m}和帮带对象{e}均已退出",
-        "rule": "规则{rule}现不允许该结对",
-        "capacity": "导师{m}的帮带上限现为{cap}，原有{n}个此类结对",
-        "demand": "帮带对象{e}现需{k}名导师，原有{n}名",
-        "fixed": "组织统筹的固定结对占用了名额",
-        "coverage": "为提高覆盖率而调整：保留该结对会使更多导师名额空缺",
-        "min_load": "为提高覆盖率或满足其他导师的最少帮带人数而调整",
-        "group": "为提高覆盖率或满足组合规则而调整",
-        "score": "按给定权重，为更好的总体结果（覆盖率或得分）而调整",
-        "no_solution": "未找到结对方案（{status}）",
-        "new_mentee": "帮带对象{e}上次没有导师（新增或未结对）",
-        "replaces": "接替已解除的与{m}的结对（{why}）",
-        "extra": "为帮带对象{e}增配一名导师",
-    },
-}
+#: The module's sentence templates, from the catalogue (``rematch.reason.<key>``).
+_WORDS = Templates('rematch.reason')
 
 _REPORT_COLUMNS = ["status", "mentor_id", "mentee_id", "reason_code", "reason"]
 
@@ -168,17 +138,12 @@ def rematch(
     >>> r.report[["status", "reason_code"]].values.tolist()
     [['kept', 'kept'], ['broken', 'mentor_left'], ['new', 'replaces']]
     """
-    from ..core.arrays import pair_keys as _pair_keys
-    from ..core.status import Status
-    from ..result import Result
-    from ..solvers.run import pairs_frame, solve, unmatched_frame
-
     _check_lang(lang)
     if weight is not None and (isinstance(weight, bool) or not isinstance(weight, int | float)
                                or weight < 0):
         raise InputError(Msg("rematch.weight", value=weight), column="weight")
     prev = _previous(previous_pairs)
-    compiled = problem.compile()
+    compiled = compile_problem(problem)
     n_m = compiled.n_mentors
     pm = pd.Index(compiled.mentors.ids).get_indexer(prev["mentor_id"])
     pe = pd.Index(compiled.mentees.ids).get_indexer(prev["mentee_id"])
@@ -231,7 +196,7 @@ def rematch(
         ce = pd.Index(compiled.mentees.ids).get_indexer(ids_as_str(result2.pairs["mentee_id"]))
         chosen[np.searchsorted(keys, _pair_keys(cm, ce, n_m))] = True
     pairs = pairs_frame(compiled, chosen)
-    unmatched = unmatched_frame(compiled, chosen, lang)
+    unmatched = unmatched_reasons(compiled, chosen, lang)
     objective = bound = gap = None
     if result2.status.has_solution:
         total = float(compiled.edge_info["score"].to_numpy()[chosen].sum())
@@ -258,12 +223,13 @@ def rematch(
         info=info,
         levels=getattr(result2, "levels", None),
         report=report,
+        problem=problem,
+        reasons_from=Reasons(*compiled.for_reasons(chosen)),
     )
 
 
 def _report(compiled, prev, pm, pe, is_edge, chosen, problem, status, weight, lang):
     """Kept / broken / new rows, with a reason for every broken and new pair."""
-    from ..core.arrays import pair_keys as _pair_keys
 
     w = _WORDS[lang]
     n_m, n_e = compiled.n_mentors, compiled.n_mentees
@@ -398,7 +364,8 @@ def year2_scenario(roster: Roster, seed: int = 0, *, drop_mentors: float = 0.10,
     new = roster.mentees.iloc[rows].copy().reset_index(drop=True)
     letters = "".join(ch for ch in str(et.ids[0]) if ch.isalpha()) or "E"
     taken = set(et.ids.tolist())
-    ids, k = [], 1
+    ids: list[str] = []
+    k = 1
     while len(ids) < n_add:
         candidate = f"{letters}Y2{k:03d}"
         if candidate not in taken:

@@ -383,9 +383,9 @@ class _Net:
                 other = mt if per == "mentee" else et
                 fam[per] = value_keys(other.frame[rule.column])
         type_node: dict[str, tuple[np.ndarray, pd.DataFrame]] = {}
-        for per, values in fam.items():
-            owner = ce if per == "mentee" else cm
-            kind = values[cm] if per == "mentee" else values[ce]
+        for side, values in fam.items():
+            owner = ce if side == "mentee" else cm
+            kind = values[cm] if side == "mentee" else values[ce]
             has = pd.notna(kind)
             kcodes, kinds = pd.factorize(pd.Series(kind[has], dtype=object))
             width_k = max(len(kinds), 1)
@@ -394,7 +394,7 @@ class _Net:
             node_of[has] = codes
             table = pd.DataFrame({"owner": keys // width_k, "kind": np.asarray(kinds)[keys % width_k]})
             table.attrs["key"] = (keys, pd.Index(kinds), width_k)
-            type_node[per] = (node_of, table)
+            type_node[side] = (node_of, table)
         # ---- quota groups (pairs), laminar per side
         groups: dict[str, list] = {"mentor": [], "mentee": []}
         for q, rule in enumerate(r for r in problem.group_rules if r.key == "quota"):
@@ -456,7 +456,7 @@ class _Net:
             lab = comp_m if side == "mentor" else comp_e
             return int(lab[members[0]]) if members.size else 0
 
-        tails, heads, lows, ups, flows, kinds = [], [], [], [], [], []
+        tails, heads, lows, ups, flows, arc_kinds = [], [], [], [], [], []
 
         def arcs(kind, t, h, lo, hi, x):
             tails.append(np.asarray(t, np.int64))
@@ -464,7 +464,7 @@ class _Net:
             lows.append(np.asarray(lo, np.int64))
             ups.append(np.asarray(hi, np.int64))
             flows.append(np.asarray(x, np.int64))
-            kinds.append((kind, np.asarray(t).size))
+            arc_kinds.append((kind, np.asarray(t).size))
 
         tail_pair = m0 + cm
         head_pair = e0 + ce
@@ -510,7 +510,7 @@ class _Net:
         self.tail, self.head = np.concatenate(tails), np.concatenate(heads)
         self.lower, self.upper = np.concatenate(lows), np.concatenate(ups)
         self.flow = np.concatenate(flows)
-        self.kind = np.concatenate([np.full(n, k, dtype=object) for k, n in kinds])
+        self.kind = np.concatenate([np.full(n, k, dtype=object) for k, n in arc_kinds])
         self.n_pairs = cm.size
 
     def named(self, arcs: np.ndarray, limit: int = 3) -> str:

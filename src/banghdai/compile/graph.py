@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from ..core import clock, hooks
+from ..core import clock
 from ..core.arrays import pair_keys as _pair_keys
 from ..core.errors import DataWarning, InputError, Msg, ScalingWarning, Word
 from ..core.geo import chord_for_km, haversine_km, unit_vectors
@@ -1090,5 +1090,3 @@ def compile_problem(problem: Problem, *, scale: float | None = None) -> Compiled
         levels=tuple(levels),
     )
 
-
-hooks.provide("compile", compile_problem)

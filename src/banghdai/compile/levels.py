@@ -28,15 +28,16 @@ class CompiledLevel:
         """The CP-SAT expression to maximise for this level (may add variables)."""
         from ortools.sat.python import cp_model
 
+        coeff = self.coeff if self.coeff is not None else np.zeros(compiled.n_edges, np.int64)
+
         if self.kind == "linear":
-            return cp_model.LinearExpr.weighted_sum(x, self.coeff.tolist())
+            return cp_model.LinearExpr.weighted_sum(x, coeff.tolist())
         if self.kind == "minmaxload":
             load = model.new_int_var(0, int(compiled.cap_hi.max(initial=0)), "max_load")
             for edges in _by_node(compiled.edge_mentor):
                 model.add(cp_model.LinearExpr.sum([x[j] for j in edges.tolist()]) <= load)
             return -load
         if self.kind == "maxmin":
-            coeff = self.coeff
             big = int(np.abs(coeff).sum()) + 1
             low = model.new_int_var(-big, big, "worst_mentee")
             served_any = []

@@ -924,3 +924,229 @@ for _code, _en, _zh in (
 ):
     if f"{_code}.hint" not in CATALOGUE:
         register_hint(_code, en=_en, zh=_zh)
+
+# ------------------------------------------------------- explain: conflicts in planner words
+for _code, _en, _zh in (
+    ("conflict.everywhere", "all", "全部"),
+    ("conflict.capacity", "capacity of {where} mentors ({cap})", "{where}导师的帮带容量（{cap}）"),
+    ("conflict.capacity_fix", "add mentors or raise capacities in {where}",
+     "在{where}增加导师或提高帮带上限"),
+    ("conflict.mentor_cap", "capacity of mentor {name} ({cap})", "导师{name}的帮带上限（{cap}）"),
+    ("conflict.mentor_cap_fix", "raise the capacity of mentor {name}", "提高导师{name}的帮带上限"),
+    ("conflict.must", "mentees that must be matched in {where} ({need} mentor places)",
+     "{where}必须结对的帮带对象（需{need}个导师名额）"),
+    ("conflict.must_fix", "allow some mentees in {where} to stay unmatched ({setting})",
+     "允许{where}部分帮带对象暂不结对（{setting}）"),
+    ("conflict.at_most", "each mentee in {where} gets at most its number of mentors",
+     "{where}帮带对象的导师人数上限"),
+    ("conflict.at_most_fix", "raise the number of mentors these mentees take",
+     "提高这些帮带对象的导师人数"),
+    ("conflict.none_after", ": none left after rule {rule}", "：经{rule}规则筛选后无人符合"),
+    ("conflict.mentee_must", "mentee {who} must get {need} mentor(s) and has {deg} candidate(s)"
+     "{after}", "帮带对象{who}须配{need}名导师，有{deg}名候选导师{after}"),
+    ("conflict.mentee_most", "mentee {who} gets at most {need} mentor(s) and has {deg} "
+     "candidate(s){after}", "帮带对象{who}最多配{need}名导师，有{deg}名候选导师{after}"),
+    ("conflict.mentee_rule_fix", "loosen rule {rule} for this mentee or add a suitable mentor",
+     "放宽{rule}规则或增加合适的导师"),
+    ("conflict.mentee_fix", "add a suitable mentor or let this mentee stay unmatched",
+     "增加合适的导师或允许其暂不结对"),
+    ("conflict.mentor", "mentor {name} must take at least {lo} mentee(s) and has {deg} "
+     "candidate(s)", "导师{name}至少要带{lo}名对象，有{deg}名候选对象"),
+    ("conflict.mentor_fix", "lower the min_load of mentor {name}", "降低导师{name}的最少帮带人数"),
+    ("conflict.min_load", "minimum loads of {where} mentors ({lo})",
+     "{where}导师的最少帮带人数（{lo}）"),
+    ("conflict.min_load_fix", "lower min_load of mentors in {where}",
+     "降低{where}导师的最少帮带人数"),
+    ("conflict.fixed", "fixed pair {pair}", "固定结对{pair}"),
+    ("conflict.fixed_fix", "remove the pair from the fixed table", "从固定结对表中删除该结对"),
+    ("conflict.rule", "rule {rule}", "规则{rule}"),
+    ("conflict.rule_fix", "loosen rule {rule} or remove the fixed pairs that break it",
+     "放宽{rule}规则，或删除违反它的固定结对"),
+    ("conflict.labelled", "{label}: {text}", "{label}：{text}"),
+    ("conflict.soften", "soften {label}", "放宽{label}"),
+    ("conflict.short", "capacity of {where} mentors ({cap}) < mentor places that mentees who "
+     "must be matched there need ({need})",
+     "{where}导师的帮带容量（{cap}）< 当地必须结对的帮带对象所需导师名额（{need}）"),
+    ("conflict.hall", "the {cap} places of {where} mentors cannot serve every mentee that must "
+     "be matched there ({need} places needed): some mentees share too few candidate mentors",
+     "{where}导师的{cap}个名额无法覆盖当地所有必须结对的帮带对象（需{need}个）："
+     "部分对象的候选导师过少"),
+    ("conflict.fixed_breaks", "fixed pair {pair} breaks rule {rule}{detail}",
+     "固定结对{pair}违反规则{rule}{detail}"),
+    ("conflict.together", "these rules cannot all hold: {parts}", "以下规则无法同时满足：{parts}"),
+    ("conflict.sep", "; ", "；"),
+    ("conflict.feasible", "feasible: every hard rule can hold", "可行：所有硬性规则可同时满足"),
+    ("conflict.unknown", "unknown: time ran out", "未知：时间不足"),
+    ("conflict.infeasible_minimal", "infeasible: {n} minimal set(s) of conflicting rules",
+     "不可行：{n}组最小冲突规则"),
+    ("conflict.infeasible", "infeasible: {n} set(s) of conflicting rules (not shrunk to minimal)",
+     "不可行：{n}组冲突规则（未缩减到最小）"),
+    ("conflict.cheapest", "cheapest relaxation:", "代价最小的放宽方案："),
+):
+    register(_code, en=_en, zh=_zh)
+
+# ------------------------------------------------------- explain: relaxations and pair reasons
+for _code, _en, _zh in (
+    ("relax.capacity", "raise the capacity of mentor {name} from {old} to {new}",
+     "导师{name}的帮带上限由{old}提高到{new}"),
+    ("relax.min_load", "lower the minimum load of mentor {name} from {old} to {new}",
+     "导师{name}的最少帮带人数由{old}降到{new}"),
+    ("relax.unmatched", "let mentee {name} go without {n} of its {need} mentor(s)",
+     "允许帮带对象{name}少配{n}名导师（原需{need}名）"),
+    ("relax.breaks", ": it breaks rule {names}", "：违反规则{names}"),
+    ("relax.drop_fixed", "drop fixed pair {pair}{why}", "取消固定结对{pair}{why}"),
+    ("relax.drop_group_for", "do not enforce {label} for {what}", "{what}不执行{label}"),
+    ("relax.drop_group", "do not enforce {label}", "不执行{label}"),
+    ("relax.lower_min", "lower the {label} minimum for {what} from {old} to {new}",
+     "{what}的{label}下限由{old}降到{new}"),
+    ("relax.raise_max", "raise the {label} maximum for {what} from {old} to {new}",
+     "{what}的{label}上限由{old}提高到{new}"),
+    ("why.not_candidate", "not a candidate pair under the rules", "不符合规则，不是候选结对"),
+    ("why.term", "{name} {value:.2f} ({points:+.2f})", "{name}{value:.2f}（{points:+.2f}）"),
+    ("why.km", "{km:.1f} km", "{km:.1f}公里"),
+    ("why.gap", "{name} gap {gap:+g}", "{name}差{gap:+g}"),
+    ("why.list", ", ", "，"),
+    ("why.rank", "rank {rank} of {n} candidates", "在{n}名候选导师中排第{rank}"),
+    ("why.alternative", "best free alternative {name} would change the objective by "
+     "{change:+.4g}", "最佳可用替代导师{name}，目标值变化{change:+.4g}"),
+    ("why.no_alternative", "no free alternative mentor", "无可用替代导师"),
+    ("why.sep", "; ", "；"),
+):
+    register(_code, en=_en, zh=_zh)
+register("explain.quoted", en="'{name}'", zh="“{name}”")
+register("explain.no_value", en="(no {column})", zh="（无{column}）")
+
+# ----------------------------------------- explain: why a mentee is unmatched (vector templates)
+for _code, _en, _zh in (
+    ("unmatched.none", "no candidate mentor: none left after rule {rule}",
+     "没有候选导师：经{rule}规则筛选后无人符合"),
+    ("unmatched.none_rules", "no candidate mentor: none left after the rules",
+     "没有候选导师：经规则筛选后无人符合"),
+    ("unmatched.paired", "only {c} candidate mentor(s), all already paired with it",
+     "仅有{c}名候选导师，均已与其结对"),
+    ("unmatched.full", "all {c} candidate mentors are at capacity", "{c}名候选导师均已满额"),
+    ("unmatched.traded", "left unmatched: its candidates serve others for a better total",
+     "未结对：其候选导师用于其他对象，总体更优"),
+    ("unmatched.full_with", "{mentor} full {load}/{cap} with {mentees}",
+     "{mentor} 已满{load}/{cap}（{mentees}）"),
+    ("unmatched.full_none", "{mentor} full {load}/{cap}", "{mentor} 已满{load}/{cap}"),
+    ("unmatched.more", "and {n} more", "等另{n}名"),
+    ("unmatched.sep", "; ", "；"),
+    ("unmatched.list", ", ", "、"),
+    ("unmatched.funnel_head", "{n} mentors", "导师{n}名"),
+    ("unmatched.funnel_stage", " → {label} {n}", " → {label}{n}"),
+):
+    register(_code, en=_en, zh=_zh)
+
+# ---------------------------------------- precheck: bd.check's sentences
+for _code, _en, _zh in (
+    ("all", "all mentees",
+     "全部帮带对象"),
+    ("cat", "category {v}",
+     "类别“{v}”"),
+    ("capacity", "mentors who can take {s} have {cap} place(s) for them, but those mentees need {need} (short by {short})",
+     "能带{s}的导师只有{cap}个名额，而这些对象需要{need}个（缺{short}个）"),
+    ("capacity_fix", "add mentors or raise capacities for {s}, or loosen the rules that limit their candidates",
+     "为{s}增加导师或提高帮带上限，或放宽限制其候选导师的规则"),
+    ("none", "mentee {id} has no candidate mentor: none left after rule {rule} ({funnel})",
+     "帮带对象{id}没有候选导师：经{rule}规则筛选后无人符合（{funnel}）"),
+    ("none_fix_region", "add a mentor in {v} or drop rule {rule}",
+     "在{v}增加导师，或取消{rule}规则"),
+    ("none_fix", "loosen rule {rule} or add a suitable mentor",
+     "放宽{rule}规则或增加合适的导师"),
+    ("few", "mentee {id} needs {need} mentor(s) but has only {deg} candidate(s) ({funnel})",
+     "帮带对象{id}需要{need}名导师，但只有{deg}名候选导师（{funnel}）"),
+    ("few_fix", "lower its number of mentors or loosen the rules that limit its candidates",
+     "减少其所需导师人数，或放宽限制其候选导师的规则"),
+    ("fixed", "fixed pair ({m}, {e}) breaks the hard rule {rule}{detail}",
+     "固定结对（{m}，{e}）违反硬性规则{rule}{detail}"),
+    ("fixed_fix", "remove the pair from the fixed table or drop rule {rule}",
+     "从固定结对表中删除该结对，或取消{rule}规则"),
+    ("fixed_cap", "mentor {m} has fixed pairs using {n} of its capacity {cap}",
+     "导师{m}的固定结对占用{n}个名额，超过帮带上限{cap}"),
+    ("fixed_cap_fix", "raise the mentor's capacity or remove some of its fixed pairs",
+     "提高该导师的帮带上限，或删除其部分固定结对"),
+    ("fixed_need", "mentee {e} has {n} fixed pairs but needs only {need} mentor(s)",
+     "帮带对象{e}有{n}个固定结对，但只需{need}名导师"),
+    ("fixed_need_fix", "remove {k} fixed pair(s) or raise its number of mentors",
+     "删除{k}个固定结对，或增加其所需导师人数"),
+    ("minload", "mentor {m} must take at least {lo} mentee(s) but has {deg} candidate(s)",
+     "导师{m}至少要带{lo}名对象，但只有{deg}名候选对象"),
+    ("minload_fix", "lower its min_load to {deg} or loosen the rules that limit its candidates",
+     "将其最少帮带人数降到{deg}，或放宽限制其候选对象的规则"),
+    ("minload_region", "minimum loads of {s} mentors add up to {lo}, but the mentees they can take need only {need} place(s)",
+     "{s}导师的最少帮带人数合计{lo}，但其可带对象只需要{need}个名额"),
+    ("minload_region_fix", "lower min_load of mentors in {s}",
+     "降低{s}导师的最少帮带人数"),
+    ("types", "mentee {id} needs {need} mentors of different {col} but its candidates have only {n} ({values})",
+     "帮带对象{id}需要{need}名不同{col}的导师，但其候选导师只有{n}种（{values}）"),
+    ("types_fix", "add a mentor of another {col} within its reach, or lower its number of mentors",
+     "在其可及范围内增加其他{col}的导师，或减少其所需导师人数"),
+    ("quota_lo", "{label} for {name}: at least {lo} {what} required, at most {most} possible",
+     "{label}：{name}至少需要{lo}个{what}，最多只能有{most}个"),
+    ("quota_lo_fix", "lower the quota minimum for {name} to {most}, or add suitable {side}s",
+     "将{name}的配额下限降到{most}，或增加合适的人选"),
+    ("quota_hi", "{label} for {name}: at most {hi} {what} allowed, at least {least} forced",
+     "{label}：{name}最多允许{hi}个{what}，但至少会有{least}个"),
+    ("quota_hi_fix", "raise the quota maximum for {name} to {least}",
+     "将{name}的配额上限提高到{least}"),
+    ("km", " ({km:.1f} km)",
+     "（{km:.1f}公里）"),
+):
+    register(f"precheck.{_code}", en=_en, zh=_zh)
+
+# ---------------------------------------- rematch.reason: why a pair was kept, broken or made anew
+for _code, _en, _zh in (
+    ("kept", "kept",
+     "保留"),
+    ("mentor_left", "mentor {m} left",
+     "导师{m}已退出"),
+    ("mentee_left", "mentee {e} left",
+     "帮带对象{e}已退出"),
+    ("both_left", "mentor {m} and mentee {e} both left",
+     "导师{m}和帮带对象{e}均已退出"),
+    ("rule", "rule {rule} now forbids the pair",
+     "规则{rule}现不允许该结对"),
+    ("capacity", "mentor {m}'s capacity is now {cap} but it had {n} such pairs",
+     "导师{m}的帮带上限现为{cap}，原有{n}个此类结对"),
+    ("demand", "mentee {e} now needs {k} mentor(s) but had {n}",
+     "帮带对象{e}现需{k}名导师，原有{n}名"),
+    ("fixed", "a fixed pair (组织统筹) now takes the place",
+     "组织统筹的固定结对占用了名额"),
+    ("coverage", "traded for coverage: keeping it would leave more mentor places unfilled",
+     "为提高覆盖率而调整：保留该结对会使更多导师名额空缺"),
+    ("min_load", "traded for coverage or another mentor's minimum load",
+     "为提高覆盖率或满足其他导师的最少帮带人数而调整"),
+    ("group", "traded for coverage or to satisfy a group rule",
+     "为提高覆盖率或满足组合规则而调整"),
+    ("score", "traded for a better total (coverage or score) at the given weight",
+     "按给定权重，为更好的总体结果（覆盖率或得分）而调整"),
+    ("no_solution", "no pairing was found ({status})",
+     "未找到结对方案（{status}）"),
+    ("new_mentee", "mentee {e} had no mentor last time (new or unmatched)",
+     "帮带对象{e}上次没有导师（新增或未结对）"),
+    ("replaces", "replaces the broken pair with {m} ({why})",
+     "接替已解除的与{m}的结对（{why}）"),
+    ("extra", "an extra mentor for mentee {e}",
+     "为帮带对象{e}增配一名导师"),
+):
+    register(f"rematch.reason.{_code}", en=_en, zh=_zh)
+for _code, _en, _zh in (
+    ("precheck.list", ", ", "、"),
+    ("precheck.etc", ", …", "……"),
+    ("precheck.sep", "; ", "；"),
+    ("precheck.count_pairs", "pairs", "结对"),
+    ("precheck.count_mentees", "served mentees", "满额对象"),
+    ("precheck.count_mentors", "used mentors", "在用导师"),
+    ("precheck.versus", " ({a} vs {b})", "（{a}对{b}）"),
+):
+    register(_code, en=_en, zh=_zh)
+
+# ----------------------------------------------------------------- separators and headings
+for _code, _en, _zh in (
+    ("rule.principled", "{principle}: {label}", "{principle}：{label}"),
+    ("list.sep", ", ", "、"),
+    ("read.items_sep", "; ", "，"),
+    ("read.report_head", "banghdai: read report", "banghdai: 读表报告"),
+):
+    register(_code, en=_en, zh=_zh)

@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 
 class BanghdaiError(Exception):
     """Base class of every error banghdai raises on purpose.
@@ -88,6 +90,60 @@ def _render(value: str | Msg | None, lang: str) -> str | None:
     return value.text(lang) if isinstance(value, Msg) else value
 
 
+class Place(TypedDict, total=False):
+    """Keyword arguments that place an :class:`InputError` in the file a table came from
+    (``InputError(msg, table=..., **place)``): the file and its spreadsheet row.
+
+    Example
+    -------
+    >>> from banghdai.core.errors import InputError, Place
+    >>> place: Place = {"file": "mentors.csv", "excel_row": 7}
+    >>> InputError("bad", table="mentors", **place).excel_row
+    7
+    """
+
+    file: str
+    excel_row: int
+
+
+class At(Place, total=False):
+    """A :class:`Place` with the table, the caller's 0-based row and the id.
+
+    Example
+    -------
+    >>> from banghdai.core.errors import At, InputError
+    >>> at: At = {"table": "mentors", "row": 0, "id": "M1"}
+    >>> InputError("bad", column="x", **at).row
+    0
+    """
+
+    table: str
+    row: int
+    id: object
+
+
+class Where(TypedDict):
+    """Every keyword argument that places an :class:`InputError` (see
+    :meth:`InputError.where`).
+
+    Example
+    -------
+    >>> import banghdai as bd
+    >>> sorted(bd.InputError("bad", table="fixed").where())[:3]
+    ['choices', 'column', 'excel_row']
+    """
+
+    table: str | None
+    row: int | None
+    id: object
+    column: str | None
+    choices: list[str] | tuple[str, ...] | None
+    file: str | None
+    excel_row: int | None
+    hint: str | Msg | None
+    lang: str | None
+
+
 class InputError(BanghdaiError, ValueError):
     """Bad input, refused before any solving.
 
@@ -155,7 +211,7 @@ class InputError(BanghdaiError, ValueError):
         self.lang = lang or current_lang()
         super().__init__(self.text(self.lang))
 
-    def where(self) -> dict[str, object]:
+    def where(self) -> Where:
         """The place as keyword arguments (to raise the same error again with more facts).
 
         Example

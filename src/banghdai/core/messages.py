@@ -208,4 +208,26 @@ def translate_label(label: str, lang: str) -> str:
     return text(code, lang, **params[lang])
 
 
+class Templates:
+    """The catalogue's texts under ``<prefix>.`` as a table per language: ``table[lang]`` is
+    ``{key: template}`` for a module that fills many templates (``w["none"].format(...)``).
+    The words stay in the catalogue; this is only a view of them.
+
+    Example
+    -------
+    >>> from banghdai.core.messages import Templates
+    >>> Templates("unmatched")["zh"]["full"].format(c=2)
+    '2名候选导师均已满额'
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = f"{prefix}."
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        check_lang(lang)
+        cut = len(self.prefix)
+        return {code[cut:]: texts[lang] for code, texts in CATALOGUE.items()
+                if code.startswith(self.prefix)}
+
+
 from . import catalogue as _catalogue  # noqa: E402,F401 - registers the input/CLI texts

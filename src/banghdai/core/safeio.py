@@ -35,7 +35,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -59,7 +59,7 @@ def _umask() -> int:
     return mask
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it to ``path``.
 
     The temporary file has the same suffix (Excel writers look at it) and is
@@ -191,7 +191,7 @@ def write_together(writes: Sequence[tuple[str | Path, Callable[[Path], object]]]
     return [path for path, _ in staged]
 
 
-def check_writable(path: str | Path, what: str = "output") -> Path:
+def check_writable(path: str | os.PathLike[str], what: str = "output") -> Path:
     """Refuse an output path that cannot be written, before any work is done.
 
     The folder must exist and take a new file (a temporary file is created and
@@ -240,7 +240,7 @@ def _same(a: Path, b: Path) -> bool:
     )
 
 
-def check_outputs(outputs: dict[str, str | Path], inputs: Iterable[str | Path]) -> None:
+def check_outputs(outputs: Mapping[str, str | Path], inputs: Iterable[str | Path]) -> None:
     """Refuse an output that is an input file, or two outputs naming one file.
 
     ``outputs`` maps an option name (``"--out"``) to its path; ``inputs`` are the
@@ -331,7 +331,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
             continue
         values = values.copy()
         values[rows] = [NEUTRAL_PREFIX + values[i] for i in rows]
-        out.isetitem(j, pd.Series(values, index=out.index, dtype=object))
+        # pandas-stubs types isetitem's value as a scalar; pandas takes an array-like too
+        out.isetitem(j, pd.Series(values, index=out.index, dtype=object))  # type: ignore[arg-type]
     return out
 
 
@@ -431,4 +432,4 @@ def csv_writer(frame: pd.DataFrame, *, encoding: str = "utf-8-sig") -> Callable[
 
 
 def _safe_header(column: object) -> object:
-    return NEUTRAL_PREFIX + column if _needs_prefix(column) else column
+    return NEUTRAL_PREFIX + column if isinstance(column, str) and _needs_prefix(column) else column

@@ -186,10 +186,10 @@ def header_row(rows: list[list[object]], known: Iterable[str] = ()) -> int:
     if not seen:
         return 0
     widest_above = 0
-    for position, filled, texts, hits in seen:
-        if hits and texts >= 2 and texts >= 0.8 * filled and filled > widest_above:
+    for position, n_filled, n_texts, n_hits in seen:
+        if n_hits and n_texts >= 2 and n_texts >= 0.8 * n_filled and n_filled > widest_above:
             return position
-        widest_above = max(widest_above, filled)
+        widest_above = max(widest_above, n_filled)
     return seen[0][0]
 
 
@@ -293,8 +293,9 @@ def _names(grid: Grid, filled: np.ndarray, block: list[int], width: int,
     for j in range(width):
         parts: list[str] = []
         for row in rows:
-            if row[j] is not None and (not parts or parts[-1] != row[j]):
-                parts.append(row[j])
+            cell = row[j]
+            if cell is not None and (not parts or parts[-1] != cell):
+                parts.append(cell)
         labels.append("/".join(parts))
         lows.append(parts[-1] if parts else "")
     counts = pd.Series([x for x in lows if x]).value_counts()
@@ -330,7 +331,8 @@ def discover(grid: Grid, known: Iterable[str] = (), *, hidden: str = "skip") -> 
     words = set(HEADER_WORDS) | known
     filled = grid.filled()
     n, width = grid.cells.shape
-    rows_filled = filled.any(axis=1) if grid.cells.size else np.zeros(n, dtype=bool)
+    rows_filled = (np.asarray(filled.any(axis=1), dtype=bool) if grid.cells.size
+                   else np.zeros(n, dtype=bool))
     scan = np.flatnonzero(rows_filled)[:HEADER_SCAN_ROWS]
     if not len(scan):
         return Found([], [], np.array([], dtype=np.int64), np.array([], dtype=np.int64), [],
@@ -357,8 +359,8 @@ def discover(grid: Grid, known: Iterable[str] = (), *, hidden: str = "skip") -> 
             break
     hidden_columns: list[tuple[str, str]] = []
     if grid.hidden_cols is not None:
-        for j in np.flatnonzero(grid.hidden_cols[:width] & keep_cols):
-            hidden_columns.append((column_letter(int(j)), labels[j] or names[j]))
+        for j in np.flatnonzero(grid.hidden_cols[:width] & keep_cols).tolist():
+            hidden_columns.append((column_letter(j), labels[j] or names[j]))
             if hidden == "skip":
                 keep_cols[j] = False
     cols = np.flatnonzero(keep_cols)
@@ -455,7 +457,7 @@ def _classify(grid: Grid, filled: np.ndarray, block: list[int], end: int, cols: 
     read = reason == ""
     skipped = [(int(rows[k]) + 1, str(reason[k]), _first_text(grid.cells[rows[k]]))
                for k in np.flatnonzero(~read & ~blank)]
-    skipped += [(int(rows[k]) + 1, "blank", "") for k in np.flatnonzero(blank)
+    skipped += [(int(rows[k]) + 1, "blank", "") for k in np.flatnonzero(blank).tolist()
                 if _inside(k, read)]
     # a vertical merge in the body: its value in every row it spans (what the sheet shows)
     filled_down = 0

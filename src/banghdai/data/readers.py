@@ -27,15 +27,14 @@ import tomllib
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from ..core import hooks
 from ..core.errors import DataWarning, InputError, Msg
 from ..core.messages import current_lang
 from .discover import Grid, column_letter, discover, header_row
@@ -189,9 +188,9 @@ def decode_text(data: bytes, where: str = "file") -> tuple[str, str]:
                                  table=where, file=where) from err
             return text.lstrip("\ufeff"), encoding
     if b"\x00" in data[:65536]:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return text, "utf-16"
+        guess = _utf16_without_bom(data)
+        if guess is not None:
+            return guess, "utf-16"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -431,6 +430,7 @@ class _Book:
                 raise _refuse(self.path, Msg("read.bad_sheet", sheet=name,
                                              detail=f"{type(err).__name__}: {err}")) from err
             return Grid(frame.to_numpy(dtype=object))
+        assert self.xlsx is not None  # opened in __init__ for .xlsx
         ws = self.xlsx[name]
         present = [(r, c, cell) for (r, c), cell in ws._cells.items() if cell.value is not None]
         n = max((r for r, _, _ in present), default=0)
@@ -635,6 +635,11 @@ def _hidden_policy(value: object) -> str:
 
 # --------------------------------------------------------------------------------- rosters
 
+#: Reads a rules file into a mapping: :func:`load_toml` here (unchecked), the rules layer's
+#: ``read_rules`` (checked) when the public :func:`banghdai.read_roster` calls.
+RulesReader = Callable[[Path], dict[str, Any]]
+
+
 @dataclass
 class Roster:
     """Mentors, mentees and optional side tables read from a folder or workbook.
@@ -693,19 +698,6 @@ class Roster:
     def __iter__(self) -> Iterator[pd.DataFrame]:
         yield self.mentors
         yield self.mentees
-
-    def problem(self, rules: dict[str, Any] | str | Path | None = None):
-        """Build the :class:`~banghdai.Problem` these tables and their rules describe.
-
-        Example
-        -------
-        >>> import banghdai as bd
-        >>> bd.load_sample("fanxian").problem().pairing.capacity
-        2
-        """
-        if isinstance(rules, str | Path):
-            rules = hooks.use("read_rules")(rules)
-        return hooks.use("problem_from_rules")(self, rules if rules is not None else self.rules or {})
 
 
 def _find(folder: Path, names: tuple[str, ...], what: str) -> Path | None:
@@ -812,7 +804,7 @@ def _listed(rules_data: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 
 def _listed_table(rules_data: Mapping[str, Any] | None, key: str, folder: Path,
-                  what: str, files: list[Path]) -> pd.DataFrame | None | bool:
+                  what: str, files: list[Path]) -> pd.DataFrame | None | Literal[False]:
     """The side table ``[files]`` names for ``key`` (read from ``folder``), ``False`` when
     none is named."""
     named = _listed(rules_data).get(key)
@@ -856,7 +848,8 @@ def _accepted(names: tuple[str, ...]) -> str:
     return ", ".join(repr(n) for n in names)
 
 
-def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
+def read_roster(path: str | Path, *, rules: str | Path | None = None,
+                read_rules: RulesReader | None = None) -> Roster:
     """Read a roster: a folder of CSV/Excel files, or one workbook with sheets.
 
     A folder holds ``mentors`` and ``mentees`` tables (``.csv`` or ``.xlsx``;
@@ -884,6 +877,9 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     read and skipped is ``roster.report`` (a DataFrame; ``roster.report_text()`` in a
     few lines).
 
+    ``read_rules`` reads the rules file (default: :func:`load_toml`, unchecked);
+    :func:`banghdai.read_roster` passes :func:`banghdai.read_rules`, which checks it.
+
     Example
     -------
     >>> import banghdai as bd
@@ -892,8 +888,10 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     True
     """
     path = Path(path)
+    read = read_rules or load_toml
     tables: dict[str, pd.DataFrame | None] = {}
     rules_data: dict[str, Any] | None = None
+    rules_path: Path | None
     files: list[Path] = []
     report = Report()
     if not path.exists():
@@ -901,7 +899,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     if path.is_dir():
         rules_path = Path(rules) if rules is not None else path / "rules.toml"
         if rules_path.exists() or rules is not None:
-            rules_data = hooks.use("read_rules")(rules_path)
+            rules_data = read(rules_path)
             files.append(rules_path)
         _listed(rules_data)
         hidden = _hidden_of(rules_data)
@@ -933,7 +931,7 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
     elif path.suffix.lower() in EXCEL_SUFFIXES:
         rules_path = Path(rules) if rules is not None else rules_beside(path)
         if rules_path is not None:
-            rules_data = hooks.use("read_rules")(rules_path)
+            rules_data = read(rules_path)
             files.append(rules_path)
         _listed(rules_data)
         hidden = _hidden_of(rules_data)
@@ -951,8 +949,10 @@ def read_roster(path: str | Path, *, rules: str | Path | None = None) -> Roster:
                          choices=[Msg("read.a_roster_folder").text(current_lang()),
                                   *EXCEL_SUFFIXES])
     _check_coordinates(tables, rules_data, report)
+    mentors, mentees = tables["mentors"], tables["mentees"]
+    assert mentors is not None and mentees is not None  # both found, or refused above
     roster = Roster(
-        mentors=tables["mentors"], mentees=tables["mentees"], fixed=tables.get("fixed"),
+        mentors=mentors, mentees=mentees, fixed=tables.get("fixed"),
         forbidden=tables.get("forbidden"), pair_scores=tables.get("pair_scores"),
         rules=rules_data, source=path, files=files,
     )
@@ -1253,7 +1253,7 @@ def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
 
 
 def read_files(mentors: str | Path, mentees: str | Path, *,
-               rules: str | Path | None = None) -> Roster:
+               rules: str | Path | None = None, read_rules: RulesReader | None = None) -> Roster:
     """Read a roster given as two files (CSV or Excel), with an optional rules file whose
     ``[files]`` side tables are read from the rules file's folder.
 
@@ -1267,7 +1267,7 @@ def read_files(mentors: str | Path, mentees: str | Path, *,
     >>> len(roster.fixed), roster.files[-1].name
     (5, 'forbidden.csv')
     """
-    rules_data = hooks.use("read_rules")(rules) if rules is not None else None
+    rules_data = (read_rules or load_toml)(Path(rules)) if rules is not None else None
     files = [Path(mentors), Path(mentees)] + ([Path(rules)] if rules is not None else [])
     tables: dict[str, pd.DataFrame | None] = {}
     report = Report()
@@ -1285,7 +1285,9 @@ def read_files(mentors: str | Path, mentees: str | Path, *,
     _check_coordinates(tables, rules_data, report)
     for side in ("mentors", "mentees"):
         tables[side].attrs[REPORT_ATTR] = report  # type: ignore[union-attr]
-    return Roster(mentors=tables["mentors"], mentees=tables["mentees"],
+    mentors_t, mentees_t = tables["mentors"], tables["mentees"]
+    assert mentors_t is not None and mentees_t is not None  # both read above
+    return Roster(mentors=mentors_t, mentees=mentees_t,
                   fixed=tables.get("fixed"), forbidden=tables.get("forbidden"),
                   pair_scores=tables.get("pair_scores"), rules=rules_data, files=files,
                   read_report=report)

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..core.errors import Msg
 from ..core.messages import register, text
 
 COLUMNS = ("table", "sheet", "event", "excel_row", "reason", "column", "field", "count", "detail")
@@ -89,7 +90,7 @@ def runs(rows: list[int]) -> str:
     rows = sorted(set(rows))
     out: list[str] = []
     start = prev = None
-    for r in rows + [None]:  # type: ignore[list-item]
+    for r in rows + [None]:
         if r is not None and prev is not None and r == prev + 1:
             prev = r
             continue
@@ -110,7 +111,7 @@ class ReadReport:
 
     def add(self, table: str, sheet: str, event: str, *, excel_row: int | None = None,
             reason: str | None = None, column: str | None = None, field: str | None = None,
-            count: int | None = None, detail: str | None = None) -> None:
+            count: int | None = None, detail: str | Msg | None = None) -> None:
         """Record one event."""
         self.events.append({"table": table, "sheet": sheet, "event": event,
                             "excel_row": excel_row, "reason": reason, "column": column,
@@ -158,7 +159,7 @@ def report_text(report: ReadReport, lang: str = "zh") -> str:
             if e["event"] == "skipped":
                 by_reason[e["reason"]].append(int(e["excel_row"]))
         if by_reason:
-            items = "，".join if lang == "zh" else "; ".join
+            items = text("read.items_sep", lang).join
             line += text("read.skipped", lang, n=sum(map(len, by_reason.values())),
                          items=items(text("read.reason_rows", lang,
                                           reason=text(f"read.reason.{r}", lang), rows=runs(rows))
@@ -166,7 +167,7 @@ def report_text(report: ReadReport, lang: str = "zh") -> str:
         cleaned = [e for e in events if e["event"] == "normalised"]
         if cleaned:
             line += text("read.normalised", lang, n=sum(int(e["count"]) for e in cleaned),
-                         columns=("、" if lang == "zh" else ", ").join(
+                         columns=text("list.sep", lang).join(
                              str(e["column"]) for e in cleaned))
         hidden_cols = [e for e in events if e["event"] == "hidden_column"]
         if hidden_cols:
@@ -254,7 +255,7 @@ def print_short(roster: object, lang: str | None, quiet: bool = False, file=None
     if quiet or report is None or not any(e["event"] in NOTEWORTHY for e in report.events):
         return
     lang = lang if lang in ("en", "zh") else "en"
-    head = "banghdai: 读表报告" if lang == "zh" else "banghdai: read report"
+    head = text("read.report_head", lang)
     print(f"{head}\n{report.text(lang)}", file=file or sys.stderr)
 
 

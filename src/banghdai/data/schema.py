@@ -24,8 +24,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DataWarning, InputError, Msg, Word
+from ..core.errors import At, DataWarning, InputError, Msg, Place, Word
 from ..core.ids import ids_as_str
+from ..core.messages import text
 from .normalize import TAG_SPLIT, clean_array, clean_series
 
 ID_COLUMN = {"mentors": "mentor_id", "mentees": "mentee_id"}
@@ -155,7 +156,7 @@ def alias_table(lang: str = "zh") -> pd.DataFrame:
     rows = []
     for side in ("mentors", "mentees"):
         for canonical, names in aliases(side).items():
-            rows.append((side, canonical, "、".join(names) if lang == "zh" else ", ".join(names)))
+            rows.append((side, canonical, text("list.sep", lang).join(names)))
     return pd.DataFrame(rows, columns=["side", "column", "headers"])
 
 
@@ -188,7 +189,7 @@ class Table:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def place(self, row: int) -> dict[str, object]:
+    def place(self, row: int) -> Place:
         """Keyword arguments naming position ``row`` in the file the table came from (for
         InputError): the file and its spreadsheet row.
 
@@ -201,7 +202,7 @@ class Table:
         """
         return _place(self.file, self.excel_rows, row)
 
-    def at(self, row: int) -> dict[str, object]:
+    def at(self, row: int) -> At:
         """Keyword arguments naming position ``row`` for an InputError: table, the caller's
         row, id, and the file and spreadsheet row when the table came from a file.
 
@@ -358,11 +359,11 @@ class Table:
         if lookup is None:
             return None
         if isinstance(lookup, pd.Index):
-            return lookup.get_indexer(values).astype(np.int64, copy=False)
+            return lookup.get_indexer(pd.Index(values)).astype(np.int64, copy=False)
         lo, lut = lookup
         if values.size == 0:
             return np.empty(0, dtype=np.int64)
-        size = len(self.int_ids) if lut is None else lut.size
+        size = len(self.ids) if lut is None else lut.size
         vmin, vmax = int(values.min()), int(values.max())
         if vmin >= lo and vmax < lo + size:
             if lut is None:
@@ -385,7 +386,7 @@ class Table:
         if not changed.any():
             return pos
         pos = pos.copy()
-        pos[missing] = self._id_index.get_indexer(cleaned)
+        pos[missing] = self._id_index.get_indexer(pd.Index(cleaned))
         return pos
 
     def index_of(self, ids: pd.Series, *, table: str, column: str) -> np.ndarray:
@@ -395,7 +396,7 @@ class Table:
         if kind == "i" or (kind == "u" and len(ids) and ids.max() < 2**63):
             pos = self._index_of_ints(np.asarray(ids, dtype=np.int64))
         if pos is None and _all_text(ids):  # text ids are their own keys: one hash lookup
-            pos = self._id_index.get_indexer(ids).astype(np.int64, copy=False)
+            pos = self._id_index.get_indexer(pd.Index(ids)).astype(np.int64, copy=False)
         if pos is None:
             series = pd.Series(ids).reset_index(drop=True)
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -442,12 +443,12 @@ def _clean_ids(ids: np.ndarray, side: str, column: str, file: str | None,
     if not changed.any():
         return ids
     dup = pd.Series(cleaned).duplicated(keep=False).to_numpy()
-    for b in np.flatnonzero(dup & changed):
-        same = np.flatnonzero(cleaned == cleaned[b])
-        other = [int(i) for i in same if ids[i] != ids[b]]
+    for hit in np.flatnonzero(dup & changed).tolist():
+        same = np.flatnonzero(cleaned == cleaned[hit])
+        other = [int(i) for i in same if ids[i] != ids[hit]]
         if not other:
             continue  # typed the same twice: the duplicate-id check names it
-        a, b = min(other[0], int(b)), max(other[0], int(b))
+        a, b = min(other[0], hit), max(other[0], hit)
         shown = (lambda i: int(excel_rows[i])) if excel_rows is not None else (lambda i: i)
         raise InputError(Msg("read.id_collision", first=ids[a], row1=shown(a),
                               second=ids[b], row2=shown(b), id=cleaned[b]),
@@ -511,9 +512,9 @@ def _rename(
         if canonical in taken:
             continue
         for alias in names:
-            header = keyed.get(header_key(alias))
-            if header is not None and header not in mapping:
-                mapping[header] = canonical
+            found = keyed.get(header_key(alias))
+            if found is not None and found not in mapping:
+                mapping[found] = canonical
                 taken.add(canonical)
                 break
     out = df.rename(columns=mapping)
@@ -786,8 +787,10 @@ def pair_table(
                                  **_place(file, excel_rows, row)) from None
         if err.row is None or file is None:
             raise
-        raise InputError(err.content, **{**err.where(), **_place(file, excel_rows, err.row)}
-                         ) from None
+        where, place = err.where(), _place(file, excel_rows, err.row)
+        where["file"] = place.get("file", where["file"])
+        where["excel_row"] = place.get("excel_row", where["excel_row"])
+        raise InputError(err.content, **where) from None
     return m, e
 
 
@@ -869,7 +872,7 @@ def _rows_shown(positions: np.ndarray, excel_rows: np.ndarray | None, most: int 
     return shown + (f" … ({len(rows)})" if len(rows) > most else "")
 
 
-def place_in(df: pd.DataFrame, row: int) -> dict[str, object]:
+def place_in(df: pd.DataFrame, row: int) -> Place:
     """Keyword arguments naming row ``row`` of a side table as read from a file (for
     InputError): the file and the spreadsheet row; empty when the table was not read.
 
@@ -884,7 +887,7 @@ def place_in(df: pd.DataFrame, row: int) -> dict[str, object]:
     return _place(file, excel_rows, row)
 
 
-def _place(file: str | None, excel_rows: np.ndarray | None, row: int) -> dict[str, object]:
+def _place(file: str | None, excel_rows: np.ndarray | None, row: int) -> Place:
     if file is None:
         return {}
     if excel_rows is None or not 0 <= row < len(excel_rows):

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..compile.graph import stage_name
-from ..core import hooks
+from ..compile.graph import compile_problem, stage_name
 from ..core.ids import value_keys
-from ..core.messages import text
+from ..core.messages import Templates, column_word, text
 from ..model.groups import quota_bounds
 from ..model.rules import SameRegion
 from .common import (
@@ -37,73 +36,12 @@ from .words import _check_lang, _labels, _quote, _zh_col
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
     from ..model.problem import Problem
+    from ..result import Result
 
 _CHECK_COLUMNS = ["check", "severity", "subject", "message", "suggestion"]
 
-_CHECK_WORDS = {
-    "en": {
-        "all": "all mentees",
-        "cat": "category {v}",
-        "capacity": ("mentors who can take {s} have {cap} place(s) for them, but those mentees "
-                     "need {need} (short by {short})"),
-        "capacity_fix": "add mentors or raise capacities for {s}, or loosen the rules that "
-                        "limit their candidates",
-        "none": "mentee {id} has no candidate mentor: none left after rule {rule} ({funnel})",
-        "none_fix_region": "add a mentor in {v} or drop rule {rule}",
-        "none_fix": "loosen rule {rule} or add a suitable mentor",
-        "few": "mentee {id} needs {need} mentor(s) but has only {deg} candidate(s) ({funnel})",
-        "few_fix": "lower its number of mentors or loosen the rules that limit its candidates",
-        "fixed": "fixed pair ({m}, {e}) breaks the hard rule {rule}{detail}",
-        "fixed_fix": "remove the pair from the fixed table or drop rule {rule}",
-        "fixed_cap": "mentor {m} has fixed pairs using {n} of its capacity {cap}",
-        "fixed_cap_fix": "raise the mentor's capacity or remove some of its fixed pairs",
-        "fixed_need": "mentee {e} has {n} fixed pairs but needs only {need} mentor(s)",
-        "fixed_need_fix": "remove {k} fixed pair(s) or raise its number of mentors",
-        "minload": "mentor {m} must take at least {lo} mentee(s) but has {deg} candidate(s)",
-        "minload_fix": "lower its min_load to {deg} or loosen the rules that limit its candidates",
-        "minload_region": ("minimum loads of {s} mentors add up to {lo}, but the mentees they "
-                           "can take need only {need} place(s)"),
-        "minload_region_fix": "lower min_load of mentors in {s}",
-        "types": ("mentee {id} needs {need} mentors of different {col} but its candidates "
-                  "have only {n} ({values})"),
-        "types_fix": "add a mentor of another {col} within its reach, or lower its number of "
-                     "mentors",
-        "quota_lo": "{label} for {name}: at least {lo} {what} required, at most {most} possible",
-        "quota_lo_fix": "lower the quota minimum for {name} to {most}, or add suitable "
-                        "{side}s",
-        "quota_hi": "{label} for {name}: at most {hi} {what} allowed, at least {least} forced",
-        "quota_hi_fix": "raise the quota maximum for {name} to {least}",
-        "km": " ({km:.1f} km)",
-    },
-    "zh": {
-        "all": "全部帮带对象",
-        "cat": "类别“{v}”",
-        "capacity": "能带{s}的导师只有{cap}个名额，而这些对象需要{need}个（缺{short}个）",
-        "capacity_fix": "为{s}增加导师或提高帮带上限，或放宽限制其候选导师的规则",
-        "none": "帮带对象{id}没有候选导师：经{rule}规则筛选后无人符合（{funnel}）",
-        "none_fix_region": "在{v}增加导师，或取消{rule}规则",
-        "none_fix": "放宽{rule}规则或增加合适的导师",
-        "few": "帮带对象{id}需要{need}名导师，但只有{deg}名候选导师（{funnel}）",
-        "few_fix": "减少其所需导师人数，或放宽限制其候选导师的规则",
-        "fixed": "固定结对（{m}，{e}）违反硬性规则{rule}{detail}",
-        "fixed_fix": "从固定结对表中删除该结对，或取消{rule}规则",
-        "fixed_cap": "导师{m}的固定结对占用{n}个名额，超过帮带上限{cap}",
-        "fixed_cap_fix": "提高该导师的帮带上限，或删除其部分固定结对",
-        "fixed_need": "帮带对象{e}有{n}个固定结对，但只需{need}名导师",
-        "fixed_need_fix": "删除{k}个固定结对，或增加其所需导师人数",
-        "minload": "导师{m}至少要带{lo}名对象，但只有{deg}名候选对象",
-        "minload_fix": "将其最少帮带人数降到{deg}，或放宽限制其候选对象的规则",
-        "minload_region": "{s}导师的最少帮带人数合计{lo}，但其可带对象只需要{need}个名额",
-        "minload_region_fix": "降低{s}导师的最少帮带人数",
-        "types": "帮带对象{id}需要{need}名不同{col}的导师，但其候选导师只有{n}种（{values}）",
-        "types_fix": "在其可及范围内增加其他{col}的导师，或减少其所需导师人数",
-        "quota_lo": "{label}：{name}至少需要{lo}个{what}，最多只能有{most}个",
-        "quota_lo_fix": "将{name}的配额下限降到{most}，或增加合适的人选",
-        "quota_hi": "{label}：{name}最多允许{hi}个{what}，但至少会有{least}个",
-        "quota_hi_fix": "将{name}的配额上限提高到{least}",
-        "km": "（{km:.1f}公里）",
-    },
-}
+#: The module's sentence templates, from the catalogue (``precheck.<key>``).
+_CHECK_WORDS = Templates('precheck')
 
 
 def _hall_short(compiled: Compiled, group_e: np.ndarray, n_groups: int):
@@ -127,7 +65,7 @@ def _hall_short(compiled: Compiled, group_e: np.ndarray, n_groups: int):
         reach = np.bincount(gg, weights=np.minimum(_pair_cap(compiled)[mm], cnt),
                             minlength=n_groups)
     else:
-        reach = np.zeros(n_groups)
+        reach = np.zeros(n_groups, dtype=np.int64)
     return need.astype(np.int64), coverable.astype(np.int64), reach.astype(np.int64)
 
 
@@ -173,7 +111,7 @@ def check(problem: Problem, lang: str = "en") -> pd.DataFrame:
     [['no_candidate', 'warning', 'E2']]
     """
     _check_lang(lang)
-    compiled = _without_fixed(problem).compile()
+    compiled = compile_problem(_without_fixed(problem))
     level = _region_level(problem)
     found = _Findings()
     _check_capacity(compiled, level, lang, found.add)
@@ -213,7 +151,7 @@ def idle_mentors(problem: Problem, lang: str = "en", *,
     """
     _check_lang(lang)
     if compiled is None:
-        compiled = _without_fixed(problem).compile()
+        compiled = compile_problem(_without_fixed(problem))
     table = compiled.mentors
     useful = compiled.demand[compiled.edge_mentee] > 0
     deg = np.bincount(compiled.edge_mentor[useful], minlength=compiled.n_mentors)
@@ -249,7 +187,22 @@ def idle_mentors(problem: Problem, lang: str = "en", *,
     return out
 
 
-hooks.provide("idle_mentors", idle_mentors)
+
+def idle_of(result: Result, lang: str = "en") -> pd.DataFrame | None:
+    """The idle mentors of a solved result (:func:`idle_mentors` from the graph the solve
+    compiled, ``result.idle_from``); None when the result was not made by a solve.
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.explain.check import idle_of
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M1", "M2"], "county": ["A", "B"]}),
+    ...                pd.DataFrame({"mentee_id": ["E"], "county": ["A"]}))
+    >>> idle_of(p.require(bd.SameRegion("county")).solve())["mentor_id"].tolist()
+    ['M2']
+    """
+    basis = result.idle_from
+    return None if basis is None else idle_mentors(basis.problem, lang, compiled=basis.compiled)
 
 
 def _rule_words(label: str, lang: str) -> str:
@@ -263,14 +216,13 @@ def _idle_summary(ids: np.ndarray, reasons: list[str], lang: str, most: int = 8)
     by: dict[str, list[str]] = {}
     for ident, reason in zip(ids.tolist(), reasons, strict=True):
         by.setdefault(reason, []).append(str(ident))
-    sep = "、" if lang == "zh" else ", "
+    w = _CHECK_WORDS[lang]
     parts = []
     for reason, members in by.items():
-        shown = sep.join(members[:most]) + ("……" if lang == "zh" else ", …") * (
-            len(members) > most)
+        shown = w["list"].join(members[:most]) + w["etc"] * (len(members) > most)
         parts.append(text("check.idle_group", lang, ids=shown, why=reason))
     code = "check.idle_summary_one" if len(ids) == 1 else "check.idle_summary"
-    return text(code, lang, n=len(ids), groups=("；" if lang == "zh" else "; ").join(parts))
+    return text(code, lang, n=len(ids), groups=w["sep"].join(parts))
 
 
 def _check_capacity(compiled: Compiled, level: str | None, lang: str, add) -> None:
@@ -278,9 +230,9 @@ def _check_capacity(compiled: Compiled, level: str | None, lang: str, add) -> No
     w = _CHECK_WORDS[lang]
     frame_e = compiled.mentees.frame
     groupings: list[tuple[str | None, str]] = []
-    for col in ("county", "township"):
-        if col in frame_e.columns and col in compiled.mentors.frame.columns:
-            groupings.append((col, "region"))
+    for region in ("county", "township"):
+        if region in frame_e.columns and region in compiled.mentors.frame.columns:
+            groupings.append((region, "region"))
     if level is not None and level not in ("county", "township") and level in frame_e.columns:
         groupings.append((level, "region"))
     if "category" in frame_e.columns:
@@ -432,14 +384,13 @@ def _check_types(spec, compiled: Compiled, deg_e: np.ndarray, lang: str, add) ->
     # mentors without a type: any number
     untyped = np.bincount(ee[~ok], minlength=compiled.n_mentees)
     short = np.flatnonzero((n_types + untyped < compiled.demand) & (deg_e >= compiled.demand))
-    col = spec.column if lang == "en" else _zh_col(spec.column)
+    col = column_word(spec.column, lang)
     for i in short.tolist():
         values = sorted(str(uniques[c]) for c in (pairs[owner == i] % max(len(uniques), 1)))
         ident = str(compiled.mentees.ids[i])
         add("types", _severity(compiled), ident,
             w["types"].format(id=ident, need=int(compiled.demand[i]), col=col,
-                              n=len(values), values=("、" if lang == "zh" else ", ").join(
-                                  values) or "-"),
+                              n=len(values), values=w["list"].join(values) or "-"),
             w["types_fix"].format(col=col))
 
 
@@ -470,9 +421,7 @@ def _check_quota(spec, compiled: Compiled, deg_e: np.ndarray, deg_m: np.ndarray,
     keys = value_keys(table.frame[spec.column])
     names = sorted({str(v) for v in keys if v is not None})
     lo_b, hi_b = quota_bounds(spec.min, names), quota_bounds(spec.max, names)
-    what = {"pairs": "pairs", "mentees": "served mentees", "mentors": "used mentors"}[
-        spec.count] if lang == "en" else {"pairs": "结对", "mentees": "满额对象",
-                                          "mentors": "在用导师"}[spec.count]
+    what = w[f"count_{spec.count}"]
     for name, lo, hi in zip(names, lo_b, hi_b, strict=True):
         if lo is None and hi is None:
             continue
@@ -509,6 +458,6 @@ def _pair_detail(problem: Problem, m: int, e: int, obj: object, lang: str) -> st
     a, b = values
     fa = f"{a:g}" if isinstance(a, int | float | np.number) else str(a)
     fb = f"{b:g}" if isinstance(b, int | float | np.number) else str(b)
-    return f" ({fa} vs {fb})" if lang == "en" else f"（{fa}对{fb}）"
+    return _CHECK_WORDS[lang]["versus"].format(a=fa, b=fb)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -52,73 +52,45 @@ if TYPE_CHECKING:
 def _describe(d: _Diag, g: _Group) -> tuple[str, str]:
     """(description, suggestion) of one rule group in planner words."""
     lang, level = d.lang, d.level
-    en = lang == "en"
-    where = g.subject if level else ("all" if en else "全部")
+
+    def say(code: str, **params: object) -> str:
+        return text(f"conflict.{code}", lang, **params)
+
+    where = g.subject if level else say("everywhere")
     if g.kind == "capacity":
-        return ((f"capacity of {where} mentors ({g.data['cap']})" if en
-                 else f"{where}导师的帮带容量（{g.data['cap']}）"),
-                (f"add mentors or raise capacities in {where}" if en
-                 else f"在{where}增加导师或提高帮带上限"))
+        return say("capacity", where=where, cap=g.data["cap"]), say("capacity_fix", where=where)
     if g.kind == "mentor_cap":
         name = _named(d.compiled.mentors, g.data["row"])
-        return ((f"capacity of mentor {name} ({g.data['cap']})" if en
-                 else f"导师{name}的帮带上限（{g.data['cap']}）"),
-                (f"raise the capacity of mentor {name}" if en else f"提高导师{name}的帮带上限"))
+        return say("mentor_cap", name=name, cap=g.data["cap"]), say("mentor_cap_fix", name=name)
     if g.kind == "must":
-        return ((f"mentees that must be matched in {where} ({g.data['need']} mentor places)"
-                 if en else f"{where}必须结对的帮带对象（需{g.data['need']}个导师名额）"),
-                (f"allow some mentees in {where} to stay unmatched (unmatched='allow')" if en
-                 else f"允许{where}部分帮带对象暂不结对（unmatched='allow'）"))
+        return (say("must", where=where, need=g.data["need"]),
+                say("must_fix", where=where, setting="unmatched='allow'"))
     if g.kind == "at_most":
-        return ((f"each mentee in {where} gets at most its number of mentors" if en
-                 else f"{where}帮带对象的导师人数上限"),
-                ("raise the number of mentors these mentees take" if en
-                 else "提高这些帮带对象的导师人数"))
+        return say("at_most", where=where), say("at_most_fix")
     if g.kind == "mentee":
         rule = g.data["rule"]
-        after = ""
-        if g.data["deg"] == 0 and rule:
-            after = (f": none left after rule {_quote(rule, lang)}" if en
-                     else f"：经{_quote(rule, lang)}规则筛选后无人符合")
-        must = d.compiled.must_match
+        after = (say("none_after", rule=_quote(rule, lang)) if g.data["deg"] == 0 and rule
+                 else "")
         who = _named(d.compiled.mentees, g.data["row"]) if "row" in g.data else g.subject
-        if en:
-            desc = (f"mentee {who} must get {g.data['need']} mentor(s)" if must else
-                    f"mentee {who} gets at most {g.data['need']} mentor(s)")
-            desc += f" and has {g.data['deg']} candidate(s){after}"
-        else:
-            desc = (f"帮带对象{who}须配{g.data['need']}名导师" if must else
-                    f"帮带对象{who}最多配{g.data['need']}名导师")
-            desc += f"，有{g.data['deg']}名候选导师{after}"
-        if rule:
-            fix = (f"loosen rule {_quote(rule, lang)} for this mentee or add a suitable mentor"
-                   if en else f"放宽{_quote(rule, lang)}规则或增加合适的导师")
-        else:
-            fix = ("add a suitable mentor or let this mentee stay unmatched" if en
-                   else "增加合适的导师或允许其暂不结对")
+        desc = say("mentee_must" if d.compiled.must_match else "mentee_most", who=who,
+                   need=g.data["need"], deg=g.data["deg"], after=after)
+        fix = say("mentee_rule_fix", rule=_quote(rule, lang)) if rule else say("mentee_fix")
         return desc, fix
     if g.kind == "mentor":
         name = _named(d.compiled.mentors, g.data["row"])
-        return ((f"mentor {name} must take at least {g.data['lo']} mentee(s) and has "
-                 f"{g.data['deg']} candidate(s)" if en else
-                 f"导师{name}至少要带{g.data['lo']}名对象，有{g.data['deg']}名候选对象"),
-                (f"lower the min_load of mentor {name}" if en else f"降低导师{name}的最少帮带人数"))
+        return (say("mentor", name=name, lo=g.data["lo"], deg=g.data["deg"]),
+                say("mentor_fix", name=name))
     if g.kind == "min_load":
-        return ((f"minimum loads of {where} mentors ({g.data['lo']})" if en
-                 else f"{where}导师的最少帮带人数（{g.data['lo']}）"),
-                (f"lower min_load of mentors in {where}" if en else f"降低{where}导师的最少帮带人数"))
+        return say("min_load", where=where, lo=g.data["lo"]), say("min_load_fix", where=where)
     if g.kind == "fixed":
-        pair = _pair_named(d, g)
-        return ((f"fixed pair {pair}" if en else f"固定结对{pair}"),
-                ("remove the pair from the fixed table" if en else "从固定结对表中删除该结对"))
+        return say("fixed", pair=_pair_named(d, g)), say("fixed_fix")
     if g.kind == "rule":
-        return ((f"rule {_quote(g.subject, lang)}" if en else f"规则{_quote(g.subject, lang)}"),
-                (f"loosen rule {_quote(g.subject, lang)} or remove the fixed pairs that break it"
-                 if en else f"放宽{_quote(g.subject, lang)}规则，或删除违反它的固定结对"))
+        rule = _quote(g.subject, lang)
+        return say("rule", rule=rule), say("rule_fix", rule=rule)
     label = g.data.get("label", "")
-    text = g.subject if g.subject != label else ""
-    return ((f"{label}: {text}" if en else f"{label}：{text}") if text else label,
-            (f"soften {label}" if en else f"放宽{label}"))
+    said = g.subject if g.subject != label else ""
+    return (say("labelled", label=label, text=said) if said else label,
+            say("soften", label=label))
 
 
 def _pair_named(d: _Diag, g: _Group) -> str:
@@ -129,21 +101,14 @@ def _pair_named(d: _Diag, g: _Group) -> str:
 
 def _sentence(d: _Diag, core: list[_Group]) -> str:
     """One sentence for a conflict, in planner terms."""
-    en = d.lang == "en"
+    lang = d.lang
     kinds = sorted(g.kind for g in core)
     if kinds == ["capacity", "must"] and core[0].subject == core[1].subject:
         cap = next(g for g in core if g.kind == "capacity").data["cap"]
         need = next(g for g in core if g.kind == "must").data["need"]
-        where = core[0].subject if d.level else ("all" if en else "全部")
-        if cap < need:
-            return (f"capacity of {where} mentors ({cap}) < mentor places that mentees who must "
-                    f"be matched there need ({need})" if en else
-                    f"{where}导师的帮带容量（{cap}）< 当地必须结对的帮带对象所需导师名额（{need}）")
-        return (f"the {cap} places of {where} mentors cannot serve every mentee that must be "
-                f"matched there ({need} places needed): some mentees share too few candidate "
-                f"mentors" if en else
-                f"{where}导师的{cap}个名额无法覆盖当地所有必须结对的帮带对象（需{need}个）："
-                f"部分对象的候选导师过少")
+        where = core[0].subject if d.level else text("conflict.everywhere", lang)
+        return text("conflict.short" if cap < need else "conflict.hall", lang, where=where,
+                    cap=cap, need=need)
     if len(core) == 1:
         return _describe(d, core[0])[0]
     if kinds == ["fixed", "rule"]:
@@ -151,13 +116,11 @@ def _sentence(d: _Diag, core: list[_Group]) -> str:
         broken = next(g for g in core if g.kind == "rule")
         rule = broken.subject
         detail = _pair_detail(d.problem, f.data["m"], f.data["e"], broken.data.get("rule"),
-                              d.lang)
-        pair = _pair_named(d, f)
-        return (f"fixed pair {pair} breaks rule {_quote(rule, d.lang)}{detail}" if en
-                else f"固定结对{pair}违反规则{_quote(rule, d.lang)}{detail}")
-    parts = [_describe(d, g)[0] for g in core]
-    return ("these rules cannot all hold: " + "; ".join(parts) if en
-            else "以下规则无法同时满足：" + "；".join(parts))
+                              lang)
+        return text("conflict.fixed_breaks", lang, pair=_pair_named(d, f),
+                    rule=_quote(rule, lang), detail=detail)
+    parts = text("conflict.sep", lang).join(_describe(d, g)[0] for g in core)
+    return text("conflict.together", lang, parts=parts)
 
 
 def _solver(time_limit: float, seed: int):
@@ -360,24 +323,19 @@ class Explanation:
         return None if self.result is None else self.result.pairs
 
     def __str__(self) -> str:
-        en = self.lang == "en"
+        lang = self.lang
         if self.feasible:
-            head = "feasible: every hard rule can hold" if en else "可行：所有硬性规则可同时满足"
+            head = text("conflict.feasible", lang)
         elif self.feasible is None:
-            head = "unknown: time ran out" if en else "未知：时间不足"
+            head = text("conflict.unknown", lang)
         else:
-            n = len(self.messages)
-            if en:
-                head = (f"infeasible: {n} minimal set(s) of conflicting rules" if self.minimal
-                        else f"infeasible: {n} set(s) of conflicting rules (not shrunk to minimal)")
-            else:
-                head = (f"不可行：{n}组最小冲突规则" if self.minimal
-                        else f"不可行：{n}组冲突规则（未缩减到最小）")
+            head = text("conflict.infeasible_minimal" if self.minimal else "conflict.infeasible",
+                        lang, n=len(self.messages))
         lines = [head, *[f"  {i + 1}. {m}" for i, m in enumerate(self.messages)]]
         if self.interrupted:
-            lines.insert(0, text("explain.interrupted", self.lang))
+            lines.insert(0, text("explain.interrupted", lang))
         if self.relaxations is not None and len(self.relaxations):
-            lines.append("cheapest relaxation:" if en else "代价最小的放宽方案：")
+            lines.append(text("conflict.cheapest", lang))
             lines += [f"  - {m}" for m in self.relaxations["message"]]
         return "\n".join(lines)
 
@@ -456,7 +414,8 @@ def _explain(problem: Problem, relax: bool | Mapping[str, float | None], *, lang
     budget = max(time_limit - (time.perf_counter() - start), 0.5)
     conflicts, feasible, minimal = _find_conflicts(d, budget, seed, max_conflicts)
     t_conflicts = time.perf_counter() - start - t_check
-    rows, messages = [], []
+    rows: list[dict[str, Any]] = []
+    messages: list[str] = []
     _add_conflicts(d, conflicts, rows, messages)
     table = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     out = Explanation(feasible=feasible, conflicts=table, messages=messages,
@@ -562,7 +521,10 @@ def _explain_regions(problem: Problem, regions: list[Problem],
                      findings: pd.DataFrame, lang: str, time_limit: float, seed: int,
                      max_conflicts: int, start: float, t_check: float) -> Explanation:
     """Diagnose each region on its own (a share of the time each) and gather the conflicts."""
-    rows, messages, states, minimal = [], [], [], True
+    rows: list[dict[str, Any]] = []
+    messages: list[str] = []
+    states: list[bool | None] = []
+    minimal = True
     total = sum(len(p.mentor_table) + len(p.mentee_table) for p in regions)
     for sub in regions:
         if interrupt.requested():

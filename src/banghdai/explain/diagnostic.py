@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..compile.graph import compile_problem
 from ..core.arrays import group_positions
 from .common import (
     _edge_load,
@@ -79,7 +80,7 @@ def _diagnostic(problem: Problem, lang: str) -> _Diag:
     """The diagnostic model of ``problem``: its edges (candidates, then fixed pairs that are
     not candidates) and its rule groups."""
     base = _without_fixed(problem)
-    compiled = base.compile()
+    compiled = compile_problem(base)
     fixed = _fixed_pairs(problem, compiled)
     n_in = compiled.n_edges
     out = [f for f in fixed if f.edge < 0]

@@ -12,18 +12,20 @@ Example
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..core import hooks
+from ..compile.graph import compile_problem
 from ..core.arrays import offsets, segments
 from ..core.arrays import pair_keys as _pair_keys
 from ..core.ids import ids_as_str
+from ..core.messages import column_word, text
 from ..data.schema import require_frame
 from ..model.rules import PairScore, Stronger, StrongToWeak
-from .words import _check_lang, _named, _zh_col
+from .words import _check_lang, _named
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
@@ -54,7 +56,7 @@ def explain_pairs(problem: Problem, pairs: pd.DataFrame, lang: str = "en") -> pd
     [['M1', 1, 'M2', -0.25]]
     """
     _check_lang(lang)
-    c = problem.in_id_order().compile()  # equal alternatives named by ids, as the solver picks
+    c = compile_problem(problem.in_id_order())  # equal alternatives named by ids, as the solver picks
     require_frame(pairs, "pairs", ("mentor_id", "mentee_id"))
     pm, pe, is_edge, edge = _locate(c, pairs)
     chosen = np.zeros(c.n_edges, dtype=bool)
@@ -164,37 +166,30 @@ def _whys(c: Compiled, out: pd.DataFrame, labels: list[str], names: dict[str, st
           is_edge: np.ndarray, has_alt: np.ndarray, alt: np.ndarray, change: np.ndarray,
           lang: str) -> list[str]:
     """One sentence per pair: its score terms and facts, its rank, its best alternative."""
-    en = lang == "en"
+    distance = (out["distance_km"].to_numpy(dtype=float) if "distance_km" in out.columns
+                else None)
     whys = []
     for k in range(len(out)):
         if not is_edge[k]:
-            whys.append("not a candidate pair under the rules" if en else "不符合规则，不是候选结对")
+            whys.append(text("why.not_candidate", lang))
             continue
         bits = []
         for label in labels:
-            v, pts = out.at[k, label], out.at[k, f"{label}_points"]
-            name = names[label]
-            bits.append(f"{name} {v:.2f} ({pts:+.2f})" if en else f"{name}{v:.2f}（{pts:+.2f}）")
-        if "distance_km" in out.columns and np.isfinite(out.at[k, "distance_km"]):
-            bits.append(f"{out.at[k, 'distance_km']:.1f} km" if en
-                        else f"{out.at[k, 'distance_km']:.1f}公里")
+            bits.append(text("why.term", lang, name=names[label], value=out.at[k, label],
+                             points=out.at[k, f"{label}_points"]))
+        km = distance[k] if distance is not None else math.nan
+        if math.isfinite(km):
+            bits.append(text("why.km", lang, km=km))
         for col in [x for x in out.columns if x.endswith("_gap")]:
-            gname = col[:-4] if en else _zh_col(col[:-4])
-            gap = out.at[k, col]
-            bits.append(f"{gname} gap {gap:+g}" if en else f"{gname}差{gap:+g}")
-        head = ", ".join(bits) if en else "，".join(bits)
-        rk = f"rank {out.at[k, 'rank']} of {out.at[k, 'candidates']} candidates" if en else \
-            f"在{out.at[k, 'candidates']}名候选导师中排第{out.at[k, 'rank']}"
+            bits.append(text("why.gap", lang, name=column_word(col[:-4], lang),
+                             gap=out.at[k, col]))
+        head = text("why.list", lang).join(bits)
+        rk = text("why.rank", lang, rank=out.at[k, "rank"], n=out.at[k, "candidates"])
         if has_alt[k]:
             ident = _named(c.mentors, int(c.edge_mentor[alt[k]]))
-            tail = (f"best free alternative {ident} would change the objective by "
-                    f"{change[k]:+.4g}" if en else
-                    f"最佳可用替代导师{ident}，目标值变化{change[k]:+.4g}")
+            tail = text("why.alternative", lang, name=ident, change=change[k])
         else:
-            tail = "no free alternative mentor" if en else "无可用替代导师"
-        sep = "; " if en else "；"
-        whys.append(sep.join([s for s in (head, rk, tail) if s]))
+            tail = text("why.no_alternative", lang)
+        whys.append(text("why.sep", lang).join([s for s in (head, rk, tail) if s]))
     return whys
 
-
-hooks.provide("explain_pairs", explain_pairs)

@@ -36,6 +36,7 @@ from ..core import interrupt
 from ..core.arrays import group_positions
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str
+from ..core.messages import text
 from ..model.groups import Quota
 from ..model.rules import FixedPairs
 from ..solvers.base import SolveParams
@@ -44,6 +45,7 @@ from ..solvers.netflow import Network, solve_lexicographic
 from ..solvers.run import solve
 from .common import _group_specs, _sum, copy_problem
 from .diagnostic import _Diag, _Group
+from .unmatched import with_reasons
 from .words import _labels, _named, _quote
 
 if TYPE_CHECKING:
@@ -402,7 +404,7 @@ def _relaxed_problem(d: _Diag, slacks: dict[str, Any]) -> tuple[Problem, pd.Data
 
 def _relax_people(p: Problem, d: _Diag, slacks: dict[str, Any], listing: _Listing) -> None:
     """Raise capacities, lower minimum loads and mentors per mentee (in the tables of ``p``)."""
-    c, en = d.compiled, d.lang == "en"
+    c, lang = d.compiled, d.lang
     pairing = p.pairing
     mentors = p.mentor_table.frame.copy()
     mentees = p.mentee_table.frame.copy()
@@ -416,18 +418,16 @@ def _relax_people(p: Problem, d: _Diag, slacks: dict[str, Any], listing: _Listin
         for i in np.flatnonzero(cap).tolist():
             ident = _named(c.mentors, i)
             add("capacity", reg_m[i], str(c.mentors.ids[i]), int(cap[i]),
-                f"raise the capacity of mentor {ident} from {c.cap_hi[i]} to "
-                f"{c.cap_hi[i] + cap[i]}" if en else
-                f"导师{ident}的帮带上限由{c.cap_hi[i]}提高到{c.cap_hi[i] + cap[i]}")
+                text("relax.capacity", lang, name=ident, old=c.cap_hi[i],
+                     new=c.cap_hi[i] + cap[i]))
     lo = slacks["min_load"]
     if lo.any():
         changes["min_load"] = _bump(mentors, pairing.min_load, -lo, "min_load")
         for i in np.flatnonzero(lo).tolist():
             ident = _named(c.mentors, i)
             add("min_load", reg_m[i], str(c.mentors.ids[i]), int(lo[i]),
-                f"lower the minimum load of mentor {ident} from {c.cap_lo[i]} to "
-                f"{c.cap_lo[i] - lo[i]}" if en else
-                f"导师{ident}的最少帮带人数由{c.cap_lo[i]}降到{c.cap_lo[i] - lo[i]}")
+                text("relax.min_load", lang, name=ident, old=c.cap_lo[i],
+                     new=c.cap_lo[i] - lo[i]))
     un = slacks["unmatched"]
     if un.any():
         changes["mentors_per_mentee"] = _bump(mentees, pairing.mentors_per_mentee, -un,
@@ -435,8 +435,7 @@ def _relax_people(p: Problem, d: _Diag, slacks: dict[str, Any], listing: _Listin
         for i in np.flatnonzero(un).tolist():
             ident = _named(c.mentees, i)
             add("unmatched", reg_e[i], str(c.mentees.ids[i]), int(un[i]),
-                f"let mentee {ident} go without {un[i]} of its {c.demand[i]} mentor(s)"
-                if en else f"允许帮带对象{ident}少配{un[i]}名导师（原需{c.demand[i]}名）")
+                text("relax.unmatched", lang, name=ident, n=un[i], need=c.demand[i]))
     if changes:
         pairing = replace(pairing, **changes)
     p.pairing = pairing
@@ -447,7 +446,6 @@ def _relax_people(p: Problem, d: _Diag, slacks: dict[str, Any], listing: _Listin
 def _drop_fixed(p: Problem, d: _Diag, drop: np.ndarray, listing: _Listing) -> None:
     """Remove the dropped fixed pairs from the fixed tables of ``p``."""
     c, lang = d.compiled, d.lang
-    en = lang == "en"
     reg_e = _labels(c.mentees.frame, d.level, lang)
     per_table: dict[int, list[int]] = {}
     for f, gone in zip(d.fixed, drop.tolist(), strict=True):
@@ -458,9 +456,9 @@ def _drop_fixed(p: Problem, d: _Diag, drop: np.ndarray, listing: _Listing) -> No
         why = ""
         if f.breaks:
             names = ", ".join(_quote(b, lang) for b in f.breaks)
-            why = f": it breaks rule {names}" if en else f"：违反规则{names}"
+            why = text("relax.breaks", lang, names=names)
         listing.add("fixed", reg_e[f.e], subject, 1,
-                    f"drop fixed pair {subject}{why}" if en else f"取消固定结对{subject}{why}")
+                    text("relax.drop_fixed", lang, pair=subject, why=why))
     new_fixed = []
     for t, rule in enumerate(d.problem.fixed):
         gone = per_table.get(t)
@@ -477,7 +475,7 @@ def _drop_fixed(p: Problem, d: _Diag, drop: np.ndarray, listing: _Listing) -> No
 
 
 def _bend_quota(cur: Quota, spec: Quota, rule: Any, i: int, gone: bool, s_lo: int, s_hi: int,
-                en: bool, listing: _Listing) -> Quota | None:
+                lang: str, listing: _Listing) -> Quota | None:
     """``cur`` (the quota as bent so far) with part ``i`` released or its bounds moved;
     None when no bound is left."""
     mins = {n: b for n, b in zip(rule.names, rule.lo, strict=True) if b is not None}
@@ -491,26 +489,24 @@ def _bend_quota(cur: Quota, spec: Quota, rule: Any, i: int, gone: bool, s_lo: in
     if gone:
         mins.pop(name, None)
         maxs.pop(name, None)
-        listing.add("group", "", what, 1, f"do not enforce {spec.label} for {what}" if en
-                    else f"{what}不执行{spec.label}")
+        listing.add("group", "", what, 1,
+                    text("relax.drop_group_for", lang, label=spec.label, what=what))
     if s_lo:
         mins[name] = rule.lo[i] - s_lo
         listing.add("group", "", what, s_lo,
-                    f"lower the {spec.label} minimum for {what} from {rule.lo[i]} to "
-                    f"{mins[name]}" if en else
-                    f"{what}的{spec.label}下限由{rule.lo[i]}降到{mins[name]}")
+                    text("relax.lower_min", lang, label=spec.label, what=what,
+                         old=rule.lo[i], new=mins[name]))
     if s_hi:
         maxs[name] = rule.hi[i] + s_hi
         listing.add("group", "", what, s_hi,
-                    f"raise the {spec.label} maximum for {what} from {rule.hi[i]} to "
-                    f"{maxs[name]}" if en else
-                    f"{what}的{spec.label}上限由{rule.hi[i]}提高到{maxs[name]}")
+                    text("relax.raise_max", lang, label=spec.label, what=what,
+                         old=rule.hi[i], new=maxs[name]))
     return replace(cur, min=mins or None, max=maxs or None) if (mins or maxs) else None
 
 
 def _relax_group_rules(p: Problem, d: _Diag, group_slack: list, listing: _Listing) -> None:
     """Group rules of ``p``: quota bounds moved or released, other rules dropped."""
-    en = d.lang == "en"
+    lang = d.lang
     new_specs: dict[int, Any] = {}
     dropped: set[int] = set()
     for g, gone, s_lo, s_hi in group_slack:
@@ -522,11 +518,12 @@ def _relax_group_rules(p: Problem, d: _Diag, group_slack: list, listing: _Listin
             continue
         if spec.key == "quota":
             cur = new_specs.get(id(spec), spec)
-            new_specs[id(spec)] = _bend_quota(cur, spec, rule, i, gone, s_lo, s_hi, en, listing)
+            new_specs[id(spec)] = _bend_quota(cur, spec, rule, i, gone, s_lo, s_hi, lang,
+                                           listing)
         else:
             dropped.add(id(spec))
-            listing.add("group", "", g.subject, 1, f"do not enforce {g.data['label']}" if en
-                        else f"不执行{g.data['label']}")
+            listing.add("group", "", g.subject, 1,
+                        text("relax.drop_group", lang, label=g.data["label"]))
     if new_specs or dropped:
         specs = []
         for r in _group_specs(p):
@@ -554,7 +551,7 @@ def _relaxation(d: _Diag, relax: Mapping[str, float | None], feasible: bool | No
     problem, lang = d.problem, d.lang
     if feasible:
         return (pd.DataFrame(columns=_RELAXATION_COLUMNS), problem,
-                solve(problem, seed=seed, lang=lang))
+                with_reasons(solve(problem, seed=seed, lang=lang)))
     found = _relax_flow(d, costs)
     if found is None:
         found = _relax(d, costs, max(time_limit, 5.0), seed)
@@ -562,6 +559,6 @@ def _relaxation(d: _Diag, relax: Mapping[str, float | None], feasible: bool | No
     if state not in ("optimal", "feasible"):
         return None
     relaxed, listing = _relaxed_problem(d, slacks)
-    result = solve(relaxed, seed=seed, lang=lang)
+    result = with_reasons(solve(relaxed, seed=seed, lang=lang))
     result.info["relaxation_proven_cheapest"] = state == "optimal"
     return listing, relaxed, result

@@ -20,41 +20,23 @@ import numpy as np
 import pandas as pd
 
 from ..compile.graph import stage_name
-from ..core import hooks
 from ..core.arrays import segments
-from ..core.messages import register, text
+from ..core.messages import CATALOGUE, register, text
+from ..result import Result, stopped_unmatched
 from .common import _edge_load
 from .words import _check_lang, _joined, _labels_of, _texts, _vformat, rule_label
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
 
-_REASONS = {
-    "en": {
-        "none": "no candidate mentor: none left after rule {rule}",
-        "none_rules": "no candidate mentor: none left after the rules",
-        "paired": "only {c} candidate mentor(s), all already paired with it",
-        "full": "all {c} candidate mentors are at capacity",
-        "traded": "left unmatched: its candidates serve others for a better total",
-        "full_with": "{mentor} full {load}/{cap} with {mentees}",
-        "full_none": "{mentor} full {load}/{cap}",
-        "more": "and {n} more",
-        "sep": "; ",
-        "list": ", ",
-    },
-    "zh": {
-        "none": "没有候选导师：经{rule}规则筛选后无人符合",
-        "none_rules": "没有候选导师：经规则筛选后无人符合",
-        "paired": "仅有{c}名候选导师，均已与其结对",
-        "full": "{c}名候选导师均已满额",
-        "traded": "未结对：其候选导师用于其他对象，总体更优",
-        "full_with": "{mentor} 已满{load}/{cap}（{mentees}）",
-        "full_none": "{mentor} 已满{load}/{cap}",
-        "more": "等另{n}名",
-        "sep": "；",
-        "list": "、",
-    },
-}
+#: The catalogue templates of an unmatched reason (``unmatched.<key>``), filled row-wise.
+_REASON_KEYS = ("none", "none_rules", "paired", "full", "traded", "full_with", "full_none",
+                "more", "sep", "list")
+
+
+def _words(lang: str) -> dict[str, str]:
+    """The unmatched-reason templates in ``lang``, from the catalogue."""
+    return {key: CATALOGUE[f"unmatched.{key}"][lang] for key in _REASON_KEYS}
 
 
 # --------------------------------------------------------------------------- the funnel
@@ -81,7 +63,7 @@ def _quote_stage(rule: object, lang: str, *, stage: bool = True) -> str:
         words = rule_label(rule, lang)
     else:
         words = stage_name(rule, lang) if stage else rule.label(lang)  # type: ignore[attr-defined]
-    return f"'{words}'" if lang == "en" else f"“{words}”"
+    return text("explain.quoted", lang, name=words)
 
 
 def _funnel_counts(compiled: Compiled, rows: np.ndarray) -> np.ndarray:
@@ -98,13 +80,11 @@ def _funnel_texts(compiled: Compiled, rows: np.ndarray, lang: str,
         counts = _funnel_counts(compiled, rows)
     if rows.size == 0:
         return []
-    head = "mentors" if lang == "en" else "导师"
-    text = _texts(counts[:, 0])
-    text = text + f" {head}" if lang == "en" else f"{head}" + text + "名"
+    text = _vformat(CATALOGUE["unmatched.funnel_head"][lang], rows.size, n=counts[:, 0])
+    stage_template = CATALOGUE["unmatched.funnel_stage"][lang]
     for k, stage in enumerate(stages, start=1):
-        label = _stage_words(stage, lang)
-        sep = f" → {label} " if lang == "en" else f" → {label}"
-        text = text + sep + _texts(counts[:, k])
+        text = text + _vformat(stage_template, rows.size, label=_stage_words(stage, lang),
+                               n=counts[:, k])
     return text.tolist()
 
 
@@ -276,7 +256,7 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     '没有候选导师：经“同县区”规则筛选后无人符合'
     """
     _check_lang(lang)
-    words = _REASONS[lang]
+    words = _words(lang)
     n_e, n_m = compiled.n_mentees, compiled.n_mentors
     chosen = np.asarray(chosen, dtype=bool)
     em, ee = compiled.edge_mentor, compiled.edge_mentee
@@ -315,4 +295,42 @@ def unmatched_reasons(compiled: Compiled, chosen: np.ndarray, lang: str = "en",
     return out
 
 
-hooks.provide("unmatched_reasons", unmatched_reasons)
+def reasons_of(result: Result, lang: str) -> pd.DataFrame:
+    """``result.unmatched`` with its reasons written in ``lang``, from the data the solve kept
+    (``result.reasons_from``); the table as it is when the result has none (built by hand).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.explain.unmatched import reasons_of
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
+    >>> reasons_of(p.solve(), "zh")["reason"].tolist()
+    ['1名候选导师均已满额']
+    """
+    basis = result.reasons_from
+    if basis is None:
+        return result.unmatched
+    if basis.stopped is not None:
+        ids = basis.ids if basis.ids is not None else np.empty(0, dtype=object)
+        return stopped_unmatched(ids, basis.stopped, lang)
+    assert basis.compiled is not None and basis.chosen is not None
+    return unmatched_reasons(basis.compiled, basis.chosen, lang)
+
+
+def with_reasons(result: Result) -> Result:
+    """``result`` with ``unmatched`` in words, in the language of the solve (``info["lang"]``);
+    the same object, changed in place (the solvers hand back the numbers only).
+
+    Example
+    -------
+    >>> import pandas as pd, banghdai as bd
+    >>> from banghdai.explain.unmatched import with_reasons
+    >>> from banghdai.solvers.run import solve
+    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
+    >>> r = solve(p)
+    >>> "reason" in r.unmatched, "reason" in with_reasons(r).unmatched
+    (False, True)
+    """
+    if result.reasons_from is not None and result.reasons_from.stopped is None:
+        result.unmatched = reasons_of(result, result.info.get("lang", "en"))
+    return result

@@ -18,7 +18,7 @@ import string
 import numpy as np
 import pandas as pd
 
-from ..core.messages import COLUMN_ZH, check_lang, translate_label
+from ..core.messages import COLUMN_ZH, check_lang, column_word, text, translate_label
 
 LANGS = ("en", "zh")
 
@@ -50,7 +50,7 @@ def rule_label(name: str, lang: str = "en") -> str:
 
 
 def _quote(name: str, lang: str) -> str:
-    return f"'{rule_label(name, lang)}'" if lang == "en" else f"“{rule_label(name, lang)}”"
+    return text("explain.quoted", lang, name=rule_label(name, lang))
 
 
 def _texts(values: np.ndarray) -> np.ndarray:
@@ -119,6 +119,6 @@ def _labels(frame: pd.DataFrame, column: str | None, lang: str) -> np.ndarray:
     if column is None or column not in frame.columns:
         return np.full(len(frame), "", dtype=object)
     values = frame[column].astype(object).where(frame[column].notna(), None).to_numpy(dtype=object)
-    empty = f"(no {column})" if lang == "en" else f"（无{_zh_col(column)}）"
+    empty = text("explain.no_value", lang, column=column_word(column, lang))
     return np.array([empty if v is None or str(v).strip() == "" else str(v).strip()
                      for v in values], dtype=object)

@@ -37,7 +37,7 @@ import pandas as pd
 from ..core.arrays import group_positions
 from ..core.errors import InputError, Msg
 from ..core.ids import ids_as_str, value_keys
-from ..core.messages import column_word, register
+from ..core.messages import CATALOGUE, column_word, register, text
 from .grouprule import Finding, FlowFamily, GroupContext, NetworkForm, Part
 from .rule import Rule
 
@@ -49,11 +49,8 @@ register("stage.role_template", en="{column} in {roles}", zh="{column}为{roles}
 register("rule.quota", en="quota on {side} {column}", zh="{side}{column}名额")
 register("rule.load", en="weighted capacity", zh="加权帮带量")
 register("rule.stable", en="stability (no blocking pair)", zh="稳定（无阻塞对）")
-_SIDE_ZH = {"mentor": "导师", "mentee": "帮带对象"}
-
-
 def _side(side: str, lang: str) -> str:
-    return _SIDE_ZH.get(side, side) if lang == "zh" else side
+    return text(f"side.{side}", lang) if f"side.{side}" in CATALOGUE else side
 
 
 def _check_side(side: str) -> None:

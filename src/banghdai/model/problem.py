@@ -16,23 +16,15 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Mapping
-from concurrent.futures import Executor
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..core import hooks
 from ..core.errors import DataWarning, InputError, Msg, Word
 from ..data.schema import Table, prepare_table
 from .levels import MaxMin
 from .pairing import OneToOne, Pairing
 from .registry import classes
 from .rules import AvoidSame, FixedPairs, ForbiddenPairs, PairScore
-
-if TYPE_CHECKING:
-    from ..compile.graph import Compiled
-    from ..result import Result
 
 
 class Problem:
@@ -132,7 +124,7 @@ class Problem:
         """
         for rule in rules:
             kind = getattr(rule, "kind", None) if isinstance(rule, classes()) else None
-            if kind == "fixed":
+            if kind == "fixed" and isinstance(rule, FixedPairs):
                 self.fixed.append(rule)
             elif kind == "edge":
                 self.edge_rules.append(rule)
@@ -258,22 +250,6 @@ class Problem:
                 out[side] = dict(self._columns[side])
         return out
 
-    def to_rules(self, path: str | Path) -> Path:
-        """Write this problem's rules to a rules TOML file (side tables as CSV beside it).
-
-        ``bd.read_rules`` and ``bd.problem_from_rules`` with the same tables
-        give the same problem back.
-
-        Example
-        -------
-        >>> import tempfile, pathlib, pandas as pd, banghdai as bd
-        >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
-        >>> path = p.require(bd.SameRegion("county")).to_rules(pathlib.Path(tempfile.mkdtemp()) / "r.toml")
-        >>> "same_region" in path.read_text(encoding="utf-8")
-        True
-        """
-        return hooks.use("write_rules")(self, path)
-
     def in_id_order(self) -> Problem:
         """This problem with both tables' rows in id order (what the solver sees).
 
@@ -296,50 +272,6 @@ class Problem:
         out = copy.copy(self)
         out.mentor_table, out.mentee_table = mentors, mentees
         return out
-
-    # ------------------------------------------------------------------ solving
-    def compile(self, *, scale: float | None = None) -> Compiled:
-        """Compile into the frozen candidate graph (see :func:`banghdai.compile_problem`)."""
-        return hooks.use("compile")(self, scale=scale)
-
-    def solve(
-        self,
-        *,
-        backend: str = "auto",
-        time_limit: float | None = 60.0,
-        seed: int = 0,
-        workers: int | None = None,
-        log: bool = False,
-        params: Mapping[str, Any] | None = None,
-        scale: float | None = None,
-        split: bool | str = "auto",
-        executor: Executor | None = None,
-        lang: str = "en",
-        progress: bool | None = None,
-    ) -> Result:
-        """Solve and return a :class:`Result` (same as :func:`banghdai.solve`).
-
-        Example
-        -------
-        >>> import pandas as pd, banghdai as bd
-        >>> p = bd.Problem(pd.DataFrame({"mentor_id": [1]}), pd.DataFrame({"mentee_id": [1]}))
-        >>> p.solve(time_limit=5, seed=1).status.name
-        'OPTIMAL'
-        """
-        return hooks.use("solve")(
-            self,
-            backend=backend,
-            time_limit=time_limit,
-            seed=seed,
-            workers=workers,
-            log=log,
-            params=params,
-            scale=scale,
-            split=split,
-            executor=executor,
-            lang=lang,
-            progress=progress,
-        )
 
     def __repr__(self) -> str:
         return (

@@ -43,6 +43,7 @@ import pandas as pd
 
 from ..core.ids import ids_as_str
 from ..core.messages import LANGS, labelled, register, text
+from .context import CompileContext, ValidatorView
 
 #: The pairing principles of 帮带 programmes a rule serves (``Rule.principle``), in planner
 #: words: the audit sheet of the printable list files each rule under one.
@@ -97,8 +98,8 @@ class Rule:
         """
         if not self.principle:
             return self.label(lang)
-        sep = "：" if lang == "zh" else ": "
-        return text(f"principle.{self.principle}", lang) + sep + self.label(lang)
+        return text("rule.principled", lang, principle=text(f"principle.{self.principle}", lang),
+                    label=self.label(lang))
 
     def _render(self, code: str, lang: str, params: Any) -> str:
         """``code`` in ``lang``; the English text is remembered for :func:`translate_label`."""
@@ -120,7 +121,7 @@ class Rule:
         """True when the rule removes candidate pairs (a hard edge rule)."""
         return self.kind == "edge"
 
-    def estimate(self, ctx: Any) -> float | None:
+    def estimate(self, ctx: CompileContext) -> float | None:
         """About how many pairs :meth:`generate` would make, computed cheaply (None: unknown).
 
         The compiler refuses, with advice, a problem whose estimate would not fit in memory,
@@ -128,22 +129,22 @@ class Rule:
         """
         return None
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
         """About ``size`` of the pairs :meth:`generate` would make, drawn without making them,
         and how many pairs each stands for (None: no sampler). The size guard passes them
         through every rule's mask to estimate the final candidate count.
         """
         return None
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray] | None:
         """Candidate pairs (mentor rows, mentee rows) from an index, or None (no generator)."""
         return None
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         """Boolean mask: which of the pairs (mentor rows ``m``, mentee rows ``e``) pass."""
         raise NotImplementedError(f"{type(self).__name__} is not an edge rule")
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         """The validator's re-check: (bad pair rows of ``view.pairs``, detail text(s))."""
         raise NotImplementedError(f"{type(self).__name__} has no pair check")
 
@@ -162,11 +163,11 @@ class Rule:
     def sense(self) -> str:  # pragma: no cover - overridden by PairScore's field
         return "max"
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         """Per-pair score of the candidate pairs (higher is better unless ``sense`` is min)."""
         raise NotImplementedError(f"{type(self).__name__} is not a score")
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         """The validator's independent per-pair score of ``view.pairs``."""
         raise NotImplementedError(f"{type(self).__name__} is not a score")
 

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.messages import text
+from ..explain.check import idle_mentors, idle_of
 from .words import catalogue, column_label
 from .workbook import (
     Side,
@@ -809,7 +810,7 @@ def _goal_name(name: str, terms: list[Any], ctx: Context, n: int) -> str:
     return w["goal_n"].format(n=n)
 
 
-def _proof(rec: Mapping[str, Any], w: Mapping[str, str]) -> str:
+def _proof(rec: Mapping[Any, Any], w: Mapping[str, str]) -> str:
     status = str(rec.get("status") or "")
     if bool(rec.get("certified", False)):
         return w["proof_cert"]
@@ -1021,14 +1022,14 @@ def read_report(problem: Any, roster: Any = None) -> Any:
 def _idle_mentors(result: Any, lang: str, problem: Any = None) -> pd.DataFrame | None:
     """Mentors never offered a mentee, from the result (the graph its solve compiled), else
     from the explain layer's check, in builds that have them; None otherwise."""
-    fn = getattr(result, "idle_mentors", None)
+    own = getattr(result, "idle_mentors", None)  # bd.Result's method (or a stand-in)
     try:
-        out = fn(lang) if callable(fn) else None
+        if callable(own):
+            out = own(lang)
+        else:
+            out = idle_of(result, lang) if getattr(result, "idle_from", None) is not None else None
         if out is None and problem is not None:
-            from ..explain import check
-
-            again = getattr(check, "idle_mentors", None)
-            out = again(problem, lang) if callable(again) else None
+            out = idle_mentors(problem, lang)
     except Exception:  # noqa: BLE001 - an optional part of the audit never stops the print
         return None
     return out if isinstance(out, pd.DataFrame) else None
@@ -1048,7 +1049,7 @@ def read_report_sheet(ctx: Context, roster: Any = None) -> Sheet | None:
     report = read_report(ctx.problem, roster)
     events = getattr(report, "events", None) or []
     try:
-        from ..data import readreport  # type: ignore[attr-defined]
+        from ..data import readreport
     except ImportError:
         return None
     rows_of = getattr(readreport, "report_rows", None)

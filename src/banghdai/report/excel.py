@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..core import hooks
 from ..core.errors import InputError, Msg
 from ..core.safeio import atomic_write, check_writable, formula_cells, formula_text
 
@@ -69,7 +68,7 @@ def _error_code_cells(frame: pd.DataFrame) -> list[tuple[int, int]]:
     """Text cells such as ``#N/A`` that openpyxl would store as Excel error values."""
     from openpyxl.cell.cell import ERROR_CODES
 
-    cells = []
+    cells: list[tuple[int, int]] = []
     for j, column in enumerate(frame.columns):
         series = frame[column]
         if series.dtype.kind in "OUS" or pd.api.types.is_string_dtype(series.dtype):
@@ -100,5 +99,3 @@ def write_excel(result: Result, path: str | Path) -> Path:
     return write_sheets({"pairs": result.pairs, "unmatched": result.unmatched,
                          "summary": summary}, path)
 
-
-hooks.provide("write_excel", write_excel)

@@ -539,7 +539,7 @@ def draw_papers(doc: Any, result: Any, problem: Any, *, start: Any = "2027-01-01
 
     ctx, groups = _prepare(result, problem, start, lang)
     w = ctx.w
-    stats = []
+    stats: list[list[Any]] = []
 
     def index_sheet(rows: list[list[Any]]) -> Sheet:
         headers = [w["no"], w["county"], w["township"], w["page_col"], w["villages"],
@@ -819,18 +819,20 @@ def _write_index(ws: Any, ctx: _Context, books: list[dict[str, Any]]) -> None:
     put(ws, r, 1, w["calendar"], style=styles.bold)
     r += 1
     boxes = [(1, 1), (2, 2), (3, 3), (4, 5), (6, 8)]
-    for (a, b), label in zip(boxes, [w["no"], w["date"], w["stage"], w["mentor_duty"],
-                                     w["mentee_task"]], strict=True):
-        for col in range(a, b + 1):
-            style = styles.header if a == b else styles.span("label", col == a, col == b)
-            put(ws, r, col, label if col == a else None, style=style)
+    for (first, last), label in zip(boxes, [w["no"], w["date"], w["stage"], w["mentor_duty"],
+                                            w["mentee_task"]], strict=True):
+        for col in range(first, last + 1):
+            style = (styles.header if first == last
+                     else styles.span("label", col == first, col == last))
+            put(ws, r, col, label if col == first else None, style=style)
     for n, ev in enumerate(ctx.events, 1):
         r += 1
         values = [n, ev.date, ev.stage, ev.mentor_duty, ev.mentee_task]
-        for (a, b), value in zip(boxes, values, strict=True):
-            for col in range(a, b + 1):
-                style = styles.cell if a == b else styles.span("value", col == a, col == b)
-                put(ws, r, col, value if col == a else None,
-                    fmt=ctx.date_fmt if a == 2 else None, style=style)
+        for (first, last), value in zip(boxes, values, strict=True):
+            for col in range(first, last + 1):
+                style = (styles.cell if first == last
+                         else styles.span("value", col == first, col == last))
+                put(ws, r, col, value if col == first else None,
+                    fmt=ctx.date_fmt if first == 2 else None, style=style)
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1).coordinate
     page_setup(ws, ctx.lang, landscape=False, title_rows="1:1")

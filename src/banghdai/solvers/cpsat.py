@@ -115,7 +115,8 @@ def apply_params(solver: cp_model.CpSolver, params: SolveParams) -> None:
 _LOG = logging.getLogger(__name__)
 
 
-def _solve_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+def _solve_interruptible(solver: cp_model.CpSolver, model: cp_model.CpModel
+                         ) -> tuple[cp_model.CpSolverStatus, bool]:
     """``solver.solve(model)``; Ctrl-C (SIGINT) stops the search and keeps the best found.
 
     Returns the status code and whether the search was interrupted. CP-SAT's own SIGINT
@@ -341,10 +342,11 @@ class CpSatBackend:
         if status is Status.INFEASIBLE and inc is not None:  # pragma: no cover - a repair bug
             _LOG.warning("CP-SAT found no pairing as good as the repaired relaxation's; "
                          "keeping CP-SAT's answer")
-        elif inc is not None and (chosen is None or objective < inc_value):
+        elif inc is not None and inc_value is not None and (
+                chosen is None or objective is None or objective < inc_value):
             chosen, objective = inc, inc_value
             status = Status.FEASIBLE
-        if chosen is not None and best is not None and objective >= best:
+        if chosen is not None and objective is not None and best is not None and objective >= best:
             status, best = Status.OPTIMAL, objective
         elif chosen is not None:
             status = Status.FEASIBLE
@@ -516,6 +518,7 @@ class CpSatBackend:
                 all_optimal = False
                 last_bound = best
                 break
+            assert value is not None  # a pairing is in hand (the branch without one broke out)
             if best is not None and value >= best:
                 best = value
                 status = Status.OPTIMAL.value if proven else "OPTIMAL_GIVEN"

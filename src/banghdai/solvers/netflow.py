@@ -44,7 +44,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -126,7 +126,7 @@ class Network:
 
         tail = ints("tail", self.tail)
         m = (tail.size,)
-        arrays = {
+        arrays: dict[str, Any] = {
             "n_nodes": n,
             "tail": tail,
             "head": ints("head", self.head, m),
@@ -206,13 +206,13 @@ class _Levels(Sequence):
     def __len__(self) -> int:
         return len(self.levels)
 
-    def __getitem__(self, k):  # type: ignore[override]
+    def __getitem__(self, k):
         if isinstance(k, slice):
             return [self[i] for i in range(*k.indices(len(self)))]
         return _int64(f"level_costs[{k}]", self.levels[k], (self.m,))
 
 
-def _check_ranges(net: Network, costs: list[np.ndarray]) -> None:
+def _check_ranges(net: Network, costs: Sequence[np.ndarray]) -> None:
     """Raise ValueError when flows, costs or values could overflow int64 or OR-Tools."""
     reach = np.maximum(np.abs(net.lower.astype(np.float64)), np.abs(net.upper.astype(np.float64)))
     if reach.sum() + np.abs(net.supply.astype(np.float64)).sum() >= FLOW_LIMIT:
@@ -263,7 +263,8 @@ def _solve_face(net: Network, lower: np.ndarray, upper: np.ndarray,
     return flow
 
 
-def _residual(tail, head, cost, lower, upper, flow):
+def _residual(tail: np.ndarray, head: np.ndarray, cost: np.ndarray, lower: np.ndarray,
+              upper: np.ndarray, flow: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Residual arcs (tail, head, weight) of ``flow`` on the free arcs of ``[lower, upper]``."""
     up = flow < upper  # room to push: forward arc, weight +cost
     down = flow > lower  # room to pull back: backward arc, weight -cost
@@ -417,10 +418,10 @@ def solve_lexicographic(net: Network, level_costs, *, deadline: float | None = N
     lower, upper = net.lower, net.upper  # never written: each level's face is a new array
     if (lower > upper).any() or int(net.supply.sum()) != 0:
         return LexicographicResult(None, [], "INFEASIBLE")
+    flow: np.ndarray | None = None
     if not costs:
         flow = _solve_face(net, lower, upper, np.zeros(m, dtype=np.int64))
         return LexicographicResult(flow, [], "INFEASIBLE" if flow is None else "OPTIMAL")
-    flow: np.ndarray | None = None
     outcomes: list[LevelOutcome] = []
     longest = float(first_estimate)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -75,13 +76,14 @@ def solve_split(
                 interrupted = True
                 break
             try:
-                raws[k] = _solve_one(backend, sub, replace(params_for(edges), progress=False))
+                solved = _solve_one(backend, sub, replace(params_for(edges), progress=False))
             except KeyboardInterrupt:
                 interrupted = True
                 break
+            raws[k] = solved
             bar.step(line(k))
             remaining_edges = max(remaining_edges - int(edges.size), 1)
-            interrupted = bool(raws[k].info.get("interrupted")) or interrupt.requested()
+            interrupted = bool(solved.info.get("interrupted")) or interrupt.requested()
     else:
         futures = {executor.submit(_solve_one, backend, sub, quiet): k
                    for k, sub in enumerate(subs)}
@@ -107,7 +109,9 @@ def solve_split(
         info["interrupted"] = True
     if Status.INFEASIBLE in statuses:
         i = statuses.index(Status.INFEASIBLE)
-        info["reason"] = raws[i].info.get("reason", f"component {i} ended INFEASIBLE")
+        ended = raws[i]  # an INFEASIBLE status came from a solved component
+        info["reason"] = (ended.info if ended is not None else {}).get(
+            "reason", f"component {i} ended INFEASIBLE")
         return RawSolution(Status.INFEASIBLE, None, None, None, time.perf_counter() - start,
                            info)
     chosen = np.zeros(compiled.n_edges, dtype=bool)
@@ -121,16 +125,14 @@ def solve_split(
     if forced:  # a component with no pairing where pairing nobody is not allowed
         info["reason"] = f"component {forced[0]} found no pairing in time"
         info["partial_pairs"] = int(chosen.sum())
-        bounds = [r.bound if r is not None else None for r in raws]
-        bound = sum(bounds) if None not in bounds else None
+        bound = _sum_all([r.bound if r is not None else None for r in raws])
         return RawSolution(Status.UNKNOWN, None, None, bound, time.perf_counter() - start, info)
     if missing:
         info["components_without_pairing"] = missing
     proven = all(s is Status.OPTIMAL for s in statuses)
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     objective = int(((compiled.edge_value + compiled.slot_penalty) * chosen).sum())
-    bounds = [r.bound if r is not None else None for r in raws]
-    bound = sum(int(b) for b in bounds) if None not in bounds else None
+    bound = _sum_all([None if r is None or r.bound is None else int(r.bound) for r in raws])
     if compiled.levels:
         info["levels"] = _merge_levels([r.info["levels"] if r is not None else None
                                         for r in raws], compiled, chosen)
@@ -145,8 +147,9 @@ def _merge_certificates(raws: list[RawSolution | None]) -> dict | None:
     potentials side by side (each component's source at 0, its sink's potential kept per
     mentee), values added up — the levels every component proved. None unless every
     component has a certificate."""
-    certs = [r.info.get("certificate") if r is not None else None for r in raws]
-    if not certs or any(c is None for c in certs):
+    found = [r.info.get("certificate") if r is not None else None for r in raws]
+    certs = [c for c in found if c is not None]
+    if not certs or len(certs) < len(found):
         return None
     levels = min(len(c["values"]) for c in certs)
 
@@ -187,10 +190,9 @@ def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
         value = None
         if level.kind == "linear" and level.coeff is not None:
             value = level.sign * float(level.coeff[chosen].sum()) / level.scale
-        elif all(r is not None and r["value"] is not None for r in rows):
-            value = sum(r["value"] for r in rows)
-        bounds = [r["bound"] if r is not None else None for r in rows]
-        bound = sum(bounds) if None not in bounds else None
+        else:
+            value = _sum_all([r["value"] if r is not None else None for r in rows])
+        bound = _sum_all([r["bound"] if r is not None else None for r in rows])
         out.append({
             "level": i + 1, "name": level.name,
             "status": Status.OPTIMAL.value if statuses == {Status.OPTIMAL.value}
@@ -203,3 +205,16 @@ def _merge_levels(per_part: list[list[dict] | None], compiled: Compiled,
             "certified": all(r is not None and r.get("certified", False) for r in rows),
         })
     return out
+
+
+def _sum_all(values: list[Any]) -> Any:
+    """The sum of ``values`` when every one is known, else None (a bound or value of a whole
+    made of parts: unknown as soon as one part's is).
+
+    Example
+    -------
+    >>> from banghdai.solvers.parallel import _sum_all
+    >>> _sum_all([1, 2]), _sum_all([1, None])
+    (3, None)
+    """
+    return None if any(v is None for v in values) else sum(values)

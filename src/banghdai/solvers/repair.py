@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -133,7 +133,8 @@ def network_relaxation(compiled: Compiled, params: SolveParams
     if raw.status is Status.INFEASIBLE:
         return "INFEASIBLE", None
     if not compiled.levels:
-        return ([int(raw.objective)] if raw.status is Status.OPTIMAL else []), raw.chosen
+        return ([int(raw.objective)] if raw.status is Status.OPTIMAL and raw.objective is not None
+                else []), raw.chosen
     rows = raw.info.get("network_rows", [])
     values: list[int] = []
     for r in rows:
@@ -333,7 +334,7 @@ class _Kit:
         values, chosen = network_relaxation(compiled, self.params)
         return None if values is None or values == "INFEASIBLE" else chosen
 
-    def stable(self, proposer: str) -> np.ndarray | None:
+    def stable(self, proposer: Literal["mentee", "mentor"]) -> np.ndarray | None:
         from .stable import deferred_acceptance_of
 
         return deferred_acceptance_of(self.compiled, proposer)
@@ -484,7 +485,7 @@ def backbone(compiled: Compiled, params: SolveParams) -> Backbone:
         return Backbone()
     values, relaxed = network_relaxation(compiled, params)
     took = time.perf_counter() - start
-    if values == "INFEASIBLE":
+    if isinstance(values, str):  # "INFEASIBLE"
         return Backbone(infeasible=True, seconds=took)
     out = Backbone(values=list(values or []), relaxed=relaxed, relax_seconds=took)
     if relaxed is not None:

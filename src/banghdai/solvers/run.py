@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..compile.graph import compile_problem
 from ..compile.split import components, coupling
-from ..core import clock, hooks, interrupt
+from ..core import clock, interrupt
 from ..core.errors import InputError, Msg
 from ..core.messages import check_lang, register, text
 from ..core.progress import progress_default
 from ..core.status import Status, as_bool, gap_of
 from ..core.version import version
-from ..result import Result, label_levels
+from ..result import Idle, Reasons, Result, label_levels, stopped_unmatched
 from .base import RawSolution, trivially_infeasible
 from .parallel import solve_split
 from .registry import AUTO_ORDER, BACKENDS, SolveParams, get_backend
@@ -142,7 +143,7 @@ def solve(
         try:
             with clock.within(deadline):
                 # the solver sees the rows in id order: ties are broken by ids, not row order
-                compiled = problem.in_id_order().compile(scale=scale)
+                compiled = compile_problem(problem.in_id_order(), scale=scale)
                 clock.checkpoint("compile")
         except clock.OutOfTime:
             return _no_pairing(problem, "compile", False, start, options)
@@ -176,16 +177,13 @@ def solve(
         # a pairing is in hand: from here Ctrl-C is only noted, and the result says so
         with interrupt.watching(raising=False):
             result = decode(compiled, raw, name)
-            if lang != "en":
-                chosen = as_bool(raw.chosen if raw.status.has_solution else None,
-                                 compiled.n_edges)
-                result.unmatched = unmatched_frame(compiled, chosen, lang)
             result.problem = problem
             final = as_bool(raw.chosen if raw.status.has_solution else None, compiled.n_edges)
-            # small copies, not the whole graph: a result does not keep it alive, and pickles
+            # small copies, not the whole graph: a result does not keep it alive, and pickles;
+            # data, not words: banghdai.explain writes the reasons in any language
             slim, slim_chosen = compiled.for_reasons(final)
-            result.reasons = Reasons(slim, slim_chosen)
-            result.idle = Idle(problem, slim)
+            result.reasons_from = Reasons(slim, slim_chosen)
+            result.idle_from = Idle(problem, slim)
             result.seconds = time.perf_counter() - start
             result.info.update(
                 {
@@ -210,22 +208,15 @@ def _no_pairing(problem: Problem, step: str, interrupted: bool, start: float,
     every mentee unmatched with the reason (out of time, or Ctrl-C)."""
     ids = problem.mentee_table.ids
     code = "solve.interrupted_compile" if interrupted else "solve.out_of_time_compile"
-
-    def unmatched(lang: str) -> pd.DataFrame:
-        return pd.DataFrame({"mentee_id": ids, "needed": pd.array([pd.NA] * len(ids), "Int64"),
-                             "got": np.zeros(len(ids), np.int64),
-                             "candidates": pd.array([pd.NA] * len(ids), "Int64"),
-                             "reason": text(code, lang)})
-
     lang = options.get("lang", "en")
     result = Result(status=Status.UNKNOWN, pairs=pd.DataFrame(
         {"mentor_id": pd.Series([], dtype=object), "mentee_id": pd.Series([], dtype=object)}),
-        unmatched=unmatched(lang), objective=None, bound=None, gap=None,
+        unmatched=stopped_unmatched(ids, code, lang), objective=None, bound=None, gap=None,
         seconds=time.perf_counter() - start, backend="none", coverage=0.0,
         info={"reason": text(code, "en"), "stopped_in": step, "interrupted": interrupted,
               "versions": _versions(), **options})
     result.problem = problem
-    result.reasons = unmatched
+    result.reasons_from = Reasons(ids=ids, stopped=code)
     return result
 
 
@@ -233,9 +224,9 @@ def _versions() -> dict[str, str]:
     out = {"banghdai": version(), "python": platform.python_version(),
            "numpy": np.__version__, "pandas": pd.__version__}
     try:
-        import ortools
+        from importlib.metadata import version as installed
 
-        out["ortools"] = ortools.__version__
+        out["ortools"] = installed("ortools")
     except Exception:  # pragma: no cover
         pass
     return out
@@ -263,61 +254,37 @@ def pairs_frame(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(cols)
 
 
-class Reasons:
-    """``lang -> unmatched frame`` for ``result.reasons``, from a slim copy of the graph
-    (:meth:`~banghdai.compile.graph.Compiled.for_reasons`): picklable, and it does not keep
-    the candidate graph of a solve alive.
+def unmatched_counts(compiled: Compiled, chosen: np.ndarray) -> pd.DataFrame:
+    """Mentees with fewer mentors than needed, as numbers: ``mentee_id``, ``needed``, ``got``,
+    ``candidates`` in the caller's row order. The words (``reason``, the funnel, the full
+    mentors) are made by :func:`banghdai.explain.unmatched_reasons` from
+    ``result.reasons_from``: ``bd.solve`` and ``problem.solve()`` add them.
 
     Example
     -------
-    >>> import pandas as pd, banghdai as bd
+    >>> import numpy as np, pandas as pd, banghdai as bd
+    >>> from banghdai.solvers.run import unmatched_counts
     >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E", "F"]}))
-    >>> type(p.solve().reasons).__name__
-    'Reasons'
+    >>> unmatched_counts(p.compile(), np.array([True, False])).values.tolist()
+    [['F', 1, 0, 1]]
     """
-
-    def __init__(self, compiled: Compiled, chosen: np.ndarray) -> None:
-        self.compiled, self.chosen = compiled, chosen
-
-    def __call__(self, lang: str) -> pd.DataFrame:
-        return unmatched_frame(self.compiled, self.chosen, lang)
-
-
-class Idle:
-    """``lang -> idle mentors frame`` for ``result.idle``, from the slim graph (it keeps one
-    candidate of each mentor that has any, so a mentor without one is still told apart).
-
-    Example
-    -------
-    >>> import pandas as pd, banghdai as bd
-    >>> p = bd.Problem(pd.DataFrame({"mentor_id": ["M"]}), pd.DataFrame({"mentee_id": ["E"]}))
-    >>> type(p.solve().idle).__name__
-    'Idle'
-    """
-
-    def __init__(self, problem: Problem, compiled: Compiled) -> None:
-        self.problem, self.compiled = problem, compiled
-
-    def __call__(self, lang: str) -> pd.DataFrame:
-        return hooks.use("idle_mentors")(self.problem, lang, compiled=self.compiled)
-
-
-def unmatched_frame(compiled: Compiled, chosen: np.ndarray, lang: str = "en") -> pd.DataFrame:
-    """Mentees with fewer mentors than needed, each with a reason a planner reads.
-
-    See :func:`banghdai.explain.unmatched_reasons` (candidate funnel, full
-    candidates and with whom; ``lang`` "en" or "zh").
-    """
-    return hooks.use("unmatched_reasons")(compiled, chosen, lang)
+    chosen = np.asarray(chosen, dtype=bool)
+    ee = compiled.edge_mentee
+    got = np.bincount(ee[chosen], minlength=compiled.n_mentees)
+    missing = compiled.mentees.in_caller_order(np.flatnonzero(got < compiled.demand))
+    cand = np.bincount(ee, minlength=compiled.n_mentees)
+    return pd.DataFrame({"mentee_id": compiled.mentees.ids[missing],
+                         "needed": compiled.demand[missing].astype(np.int64),
+                         "got": got[missing].astype(np.int64),
+                         "candidates": cand[missing].astype(np.int64)})
 
 
 def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
     """Turn a backend's raw solution into a :class:`Result` in the caller's units."""
     chosen = as_bool(raw.chosen, compiled.n_edges)
     pairs = pairs_frame(compiled, chosen)
-    unmatched = unmatched_frame(compiled, chosen) if raw.status.has_solution else unmatched_frame(
-        compiled, np.zeros(compiled.n_edges, dtype=bool)
-    )
+    unmatched = unmatched_counts(compiled, chosen if raw.status.has_solution
+                                 else np.zeros(compiled.n_edges, dtype=bool))
     demand = int(compiled.demand.sum())
     filled = int(chosen.sum())
     coverage = filled / demand if demand else 1.0
@@ -354,5 +321,3 @@ def decode(compiled: Compiled, raw: RawSolution, backend: str) -> Result:
         info=dict(raw.info),
     )
 
-
-hooks.provide("solve", solve)

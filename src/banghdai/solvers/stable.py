@@ -22,7 +22,7 @@ Example
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -67,7 +67,8 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return np.nan_to_num(values, nan=1e18)
 
 
-def deferred_acceptance_of(compiled: Compiled, proposer: str) -> np.ndarray:
+def deferred_acceptance_of(compiled: Compiled, proposer: Literal["mentee", "mentor"]
+                           ) -> np.ndarray:
     """The proposer-optimal stable matching of ``compiled`` as a boolean edge mask."""
     from .deferred import deferred_acceptance
 

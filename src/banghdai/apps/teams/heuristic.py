@@ -77,7 +77,9 @@ class _Alternating:
         W, copies = self.W, self.copies  # noqa: N806
         k = len(groups)
         gain = np.stack([(W[:, g] + self.offer_gain[:, g]).sum(axis=1) for g in groups], axis=1)
-        cols_team, cols_bonus, cols_mask = [], [], []
+        cols_team: list[int] = []
+        cols_bonus: list[float] = []
+        cols_mask: list[np.ndarray | None] = []
         for t in range(k):
             for mask, count in self.comps:
                 for _ in range(count):
@@ -90,9 +92,9 @@ class _Alternating:
                 cols_mask.append(None)
         team = np.array(cols_team)
         profit = gain[copies][:, team] + np.array(cols_bonus)[None, :]
-        for c, mask in enumerate(cols_mask):
-            if mask is not None:
-                profit[~mask[copies], c] = self.never
+        for c, allowed in enumerate(cols_mask):
+            if allowed is not None:
+                profit[~allowed[copies], c] = self.never
         profit = np.hstack([profit, np.zeros((copies.size, copies.size))])
         rows, cols = linear_sum_assignment(profit, maximize=True)
         inteam = np.zeros((self.n_m, k), dtype=bool)

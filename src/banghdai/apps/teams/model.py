@@ -70,9 +70,9 @@ def _pair_scores(spec: Teams) -> pd.DataFrame:
     out = parts[0]
     for extra in parts[1:]:
         out = out.merge(extra, on=["m", "e"], how="outer")
-    shared = out["shared"].fillna(0).to_numpy(float) if "shared" in out else 0.0
+    n_shared = out["shared"].fillna(0).to_numpy(float) if "shared" in out else 0.0
     km = out["km"].fillna(0).to_numpy(float) if "km" in out else 0.0
-    out["score"] = np.rint(SCALE * (w["shared"] * shared - w["km"] * km)).astype(np.int64)
+    out["score"] = np.rint(SCALE * (w["shared"] * n_shared - w["km"] * km)).astype(np.int64)
     out = out.loc[out["score"] != 0, ["m", "e", "score"]]
     return out.astype({"m": np.int64, "e": np.int64}).reset_index(drop=True)
 
@@ -318,9 +318,9 @@ class _RegionModel:
                     self.cover_vars.append((c, j, t, ms))
         if spec.cover_needs and covered_coef and self.need_list:
             n_needs = pd.Series([j for j, _, _ in self.need_list]).value_counts()
-            for j, k in n_needs.items():
-                for var in z[int(j)]:
-                    self.cover_terms.append((var, covered_coef * int(k)))
+            for need, times in zip(n_needs.index.tolist(), n_needs.tolist(), strict=True):
+                for var in z[int(need)]:
+                    self.cover_terms.append((var, covered_coef * int(times)))
 
     def add_pair_scores(self) -> None:
         """Pair scores: y = x AND z, only for nonzero scores, plus cuts that tighten the LP bound."""
@@ -686,9 +686,9 @@ def _collect(spec: Teams, outcomes: list[_RegionOutcome], seconds: float,
     unplaced = _unplaced(spec, outcomes, status, placed_rows)
     objective = bound = gap = None
     if has:
-        objective = sum(o.objective for o in outcomes) / SCALE
-        bounds = [o.bound for o in outcomes]
-        bound = None if None in bounds else sum(bounds) / SCALE
+        objective = sum(o.objective or 0 for o in outcomes) / SCALE
+        bounds = [o.bound for o in outcomes if o.bound is not None]
+        bound = None if len(bounds) < len(outcomes) else sum(bounds) / SCALE
         gap = gap_of(objective, bound)
     regions = pd.DataFrame(region_rows, columns=["region", "status", "mentors", "mentees", "teams",
                                                  "placed", "placed_bound", "objective", "bound",

@@ -41,13 +41,11 @@ TeamCount = None | int | tuple[int, int] | Mapping[Any, int | tuple[int, int]] |
 def _int_pair(value: object) -> tuple[int, int] | None:
     """``(lo, hi)`` from an int n (as ``(n, n)``) or a pair of ints; None for any other shape."""
     if isinstance(value, int) and not isinstance(value, bool):
-        value = (value, value)
-    ok = (
-        isinstance(value, tuple | list)
-        and len(value) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    )
-    return (int(value[0]), int(value[1])) if ok else None
+        return (value, value)
+    if (isinstance(value, tuple | list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return (int(value[0]), int(value[1]))
+    return None
 
 
 def _size_range(value: object, what: str) -> tuple[int, int]:
@@ -117,7 +115,7 @@ def _parse_require_each(require_each: object, mentors: Table) -> list[_Compositi
                     Msg("teams.require_each_count", column=column, value=value, count=count),
                     table="mentors", column=mentors.shown(column),
                 )
-            if key not in present:
+            if key is None or key not in present:
                 raise InputError(
                     Msg("teams.require_each_absent", value=value),
                     table="mentors", column=mentors.shown(column), choices=present,

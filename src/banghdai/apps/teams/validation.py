@@ -89,8 +89,9 @@ def _check_regions(spec: Teams, t: pd.DataFrame, found: _Found) -> None:
     is_m, rows = (t["role"] == "mentor").to_numpy(), t["row"].to_numpy()
     mreg = value_keys(spec.mentors[spec.region])
     ereg = value_keys(spec.mentees[spec.region])
-    member_region = np.where(is_m, mreg[np.where(is_m, rows, 0)] if len(mreg) else None,
-                             ereg[np.where(~is_m, rows, 0)] if len(ereg) else None)
+    nothing = np.full(len(rows), None, dtype=object)
+    member_region = np.where(is_m, mreg[np.where(is_m, rows, 0)] if len(mreg) else nothing,
+                             ereg[np.where(~is_m, rows, 0)] if len(ereg) else nothing)
     off = np.array([a is None or a != b for a, b in zip(member_region, t["region"], strict=True)],
                    dtype=bool)
     found.report("region", t[off], [f"member's {spec.region} is {a!r}" for a in member_region[off]])
@@ -130,11 +131,11 @@ def _check_sizes(spec: Teams, t: pd.DataFrame, tm: pd.DataFrame, te: pd.DataFram
     for r in spec.region_values:
         label = r if spec.region is not None else None
         n = int(per_region.get(str(label), 0))
-        lo, hi = spec.n_teams[r]
-        if n < lo or (hi is not None and n > hi):
+        lo_n, hi_n = spec.n_teams[r]
+        if n < lo_n or (hi_n is not None and n > hi_n):
             found.report("n_teams",
                          pd.DataFrame({"region": [label], "team": [None], "member_id": [None]}),
-                         f"{n} teams, range ({lo}, {hi})")
+                         f"{n} teams, range ({lo_n}, {hi_n})")
     return keys
 
 

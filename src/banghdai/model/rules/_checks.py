@@ -27,12 +27,13 @@ def check_count(value: object, what: str, *, column_ok: bool = False) -> None:
 def check_number(value: object, what: str, *, positive: bool = False, minimum: float | None = None
                  ) -> None:
     """A finite real number (not a bool), optionally > 0 or >= ``minimum``."""
-    ok = (not isinstance(value, bool) and isinstance(value, int | float)
-          and math.isfinite(value))
+    number = (float(value) if not isinstance(value, bool) and isinstance(value, int | float)
+              else math.nan)
+    ok = math.isfinite(number)
     if ok and positive:
-        ok = value > 0
+        ok = number > 0
     if ok and minimum is not None:
-        ok = value >= minimum
+        ok = number >= minimum
     if not ok:
         need = Msg("input.need_positive") if positive else (
             Msg("input.need_at_least", minimum=f"{minimum:g}") if minimum is not None

@@ -19,6 +19,7 @@ import pandas as pd
 from ...core.errors import InputError, Msg
 from ...core.geo import haversine_km
 from ...core.messages import register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_count, check_number, check_weight
 
@@ -64,22 +65,22 @@ class MaxDistance(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"km": self.km}
 
-    def estimate(self, ctx: Any) -> float:
+    def estimate(self, ctx: CompileContext) -> float:
         return ctx.estimate_within_km(self.km, type(self).__name__)
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float]:
         return ctx.sample_within_km(self.km, type(self).__name__, size)
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray]:
         return ctx.within_km(self.km, type(self).__name__)
 
     def compared(self, mentor: pd.Series, mentee: pd.Series) -> tuple | None:
         return "km", _km(mentor, mentee)
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         return ctx.distance(m, e, type(self).__name__) <= self.km  # NaN compares False
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         d = view.km()
         bad = ~(d <= self.km + 1e-6)
         return bad, [f"{x:.3f} km" for x in d[bad]]
@@ -116,13 +117,13 @@ class Nearest(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"k": self.k}
 
-    def estimate(self, ctx: Any) -> float:
+    def estimate(self, ctx: CompileContext) -> float:
         return float(min(self.k, len(ctx.mentors))) * len(ctx.mentees)
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float]:
         return ctx.sample_nearest(self.k, type(self).__name__, size)
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray]:
         _, (m, e) = ctx.nearest(self.k, type(self).__name__)
         return m, e
 
@@ -134,13 +135,13 @@ class Nearest(Rule):
     def compared(self, mentor: pd.Series, mentee: pd.Series) -> tuple | None:
         return "km", _km(mentor, mentee)
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         kth, _ = ctx.nearest(self.k, type(self).__name__)
         pm, pe, _, _ = ctx.points(type(self).__name__)
         chord = np.linalg.norm(pm[m] - pe[e], axis=1)
         return chord <= kth[e]  # NaN (no coordinates) and -1 (no mentor) fail
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         kth = view.kth_nearest_km(self.k)
         d = view.km()
         bad = ~(d <= kth + 1e-6)
@@ -170,11 +171,11 @@ class Closeness(Rule):
         check_weight(self.weight)
         check_number(self.scale_km, "scale_km", positive=True)
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         ctx.require_coords(type(self).__name__)
         return np.maximum(0.0, 1.0 - ctx.distance(m, e, type(self).__name__) / self.scale_km)
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         return np.maximum(0.0, 1.0 - view.km() / self.scale_km)
 
 
@@ -198,10 +199,10 @@ class KnownCoordinates(Rule):
     kind: ClassVar[str] = "edge"
     stage: ClassVar[int] = 25
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         lat_m, lon_m, lat_e, lon_e = ctx.coords(type(self).__name__)
         return ~(np.isnan(lat_m[m]) | np.isnan(lon_m[m]) | np.isnan(lat_e[e]) | np.isnan(lon_e[e]))
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         d = view.km()
         return np.isnan(d), "no coordinates"

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ...core.messages import register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_count, check_name, check_weight
 
@@ -54,27 +55,27 @@ class SharesDomain(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"n": self.min_shared}
 
-    def estimate(self, ctx: Any) -> float | None:
+    def estimate(self, ctx: CompileContext) -> float | None:
         if self.min_shared < 1:
             return None
         return ctx.estimate_tag_join(self.mentor_column, self.mentee_column, type(self).__name__)
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
         if self.min_shared < 1:
             return None
         return ctx.sample_tag_join(self.mentor_column, self.mentee_column, type(self).__name__,
                                    size)
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray] | None:
         if self.min_shared < 1:
             return None
         return ctx.tag_join(self.mentor_column, self.mentee_column, type(self).__name__)
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         shared = ctx.shared(self.mentor_column, self.mentee_column, type(self).__name__, m, e)
         return shared >= self.min_shared
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         shared, _ = view.shared(self.mentor_column, self.mentee_column)
         bad = shared < self.min_shared
         return bad, [f"{s} shared" for s in shared[bad]]
@@ -104,12 +105,12 @@ class DomainFit(Rule):
         check_name(self.mentor_column, "mentor_column")
         check_name(self.mentee_column, "mentee_column")
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         name = type(self).__name__
         shared = ctx.shared(self.mentor_column, self.mentee_column, name, m, e)
         _, _, need = ctx.tags(self.mentor_column, self.mentee_column, name)
         return np.divide(shared, need[e], out=np.zeros(m.size), where=need[e] > 0)
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         shared, need = view.shared(self.mentor_column, self.mentee_column)
         return np.where(need > 0, shared / np.maximum(need, 1), 0.0)

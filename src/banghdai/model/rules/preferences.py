@@ -19,6 +19,7 @@ import pandas as pd
 
 from ...core.errors import InputError, Msg
 from ...core.messages import register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_bool, check_choice, check_name, check_table, check_weight
 from .tables import PairTableRule
@@ -82,13 +83,13 @@ class Preferences(PairTableRule):
                 ok &= pd.to_numeric(self.table[col], errors="coerce").notna().to_numpy()
         return ok
 
-    def estimate(self, ctx: Any) -> float | None:
+    def estimate(self, ctx: CompileContext) -> float | None:
         return float(self.acceptable_rows().sum()) if self.restrict else None
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
         return ctx.sample_table(self, size) if self.restrict else None
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray] | None:
         """The menu itself: exactly the ranked pairs (no full grid to mask)."""
         return ctx.table_pairs(self) if self.restrict else None
 
@@ -97,7 +98,7 @@ class Preferences(PairTableRule):
         """Its generator yields exactly the listed pairs (no mask needed after it)."""
         return True
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         return ~self.listed_in_view(view), "pair not ranked by both sides"
 
 
@@ -131,12 +132,12 @@ class PreferenceFit(Rule):
     def result_column(self) -> str:
         return "preference_fit" if self.side == "both" else f"{self.side}_preference_fit"
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         if self.side == "both":
             return (ctx.preference_fit("mentee", m, e) + ctx.preference_fit("mentor", m, e)) / 2
         return ctx.preference_fit(self.side, m, e)
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         if self.side == "both":
             return (view.preference_fit("mentee") + view.preference_fit("mentor")) / 2
         return view.preference_fit(self.side)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.messages import column_word, register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_name
 
@@ -53,17 +54,17 @@ class SameRegion(Rule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"level": column_word(self.level, lang)}
 
-    def estimate(self, ctx: Any) -> float:
+    def estimate(self, ctx: CompileContext) -> float:
         cm, ce = ctx.codes(self.level, type(self).__name__)
         size = int(max(cm.max(initial=-1), ce.max(initial=-1))) + 1
         a = np.bincount(cm[cm >= 0], minlength=size).astype(float)
         b = np.bincount(ce[ce >= 0], minlength=size).astype(float)
         return float(a @ b)
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float]:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float]:
         return ctx.sample_same_code(self.level, type(self).__name__, size)
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray]:
         cm, ce = ctx.codes(self.level, type(self).__name__)
         left = pd.DataFrame({"c": cm, "m": np.arange(cm.size)})
         right = pd.DataFrame({"c": ce, "e": np.arange(ce.size)})
@@ -74,12 +75,12 @@ class SameRegion(Rule):
     def compared(self, mentor: pd.Series, mentee: pd.Series) -> tuple | None:
         return mentor[self.level], mentee[self.level]
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         cm, ce = ctx.codes(self.level, type(self).__name__)
         a, b = cm[m], ce[e]
         return (a == b) & (a >= 0)
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         return ~view.same_value(self.level), "different region"
 
 
@@ -112,10 +113,10 @@ class AvoidSame(Rule):
     def compared(self, mentor: pd.Series, mentee: pd.Series) -> tuple | None:
         return mentor[self.column], mentee[self.column]
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         cm, ce = ctx.codes(self.column, type(self).__name__)
         a, b = cm[m], ce[e]
         return ~((a == b) & (a >= 0))
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         return view.same_value(self.column), "same value"

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.messages import column_word, register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_bool, check_name, check_number, check_weight
 
@@ -61,12 +62,12 @@ class Stronger(Rule):
         return (float(pd.to_numeric(mentor[self.by], errors="coerce")),
                 float(pd.to_numeric(mentee[self.by], errors="coerce")))
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         sm, se = ctx.strength(self.by, type(self).__name__)
         gap = sm[m] - se[e]
         return gap > self.margin + 1e-9 if self.strict else gap >= self.margin - 1e-9
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         gap = (pd.to_numeric(view.mentor_rows[self.by], errors="coerce")
                - pd.to_numeric(view.mentee_rows[self.by], errors="coerce")).to_numpy(float)
         ok = gap > self.margin + 1e-9 if self.strict else gap >= self.margin - 1e-9
@@ -99,14 +100,14 @@ class StrongToWeak(Rule):
         check_name(self.by, "by")
         check_weight(self.weight)
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         sm, se = ctx.strength(self.by, type(self).__name__)
         lo = min(sm.min(initial=np.inf), se.min(initial=np.inf))
         hi = max(sm.max(initial=-np.inf), se.max(initial=-np.inf))
         span = hi - lo if np.isfinite(hi - lo) and hi > lo else 1.0
         return ((sm[m] - lo) / span) * (1.0 - (se[e] - lo) / span)
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         a = pd.to_numeric(view.mentors[self.by], errors="coerce")
         b = pd.to_numeric(view.mentees[self.by], errors="coerce")
         lo, hi = min(a.min(), b.min()), max(a.max(), b.max())

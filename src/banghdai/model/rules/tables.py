@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.messages import register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule, listed
 from ._checks import check_bool, check_choice, check_name, check_table, check_weight
 
@@ -39,10 +40,10 @@ class PairTableRule(Rule):
         """Rows of the table that list a pair (all of them unless a rule says otherwise)."""
         return np.ones(len(self.table), dtype=bool)  # type: ignore[attr-defined]
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         return ctx.in_table(self, m, e)
 
-    def listed_in_view(self, view: Any) -> np.ndarray:
+    def listed_in_view(self, view: ValidatorView) -> np.ndarray:
         """Which pairs of the validator's view appear in the table's acceptable rows."""
         rows = self.acceptable_rows()
         return listed(view.pairs, self.table[rows], self.mentor, self.mentee)  # type: ignore[attr-defined]
@@ -73,10 +74,10 @@ class ForbiddenPairs(PairTableRule):
     def __post_init__(self) -> None:
         check_table(self.table, "forbidden")
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         return ~ctx.in_table(self, m, e)
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         return self.listed_in_view(view), "pair is forbidden"
 
 
@@ -106,7 +107,7 @@ class FixedPairs(PairTableRule):
     def __post_init__(self) -> None:
         check_table(self.table, "fixed")
 
-    def missing(self, view: Any) -> pd.DataFrame:
+    def missing(self, view: ValidatorView) -> pd.DataFrame:
         """Fixed pairs absent from the validator's view (mentor_id, mentee_id)."""
         from ...core.ids import ids_as_str
 
@@ -141,7 +142,7 @@ class PairScore(PairTableRule):
     table: pd.DataFrame
     column: str = "score"
     weight: float = 1.0
-    sense: Literal["max", "min"] = "max"  # type: ignore[assignment]
+    sense: Literal["max", "min"] = "max"
     restrict: bool = True
     mentor: str = "mentor_id"
     mentee: str = "mentee_id"
@@ -168,14 +169,14 @@ class PairScore(PairTableRule):
     def label_params(self, lang: str) -> dict[str, object]:
         return {"table": self.result_column}
 
-    def estimate(self, ctx: Any) -> float | None:
+    def estimate(self, ctx: CompileContext) -> float | None:
         """A restricting table gives at most its rows as candidates."""
         return float(len(self.table)) if self.restrict else None
 
-    def sample(self, ctx: Any, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
+    def sample(self, ctx: CompileContext, size: int) -> tuple[np.ndarray, np.ndarray, float] | None:
         return ctx.sample_table(self, size) if self.restrict else None
 
-    def generate(self, ctx: Any) -> tuple[np.ndarray, np.ndarray]:
+    def generate(self, ctx: CompileContext) -> tuple[np.ndarray, np.ndarray]:
         return ctx.table_pairs(self)
 
     @property
@@ -183,13 +184,13 @@ class PairScore(PairTableRule):
         """Its generator yields exactly the listed pairs (no mask needed after it)."""
         return True
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         return ~self.listed_in_view(view), "pair not in the table"
 
-    def score(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def score(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         return ctx.table_values(self, m, e)
 
-    def check_score(self, view: Any) -> np.ndarray:
+    def check_score(self, view: ValidatorView) -> np.ndarray:
         from ...core.ids import ids_as_str
 
         f = pd.DataFrame({"mentor_id": ids_as_str(self.table[self.mentor]),

@@ -26,6 +26,7 @@ import pandas as pd
 from ...core.errors import InputError, Msg
 from ...core.ids import value_keys
 from ...core.messages import column_word, register
+from ..context import CompileContext, ValidatorView
 from ..rule import Rule
 from ._checks import check_name
 
@@ -90,13 +91,13 @@ class AllowedTypes(Rule):
         allowed = pair.isin([f"{c}\x1f{t}" for c, kinds in self.allowed.items() for t in kinds])
         return ~listed | (allowed.to_numpy() & typ.notna().to_numpy())
 
-    def mask(self, ctx: Any, m: np.ndarray, e: np.ndarray) -> np.ndarray:
+    def mask(self, ctx: CompileContext, m: np.ndarray, e: np.ndarray) -> np.ndarray:
         name = type(self).__name__
         category = value_keys(ctx.mentees.require(self.mentee_column, name))
         kind = value_keys(ctx.mentors.require(self.mentor_column, name))
         return self._ok(category[e], kind[m])
 
-    def violations(self, view: Any) -> tuple[np.ndarray, Any]:
+    def violations(self, view: ValidatorView) -> tuple[np.ndarray, Any]:
         category = value_keys(view.mentee_rows[self.mentee_column])
         kind = value_keys(view.mentor_rows[self.mentor_column])
         bad = ~self._ok(category, kind)
