@@ -82,6 +82,7 @@ from .model.rules import SameRegion as SameRegion
 from .model.rules import SharesDomain as SharesDomain
 from .model.rules import Stronger as Stronger
 from .model.rules import StrongToWeak as StrongToWeak
+from .model.rules.max_from_same_unit import MaxFromSameUnit as MaxFromSameUnit
 from .model.rules.types import AllowedTypes as AllowedTypes
 from .rulesfile import read_rules as read_rules
 from .rulesfile import write_rules as write_rules
@@ -115,6 +116,7 @@ __all__ = [
     "ManyToMany",
     "ManyToOne",
     "MaxDistance",
+    "MaxFromSameUnit",
     "MaxMin",
     "Nearest",
     "OneToMany",
