@@ -267,7 +267,8 @@ def _names(grid: Grid, filled: np.ndarray, block: list[int], width: int,
     with ``/`` when the lowest one repeats (``导师/姓名``, ``对象/姓名``)."""
     rows = []
     for r in block:
-        row = [(_text(v) if filled[r, j] else None) for j, v in enumerate(grid.cells[r, :width])]
+        row = [((_text(v) or _shown(v)) if filled[r, j] else None)  # a number: its digits
+               for j, v in enumerate(grid.cells[r, :width])]
         rows.append(row)
     merged = [(r0, c0, r1, c1) for r0, c0, r1, c1 in grid.merges if r0 in block]
     pos = {r: k for k, r in enumerate(block)}
@@ -377,11 +378,17 @@ def discover(grid: Grid, known: Iterable[str] = (), *, hidden: str = "skip") -> 
                  (first + 1, end + 1), hidden_columns, filled_down, hidden_read)
 
 
+def _shown(value: object) -> str:
+    """A cell as text: a whole number without ``.0``, text cleaned, anything else as str."""
+    if isinstance(value, float) and np.isfinite(value) and value == int(value):
+        return str(int(value))
+    return clean_text(value) if isinstance(value, str) else str(value)
+
+
 def _first_text(row: np.ndarray) -> str:
     for v in row:
         if not _blank(v):
-            text = clean_text(str(v)) if not isinstance(v, float) or v != int(v) else str(int(v))
-            return text[:40]
+            return _shown(v)[:40]
     return ""
 
 
