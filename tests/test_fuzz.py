@@ -104,3 +104,11 @@ def test_a_roster_formatted_as_sent_gives_the_original_pairs(sample, side, flags
     assert fuzz._order_only(case)
     outcome = fuzz.run_case(case, time_limit=5.0, cli=False)
     assert outcome.kind == "validated", outcome.detail
+
+
+def test_a_side_table_whose_id_column_is_all_empty_is_refused():
+    """Found by the 10,000-case run: a fixed.csv cut short so its mentee_id column holds no
+    value at all was a raw IndexError; it is an empty id, named by its row."""
+    case = fuzz.Case("xingqing", [("truncate", "fixed", 0.8187287793791602)])
+    outcome = fuzz.run_case(case, time_limit=1.0)
+    assert outcome.kind == "refused" and "empty id" in outcome.detail, outcome.detail

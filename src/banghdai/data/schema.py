@@ -402,7 +402,8 @@ class Table:
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
             keys = ids_as_str(pd.Series(uniques))
             pos_u = pd.Index(self.ids).get_indexer(keys)
-            pos = np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
+            pos = (np.where(codes >= 0, pos_u[np.maximum(codes, 0)], -1).astype(np.int64)
+                   if len(uniques) else np.full(len(codes), -1, dtype=np.int64))  # all empty
         if pos.size and int(pos.min()) < 0:
             pos = self._index_of_cleaned(ids, pos)
         if pos.size and int(pos.min()) < 0:
