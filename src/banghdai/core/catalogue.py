@@ -773,6 +773,8 @@ register("compile.penalty_rounded",
 
 # ------------------------------------------------------------------- progress lines (stderr)
 register("progress.levels", en="levels", zh="目标层级")
+register("progress.level_bound", en="{name}: {status} {value} (reaches the network bound)",
+         zh="{name}：{status}，值 {value}（已达网络松弛上界）")
 register("progress.components", en="components", zh="分区")
 register("progress.level_value", en="{name}: {status} {value} in {seconds} s",
          zh="{name}：{status}，值 {value}，用时 {seconds} 秒")

@@ -37,9 +37,9 @@ from ortools.sat import sat_parameters_pb2
 from ortools.sat.python import cp_model
 
 from ..core.errors import InputError, Msg, Word
-from ..core.messages import register
 from ..core.progress import Progress
 from ..core.status import Status, gap_of
+from ..result import OPTIMAL_GIVEN
 from .base import RawSolution, SolveParams, trivially_infeasible
 from .repair import (
     Backbone,
@@ -54,11 +54,6 @@ from .stable import is_stability
 
 if TYPE_CHECKING:
     from ..compile.graph import Compiled
-
-register("cli.status.OPTIMAL_GIVEN", en="OPTIMAL_GIVEN",
-         zh="在前序层级取值下最优（OPTIMAL_GIVEN）")
-register("progress.level_bound", en="{name}: {status} {value} (reaches the network bound)",
-         zh="{name}：{status}，值 {value}（已达网络松弛上界）")
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -422,7 +417,7 @@ class CpSatBackend:
             inc_value = None if inc is None else level_value(level, compiled, inc)
             if inc_value is not None and ceiling is not None and inc_value >= ceiling:
                 # the incumbent reaches the relaxation's value: proven, no search needed
-                rows.append(row(i, Status.OPTIMAL.value if proven else "OPTIMAL_GIVEN",
+                rows.append(row(i, Status.OPTIMAL.value if proven else OPTIMAL_GIVEN,
                                 inc_value, inc_value, 0.0))
                 last_bound = inc_value
                 fix(i, inc_value)
@@ -521,11 +516,11 @@ class CpSatBackend:
             assert value is not None  # a pairing is in hand (the branch without one broke out)
             if best is not None and value >= best:
                 best = value
-                status = Status.OPTIMAL.value if proven else "OPTIMAL_GIVEN"
+                status = Status.OPTIMAL.value if proven else OPTIMAL_GIVEN
             else:
                 status = Status.FEASIBLE.value
                 proven = all_optimal = False
-            if status == "OPTIMAL_GIVEN":
+            if status == OPTIMAL_GIVEN:
                 all_optimal = False
             rows.append(row(i, status, value, best, out.seconds))
             last_bound = best
